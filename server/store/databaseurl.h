@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QString>
+#include <optional>
+
+namespace natter::server {
+
+// `sqlite:PATH` or `postgres://user:pass@host:port/db` (also `postgresql://`).
+struct DatabaseUrl
+{
+    enum class Kind { Sqlite, Postgres };
+    Kind kind = Kind::Sqlite;
+    QString path; // sqlite
+    QString host; // postgres
+    int port = 5432;
+    QString user;
+    QString password;
+    QString database;
+
+    static std::optional<DatabaseUrl> parse(const QString &text, QString *error = nullptr);
+    static DatabaseUrl sqlite(const QString &path);
+    QString toDisplayString() const; // without the password
+};
+
+} // namespace natter::server
