@@ -18,10 +18,10 @@ struct ServerConfig
     QString dataDir;
     bool registrationOpen = true;
 
-    // spec 003 connection settings (seconds, as the spec prints them)
-    int heartbeatInterval = 30;
-    int connectionTimeout = 14400;
-    int pingTimeout = 10;
+    // spec 003 connection settings (the spec prints them in seconds)
+    std::chrono::milliseconds heartbeatInterval{30'000};
+    std::chrono::milliseconds connectionTimeout{14'400'000}; // idle connections close
+    std::chrono::milliseconds pingTimeout{10'000};
     int maxReconnectAttempts = 5;
     int messageSizeLimit = 1000; // characters
     int missedPongsBeforeReconnect = 3;

@@ -17,7 +17,14 @@ public:
     QByteArray hash(const QString &password) const; // empty on failure
     bool verify(const QString &password, const QByteArray &storedHash) const;
 
-    static bool initialise(); // sodium_init(); safe to call more than once
+    // True when storedHash was made with other parameters than this hasher's
+    // strength (or is not an argon2id string), so a caller that has just
+    // verified the password may store hash(password) in its place.
+    bool needsRehash(const QByteArray &storedHash) const;
+
+    // sodium_init(); thread-safe, safe to call more than once. hash() and
+    // verify() call it themselves. False only if libsodium cannot start.
+    static bool initialise();
 
 private:
     Strength m_strength;

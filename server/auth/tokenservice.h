@@ -19,14 +19,20 @@ struct TokenClaims
 
 // JWT HS256 through libjwt. The algorithm is pinned: a token signed with any
 // other algorithm (or "none") is rejected, and so is one whose `exp` is past.
+// An empty secret makes issue() return "" and verify() reject everything.
 class TokenService
 {
 public:
     explicit TokenService(QByteArray secret,
                           std::chrono::seconds lifetime = std::chrono::hours(24 * 30));
 
+    // Empty on failure, and for userId <= 0 or an empty sessionId (verify()
+    // would refuse such a token anyway).
     QString issue(qint64 userId, const QString &username, const QString &sessionId,
                   const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
+    // Accepts only HS256 signed with our secret, exp > now (whole seconds),
+    // iat present, sub a positive decimal string, jti non-empty. `username`
+    // is optional (empty if absent).
     std::optional<TokenClaims> verify(const QString &token,
                                       const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
     std::chrono::seconds lifetime() const { return m_lifetime; }
@@ -37,7 +43,12 @@ private:
 };
 
 // The signing secret, generated (libsodium randombytes, 32 bytes) on first
-// start and kept in DIR/jwt-secret with mode 0600. Returns empty on failure.
+// start and kept in DIR/jwt-secret with mode 0600. Returns empty on failure,
+// with a reason in *error.
+// File format: raw bytes, no encoding; the whole file is the HMAC key, used
+// verbatim. Nodes that must accept each other's tokens share one copy of the
+// file. An existing file shorter than 32 bytes is refused; one readable by
+// group/others is chmod-ed to 0600 (a warning is logged if that fails).
 QByteArray loadOrCreateSecret(const QString &dataDir, QString *error = nullptr);
 
 } // namespace natter::server

@@ -17,6 +17,8 @@ struct DatabaseUrl
     QString password;
     QString database;
 
+    // nullopt for anything else, with a reason in *error that never repeats
+    // the URL (it may hold a password). User and password are percent-decoded.
     static std::optional<DatabaseUrl> parse(const QString &text, QString *error = nullptr);
     static DatabaseUrl sqlite(const QString &path);
     QString toDisplayString() const; // without the password

@@ -1,0 +1,1188 @@
+#include "store.h"
+
+#include "migrations.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <atomic>
+#include <memory>
+#include <unordered_map>
+
+using namespace Qt::StringLiterals;
+
+namespace natter::server {
+namespace {
+
+using Bindings = std::initializer_list<std::pair<QString, QVariant>>;
+
+// Connection names are process-wide in Qt Sql; several stores may be open.
+std::atomic<quint64> g_connectionCounter {0};
+
+// Any 64-bit constant: serialises migrations of several PostgreSQL nodes.
+constexpr qint64 kMigrationLockKey = 0x4e61747465720001; // "Natter" + 1
+
+QDateTime nowUtc()
+{
+    return QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(), Qt::UTC);
+}
+
+QDateTime orNow(const QDateTime &when)
+{
+    return when.isValid() ? when.toUTC() : nowUtc();
+}
+
+// An invalid QVariant binds as SQL NULL on both drivers.
+QVariant msecsOrNull(const QDateTime &when)
+{
+    return when.isValid() ? QVariant(when.toMSecsSinceEpoch()) : QVariant();
+}
+
+QString uuidText(const QUuid &uuid)
+{
+    return uuid.toString(QUuid::WithoutBraces);
+}
+
+// Qt Sql binds a null QString / QByteArray as NULL; NOT NULL columns need "".
+QString nonNull(const QString &text)
+{
+    return text.isNull() ? QString(u""_s) : text;
+}
+
+QByteArray nonNull(const QByteArray &bytes)
+{
+    return bytes.isNull() ? QByteArray("") : bytes;
+}
+
+QString directKey(qint64 a, qint64 b)
+{
+    return u"%1:%2"_s.arg(qMin(a, b)).arg(qMax(a, b));
+}
+
+enum class Violation { None, Unique, ForeignKey };
+
+// SQLite extended result codes (Qt turns them on) and PostgreSQL SQLSTATEs;
+// the message text is the fallback for plain SQLITE_CONSTRAINT (19).
+Violation violationOf(const QSqlError &error)
+{
+    const QString code = error.nativeErrorCode();
+    const QString text = error.databaseText();
+    if (code == u"23505"_s || code == u"2067"_s || code == u"1555"_s
+        || (code == u"19"_s && text.contains(u"UNIQUE constraint failed"_s)))
+        return Violation::Unique;
+    if (code == u"23503"_s || code == u"787"_s
+        || (code == u"19"_s && text.contains(u"FOREIGN KEY constraint failed"_s)))
+        return Violation::ForeignKey;
+    return Violation::None;
+}
+
+// One executed statement. It is finished on destruction: for SQLite an
+// unfinished SELECT keeps its read snapshot and hides other writers' rows.
+class Cursor
+{
+public:
+    Cursor() = default;
+    explicit Cursor(std::shared_ptr<QSqlQuery> query)
+        : m_query(std::move(query))
+    {
+    }
+    Cursor(Cursor &&) noexcept = default;
+    Cursor &operator=(Cursor &&) = delete;
+    ~Cursor()
+    {
+        if (m_query)
+            m_query->finish();
+    }
+
+    explicit operator bool() const { return bool(m_query); }
+    bool next() { return m_query->next(); }
+    QSqlError error() const { return m_query->lastError(); }
+    int rowsAffected() const { return m_query->numRowsAffected(); }
+
+    qint64 integer(int column) const { return m_query->value(column).toLongLong(); }
+    bool flag(int column) const { return integer(column) != 0; }
+    double number(int column) const { return m_query->value(column).toDouble(); }
+    QString text(int column) const { return m_query->value(column).toString(); }
+    QByteArray bytes(int column) const { return m_query->value(column).toByteArray(); }
+    QUuid uuid(int column) const { return QUuid::fromString(text(column)); }
+    QDateTime time(int column) const
+    {
+        return m_query->isNull(column) ? QDateTime()
+                                       : QDateTime::fromMSecsSinceEpoch(integer(column), Qt::UTC);
+    }
+
+private:
+    std::shared_ptr<QSqlQuery> m_query;
+};
+
+// --- row readers: column lists and their readers stay side by side ---------
+
+const QString kUserColumns = u"u.id, u.uuid, u.username, u.display_name, u.password_hash, "
+                             "u.role, u.created_at, u.last_seen"_s;
+
+UserRecord readUser(const Cursor &row)
+{
+    UserRecord user;
+    user.id = row.integer(0);
+    user.uuid = row.uuid(1);
+    user.username = row.text(2);
+    user.displayName = row.text(3);
+    user.passwordHash = row.bytes(4);
+    user.role = userRoleFromString(row.text(5)).value_or(UserRole::User);
+    user.createdAt = row.time(6);
+    user.lastSeen = row.time(7);
+    return user;
+}
+
+const QString kRoomColumns = u"r.id, r.uuid, r.kind, r.name, r.created_by, r.is_lobby, "
+                             "r.created_at"_s;
+
+RoomRecord readRoom(const Cursor &row)
+{
+    RoomRecord room;
+    room.id = row.integer(0);
+    room.uuid = row.uuid(1);
+    room.kind = roomKindFromString(row.text(2)).value_or(RoomKind::Group);
+    room.name = row.text(3);
+    room.createdBy = row.integer(4); // NULL (the lobby) reads as 0
+    room.isLobby = row.flag(5);
+    room.createdAt = row.time(6);
+    return room;
+}
+
+const QString kMembershipColumns = u"room_id, user_id, state, since"_s;
+
+MembershipRecord readMembership(const Cursor &row)
+{
+    MembershipRecord membership;
+    membership.roomId = row.integer(0);
+    membership.userId = row.integer(1);
+    membership.state = membershipStateFromString(row.text(2)).value_or(MembershipState::Blocked);
+    membership.since = row.time(3);
+    return membership;
+}
+
+const QString kMessageColumns = u"m.id, m.room_id, m.sender_id, m.kind, m.body, m.latitude, "
+                                "m.longitude, m.client_id, m.created_at"_s;
+
+MessageRecord readMessage(const Cursor &row)
+{
+    MessageRecord message;
+    message.id = row.integer(0);
+    message.roomId = row.integer(1);
+    message.senderId = row.integer(2);
+    message.kind = messageKindFromString(row.text(3)).value_or(MessageKind::Text);
+    message.body = row.text(4);
+    message.latitude = row.number(5);
+    message.longitude = row.number(6);
+    message.clientId = row.text(7);
+    message.createdAt = row.time(8);
+    return message;
+}
+
+const QString kReceiptColumns = u"message_id, user_id, status, delivered_at, read_at"_s;
+
+ReceiptRecord readReceipt(const Cursor &row)
+{
+    ReceiptRecord receipt;
+    receipt.messageId = row.integer(0);
+    receipt.userId = row.integer(1);
+    receipt.status = deliveryStatusFromString(row.text(2)).value_or(DeliveryStatus::Sent);
+    receipt.deliveredAt = row.time(3);
+    receipt.readAt = row.time(4);
+    return receipt;
+}
+
+const QString kNotificationColumns = u"id, user_id, type, message, payload, is_read, created_at"_s;
+
+NotificationRecord readNotification(const Cursor &row)
+{
+    NotificationRecord notification;
+    notification.id = row.integer(0);
+    notification.userId = row.integer(1);
+    notification.type = row.text(2);
+    notification.message = row.text(3);
+    notification.payload = QJsonDocument::fromJson(row.text(4).toUtf8()).object();
+    notification.isRead = row.flag(5);
+    notification.createdAt = row.time(6);
+    return notification;
+}
+
+qint64 readFirstColumn(const Cursor &row)
+{
+    return row.integer(0);
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------
+
+class Store::Private
+{
+public:
+    explicit Private(Store *store)
+        : q(store)
+    {
+    }
+
+    Store *q;
+    QSqlDatabase db;
+    QString connectionName;
+    DatabaseUrl::Kind kind = DatabaseUrl::Kind::Sqlite;
+    int schemaVersion = 0;
+    // Prepared once per connection and reused: saves a parse (SQLite) or a
+    // PREPARE round trip (PostgreSQL) per call.
+    std::unordered_map<QString, std::shared_ptr<QSqlQuery>> statements;
+
+    bool isSqlite() const { return kind == DatabaseUrl::Kind::Sqlite; }
+
+    void clearError()
+    {
+        q->m_lastError = StoreError::None;
+        q->m_lastErrorText.clear();
+    }
+
+    void fail(StoreError error, const QString &text)
+    {
+        q->m_lastError = error;
+        q->m_lastErrorText = text;
+    }
+
+    // Unique violations are Conflict; a missing referenced row is NotFound.
+    // The text names the statement, never the bound values.
+    void failSql(const QSqlError &error, const QString &sql)
+    {
+        StoreError kind = StoreError::Database;
+        switch (violationOf(error)) {
+        case Violation::Unique:
+            kind = StoreError::Conflict;
+            break;
+        case Violation::ForeignKey:
+            kind = StoreError::NotFound;
+            break;
+        case Violation::None:
+            break;
+        }
+        fail(kind, u"%1 [%2]"_s.arg(error.text(), sql.simplified().left(160)));
+    }
+
+    bool requireOpen()
+    {
+        if (db.isOpen())
+            return true;
+        fail(StoreError::Database, u"the store is not open"_s);
+        return false;
+    }
+
+    std::shared_ptr<QSqlQuery> statement(const QString &sql);
+    Cursor run(const QString &sql, Bindings bindings);
+    bool exec(const QString &sql, Bindings bindings, int *rowsAffected = nullptr);
+    bool execPlain(const QString &sql); // DDL, PRAGMA, BEGIN/COMMIT: nothing to bind
+    std::optional<qint64> insertReturningId(const QString &sql, Bindings bindings);
+    // An UPDATE/DELETE of one row: false with NotFound when no row matched.
+    bool updateOne(const QString &sql, Bindings bindings, const QString &missing);
+
+    template <typename T>
+    std::optional<T> one(
+        const QString &sql, Bindings bindings, T (*read)(const Cursor &), const QString &missing);
+    template <typename T>
+    QList<T> many(const QString &sql, Bindings bindings, T (*read)(const Cursor &));
+    // COUNT(*) and friends; 0 (with lastError set) on failure.
+    int count(const QString &sql, Bindings bindings);
+
+    bool begin();
+    bool commit();
+    void rollback();
+
+    // Rolls back unless committed, so every early return leaves no half-write.
+    class Transaction
+    {
+    public:
+        explicit Transaction(Private &store)
+            : m_store(store)
+        {
+        }
+        ~Transaction()
+        {
+            if (m_active)
+                m_store.rollback();
+        }
+        Transaction(const Transaction &) = delete;
+        Transaction &operator=(const Transaction &) = delete;
+
+        bool begin() { return m_active = m_store.begin(); }
+        bool commit()
+        {
+            m_active = false;
+            return m_store.commit();
+        }
+
+    private:
+        Private &m_store;
+        bool m_active = false;
+    };
+
+    bool configureConnection();
+    bool migrate();
+    std::optional<int> appliedVersion();
+    bool applyMigration(const migrations::Migration &migration);
+
+    std::optional<qint64> lobbyId();
+    bool insertMembership(
+        qint64 roomId, qint64 userId, MembershipState state, const QDateTime &since);
+    std::optional<RoomRecord> insertRoom(const RoomRecord &room, const QString &directKey);
+};
+
+std::shared_ptr<QSqlQuery> Store::Private::statement(const QString &sql)
+{
+    const auto cached = statements.find(sql);
+    // In use by a live cursor (a nested call with the same SQL): use a one-off.
+    if (cached != statements.end() && cached->second.use_count() == 1)
+        return cached->second;
+
+    auto query = std::make_shared<QSqlQuery>(db);
+    query->setForwardOnly(true);
+    if (!query->prepare(sql)) {
+        failSql(query->lastError(), sql);
+        return {};
+    }
+    if (cached == statements.end())
+        statements.emplace(sql, query);
+    return query;
+}
+
+Cursor Store::Private::run(const QString &sql, Bindings bindings)
+{
+    if (!requireOpen())
+        return {};
+    std::shared_ptr<QSqlQuery> query = statement(sql);
+    if (!query)
+        return {};
+    for (const auto &[name, value] : bindings)
+        query->bindValue(name, value);
+    if (!query->exec()) {
+        failSql(query->lastError(), sql);
+        query->finish();
+        return {};
+    }
+    return Cursor(std::move(query));
+}
+
+bool Store::Private::exec(const QString &sql, Bindings bindings, int *rowsAffected)
+{
+    Cursor cursor = run(sql, bindings);
+    if (cursor && rowsAffected)
+        *rowsAffected = cursor.rowsAffected();
+    return bool(cursor);
+}
+
+bool Store::Private::execPlain(const QString &sql)
+{
+    if (!requireOpen())
+        return false;
+    QSqlQuery query(db);
+    if (!query.exec(sql)) {
+        failSql(query.lastError(), sql);
+        return false;
+    }
+    return true;
+}
+
+bool Store::Private::updateOne(const QString &sql, Bindings bindings, const QString &missing)
+{
+    int affected = 0;
+    if (!exec(sql, bindings, &affected))
+        return false;
+    if (affected == 0) {
+        fail(StoreError::NotFound, missing);
+        return false;
+    }
+    return true;
+}
+
+std::optional<qint64> Store::Private::insertReturningId(const QString &sql, Bindings bindings)
+{
+    return one(sql, bindings, readFirstColumn, u"the database returned no id"_s);
+}
+
+template <typename T>
+std::optional<T> Store::Private::one(
+    const QString &sql, Bindings bindings, T (*read)(const Cursor &), const QString &missing)
+{
+    Cursor cursor = run(sql, bindings);
+    if (!cursor)
+        return std::nullopt;
+    if (!cursor.next()) {
+        if (cursor.error().isValid())
+            failSql(cursor.error(), sql);
+        else
+            fail(StoreError::NotFound, missing);
+        return std::nullopt;
+    }
+    return read(cursor);
+}
+
+template <typename T>
+QList<T> Store::Private::many(const QString &sql, Bindings bindings, T (*read)(const Cursor &))
+{
+    QList<T> rows;
+    Cursor cursor = run(sql, bindings);
+    if (!cursor)
+        return rows;
+    while (cursor.next())
+        rows.append(read(cursor));
+    if (cursor.error().isValid()) {
+        failSql(cursor.error(), sql);
+        rows.clear();
+    }
+    return rows;
+}
+
+int Store::Private::count(const QString &sql, Bindings bindings)
+{
+    return int(one(sql, bindings, readFirstColumn, u"no count"_s).value_or(0));
+}
+
+// SQLite: IMMEDIATE takes the write lock up front, so a writer waits on the
+// busy timeout instead of failing later when a read lock would need upgrading.
+bool Store::Private::begin()
+{
+    return execPlain(isSqlite() ? u"BEGIN IMMEDIATE"_s : u"BEGIN"_s);
+}
+
+bool Store::Private::commit()
+{
+    if (execPlain(u"COMMIT"_s))
+        return true;
+    rollback();
+    return false;
+}
+
+// Keeps the error that caused the rollback.
+void Store::Private::rollback()
+{
+    if (!db.isOpen())
+        return;
+    QSqlQuery query(db);
+    query.exec(u"ROLLBACK"_s);
+}
+
+bool Store::Private::configureConnection()
+{
+    if (isSqlite()) {
+        // foreign_keys is per connection and must be set outside a transaction.
+        return execPlain(u"PRAGMA foreign_keys = ON"_s) && execPlain(u"PRAGMA journal_mode = WAL"_s)
+            && execPlain(u"PRAGMA synchronous = NORMAL"_s)
+            && execPlain(u"PRAGMA busy_timeout = 5000"_s);
+    }
+    // Keeps "already exists, skipping" notices of IF NOT EXISTS off stderr.
+    return execPlain(u"SET client_min_messages TO WARNING"_s);
+}
+
+std::optional<int> Store::Private::appliedVersion()
+{
+    return one(u"SELECT COALESCE(MAX(version), 0) FROM schema_migrations"_s, {}, readFirstColumn,
+        u"no schema version"_s);
+}
+
+bool Store::Private::applyMigration(const migrations::Migration &migration)
+{
+    Transaction transaction(*this);
+    if (!transaction.begin())
+        return false;
+    // Several server nodes may start at once: one migrates, the others wait
+    // here and then find the version already applied.
+    if (!isSqlite() && !execPlain(u"SELECT pg_advisory_xact_lock(%1)"_s.arg(kMigrationLockKey)))
+        return false;
+    const std::optional<int> current = appliedVersion();
+    if (!current)
+        return false;
+    if (*current >= migration.version)
+        return true; // the destructor rolls back the empty transaction
+
+    for (const migrations::Statement &step : migration.statements) {
+        if (step.bindings.isEmpty()) {
+            if (!execPlain(step.sql))
+                return false;
+            continue;
+        }
+        QSqlQuery query(db);
+        if (!query.prepare(step.sql)) {
+            failSql(query.lastError(), step.sql);
+            return false;
+        }
+        for (auto it = step.bindings.cbegin(); it != step.bindings.cend(); ++it)
+            query.bindValue(it.key(), it.value());
+        if (!query.exec()) {
+            failSql(query.lastError(), step.sql);
+            return false;
+        }
+    }
+    if (!exec(u"INSERT INTO schema_migrations (version, description, applied_at) "
+              "VALUES (:version, :description, :applied)"_s,
+            {{u":version"_s, migration.version}, {u":description"_s, migration.description},
+                {u":applied"_s, QDateTime::currentMSecsSinceEpoch()}}))
+        return false;
+    return transaction.commit();
+}
+
+bool Store::Private::migrate()
+{
+    {
+        Transaction transaction(*this);
+        if (!transaction.begin()
+            || (!isSqlite()
+                && !execPlain(u"SELECT pg_advisory_xact_lock(%1)"_s.arg(kMigrationLockKey)))
+            || !execPlain(migrations::createMigrationTableSql()) || !transaction.commit())
+            return false;
+    }
+    const std::optional<int> current = appliedVersion();
+    if (!current)
+        return false;
+    const int latest = migrations::latestVersion();
+    if (*current > latest) {
+        fail(StoreError::Database,
+            u"the database has schema version %1, newer than this Natter supports (%2); "
+            "upgrade Natter"_s.arg(*current)
+                .arg(latest));
+        return false;
+    }
+
+    const auto dialect = isSqlite() ? migrations::Dialect::Sqlite : migrations::Dialect::Postgres;
+    for (const migrations::Migration &migration : migrations::all(dialect)) {
+        if (migration.version > *current && !applyMigration(migration)) {
+            q->m_lastErrorText = u"migration %1 (%2) failed: %3"_s.arg(
+                QString::number(migration.version), migration.description, q->m_lastErrorText);
+            return false;
+        }
+    }
+    const std::optional<int> applied = appliedVersion();
+    if (!applied)
+        return false;
+    schemaVersion = *applied;
+    return true;
+}
+
+std::optional<qint64> Store::Private::lobbyId()
+{
+    return one(u"SELECT id FROM rooms WHERE is_lobby = 1"_s, {}, readFirstColumn,
+        u"the lobby is missing"_s);
+}
+
+bool Store::Private::insertMembership(
+    qint64 roomId, qint64 userId, MembershipState state, const QDateTime &since)
+{
+    return exec(u"INSERT INTO memberships (room_id, user_id, state, since) "
+                "VALUES (:room, :user, :state, :since)"_s,
+        {{u":room"_s, roomId}, {u":user"_s, userId}, {u":state"_s, toString(state)},
+            {u":since"_s, since.toMSecsSinceEpoch()}});
+}
+
+std::optional<RoomRecord> Store::Private::insertRoom(
+    const RoomRecord &room, const QString &directKey)
+{
+    const std::optional<qint64> id = insertReturningId(
+        u"INSERT INTO rooms (uuid, kind, name, created_by, is_lobby, direct_key, created_at) "
+        "VALUES (:uuid, :kind, :name, :creator, 0, :key, :created) RETURNING id"_s,
+        {{u":uuid"_s, uuidText(room.uuid)}, {u":kind"_s, toString(room.kind)},
+            {u":name"_s, nonNull(room.name)}, {u":creator"_s, room.createdBy},
+            {u":key"_s, directKey.isEmpty() ? QVariant() : QVariant(directKey)},
+            {u":created"_s, room.createdAt.toMSecsSinceEpoch()}});
+    if (!id)
+        return std::nullopt;
+    RoomRecord created = room;
+    created.id = *id;
+    return created;
+}
+
+// ---------------------------------------------------------------------------
+
+Store::Store(QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this))
+{
+}
+
+Store::~Store()
+{
+    close();
+}
+
+bool Store::open(const DatabaseUrl &url)
+{
+    close();
+    d->clearError();
+    d->kind = url.kind;
+    d->connectionName = u"natter-store-%1"_s.arg(++g_connectionCounter);
+    const QString driver = d->isSqlite() ? u"QSQLITE"_s : u"QPSQL"_s;
+    d->db = QSqlDatabase::addDatabase(driver, d->connectionName);
+    if (!d->db.isValid()) {
+        d->fail(StoreError::Database, u"the Qt Sql driver %1 is not available"_s.arg(driver));
+        close();
+        return false;
+    }
+
+    if (d->isSqlite()) {
+        // No set-up needed: the data directory is created on first use.
+        if (url.path != u":memory:"_s && !url.path.startsWith(u"file:"_s))
+            QDir().mkpath(QFileInfo(url.path).absolutePath());
+        d->db.setDatabaseName(url.path);
+    } else {
+        d->db.setHostName(url.host);
+        d->db.setPort(url.port);
+        d->db.setUserName(url.user);
+        d->db.setPassword(url.password);
+        d->db.setDatabaseName(url.database);
+        d->db.setConnectOptions(u"connect_timeout=10;application_name=natter"_s);
+    }
+
+    if (!d->db.open()) {
+        d->fail(StoreError::Database,
+            u"cannot open %1: %2"_s.arg(url.toDisplayString(), d->db.lastError().text()));
+        close();
+        return false;
+    }
+    if (!d->configureConnection() || !d->migrate()) {
+        close(); // keeps the error
+        return false;
+    }
+    return true;
+}
+
+void Store::close()
+{
+    d->statements.clear(); // every QSqlQuery must be gone before removeDatabase()
+    d->schemaVersion = 0;
+    if (d->connectionName.isEmpty())
+        return;
+    d->db.close();
+    d->db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(d->connectionName);
+    d->connectionName.clear();
+}
+
+bool Store::isOpen() const
+{
+    return d->db.isOpen();
+}
+
+QString Store::driverName() const
+{
+    return d->db.isValid() ? d->db.driverName() : QString();
+}
+
+int Store::schemaVersion() const
+{
+    return d->schemaVersion;
+}
+
+int Store::latestSchemaVersion()
+{
+    return migrations::latestVersion();
+}
+
+// --- users -----------------------------------------------------------------
+
+std::optional<UserRecord> Store::createUser(const QString &username, const QString &displayName,
+    const QByteArray &passwordHash, UserRole role)
+{
+    d->clearError();
+    UserRecord user;
+    user.uuid = QUuid::createUuid();
+    user.username = username;
+    user.displayName = nonNull(displayName);
+    user.passwordHash = nonNull(passwordHash);
+    user.role = role;
+    user.createdAt = nowUtc();
+
+    Private::Transaction transaction(*d);
+    if (!transaction.begin())
+        return std::nullopt;
+    const std::optional<qint64> id = d->insertReturningId(
+        u"INSERT INTO users (uuid, username, display_name, password_hash, role, created_at) "
+        "VALUES (:uuid, :username, :display, :hash, :role, :created) RETURNING id"_s,
+        {{u":uuid"_s, uuidText(user.uuid)}, {u":username"_s, nonNull(username)},
+            {u":display"_s, user.displayName}, {u":hash"_s, user.passwordHash},
+            {u":role"_s, toString(role)}, {u":created"_s, user.createdAt.toMSecsSinceEpoch()}});
+    if (!id)
+        return std::nullopt;
+    user.id = *id;
+
+    const std::optional<qint64> lobby = d->lobbyId();
+    if (!lobby || !d->insertMembership(*lobby, user.id, MembershipState::Active, user.createdAt)
+        || !transaction.commit())
+        return std::nullopt;
+    return user;
+}
+
+std::optional<UserRecord> Store::userById(qint64 id)
+{
+    d->clearError();
+    return d->one(u"SELECT "_s + kUserColumns + u" FROM users u WHERE u.id = :id"_s,
+        {{u":id"_s, id}}, readUser, u"no user with id %1"_s.arg(id));
+}
+
+std::optional<UserRecord> Store::userByUuid(const QUuid &uuid)
+{
+    d->clearError();
+    return d->one(u"SELECT "_s + kUserColumns + u" FROM users u WHERE u.uuid = :uuid"_s,
+        {{u":uuid"_s, uuidText(uuid)}}, readUser, u"no user with uuid %1"_s.arg(uuidText(uuid)));
+}
+
+std::optional<UserRecord> Store::userByName(const QString &username)
+{
+    d->clearError();
+    return d->one(u"SELECT "_s + kUserColumns + u" FROM users u WHERE u.username = :name"_s,
+        {{u":name"_s, nonNull(username)}}, readUser, u"no user named %1"_s.arg(username));
+}
+
+QList<UserRecord> Store::users()
+{
+    d->clearError();
+    return d->many(u"SELECT "_s + kUserColumns + u" FROM users u ORDER BY u.id"_s, {}, readUser);
+}
+
+bool Store::setUserRole(qint64 userId, UserRole role)
+{
+    d->clearError();
+    return d->updateOne(u"UPDATE users SET role = :role WHERE id = :id"_s,
+        {{u":role"_s, toString(role)}, {u":id"_s, userId}}, u"no user with id %1"_s.arg(userId));
+}
+
+bool Store::setPasswordHash(qint64 userId, const QByteArray &passwordHash)
+{
+    d->clearError();
+    return d->updateOne(u"UPDATE users SET password_hash = :hash WHERE id = :id"_s,
+        {{u":hash"_s, nonNull(passwordHash)}, {u":id"_s, userId}},
+        u"no user with id %1"_s.arg(userId));
+}
+
+bool Store::setLastSeen(qint64 userId, const QDateTime &when)
+{
+    d->clearError();
+    return d->updateOne(u"UPDATE users SET last_seen = :seen WHERE id = :id"_s,
+        {{u":seen"_s, msecsOrNull(when)}, {u":id"_s, userId}}, u"no user with id %1"_s.arg(userId));
+}
+
+// --- auth sessions -----------------------------------------------------------
+
+bool Store::createSession(const QString &sessionId, qint64 userId, const QDateTime &expiresAt)
+{
+    d->clearError();
+    return d->exec(u"INSERT INTO auth_sessions (id, user_id, created_at, expires_at) "
+                   "VALUES (:id, :user, :created, :expires)"_s,
+        {{u":id"_s, nonNull(sessionId)}, {u":user"_s, userId},
+            {u":created"_s, QDateTime::currentMSecsSinceEpoch()},
+            {u":expires"_s, orNow(expiresAt).toMSecsSinceEpoch()}});
+}
+
+bool Store::sessionIsValid(const QString &sessionId, qint64 userId, const QDateTime &now)
+{
+    d->clearError();
+    return d->count(u"SELECT COUNT(*) FROM auth_sessions "
+                    "WHERE id = :id AND user_id = :user AND expires_at > :now"_s,
+               {{u":id"_s, nonNull(sessionId)}, {u":user"_s, userId},
+                   {u":now"_s, orNow(now).toMSecsSinceEpoch()}})
+        > 0;
+}
+
+bool Store::deleteSession(const QString &sessionId)
+{
+    d->clearError();
+    return d->updateOne(u"DELETE FROM auth_sessions WHERE id = :id"_s,
+        {{u":id"_s, nonNull(sessionId)}}, u"no such session"_s);
+}
+
+// --- rooms and memberships -------------------------------------------------------
+
+std::optional<RoomRecord> Store::lobby()
+{
+    d->clearError();
+    return d->one(u"SELECT "_s + kRoomColumns + u" FROM rooms r WHERE r.is_lobby = 1"_s, {},
+        readRoom, u"the lobby is missing"_s);
+}
+
+std::optional<RoomRecord> Store::roomById(qint64 id)
+{
+    d->clearError();
+    return d->one(u"SELECT "_s + kRoomColumns + u" FROM rooms r WHERE r.id = :id"_s,
+        {{u":id"_s, id}}, readRoom, u"no room with id %1"_s.arg(id));
+}
+
+std::optional<RoomRecord> Store::roomByUuid(const QUuid &uuid)
+{
+    d->clearError();
+    return d->one(u"SELECT "_s + kRoomColumns + u" FROM rooms r WHERE r.uuid = :uuid"_s,
+        {{u":uuid"_s, uuidText(uuid)}}, readRoom, u"no room with uuid %1"_s.arg(uuidText(uuid)));
+}
+
+std::optional<RoomRecord> Store::createGroup(const QString &name, qint64 creatorId)
+{
+    d->clearError();
+    RoomRecord room;
+    room.uuid = QUuid::createUuid();
+    room.kind = RoomKind::Group;
+    room.name = nonNull(name);
+    room.createdBy = creatorId;
+    room.createdAt = nowUtc();
+
+    Private::Transaction transaction(*d);
+    if (!transaction.begin())
+        return std::nullopt;
+    const std::optional<RoomRecord> created = d->insertRoom(room, QString());
+    if (!created
+        || !d->insertMembership(created->id, creatorId, MembershipState::Active, room.createdAt)
+        || !transaction.commit())
+        return std::nullopt;
+    return created;
+}
+
+std::optional<RoomRecord> Store::directRoom(qint64 userA, qint64 userB)
+{
+    d->clearError();
+    return d->one(u"SELECT "_s + kRoomColumns + u" FROM rooms r WHERE r.direct_key = :key"_s,
+        {{u":key"_s, directKey(userA, userB)}}, readRoom,
+        u"users %1 and %2 have no direct room"_s.arg(userA).arg(userB));
+}
+
+std::optional<RoomRecord> Store::createDirectRoom(
+    qint64 initiator, qint64 other, MembershipState otherState)
+{
+    d->clearError();
+    RoomRecord room;
+    room.uuid = QUuid::createUuid();
+    room.kind = RoomKind::Direct;
+    room.name = u""_s;
+    room.createdBy = initiator;
+    room.createdAt = nowUtc();
+    const QString key = directKey(initiator, other);
+
+    Private::Transaction transaction(*d);
+    if (!transaction.begin())
+        return std::nullopt;
+    // Checked first so both engines report Conflict without relying on the
+    // error of a failed INSERT; the unique key still guards against races.
+    const int existing
+        = d->count(u"SELECT COUNT(*) FROM rooms WHERE direct_key = :key"_s, {{u":key"_s, key}});
+    if (m_lastError != StoreError::None)
+        return std::nullopt;
+    if (existing > 0) {
+        d->fail(StoreError::Conflict,
+            u"users %1 and %2 already have a direct room"_s.arg(initiator).arg(other));
+        return std::nullopt;
+    }
+
+    const std::optional<RoomRecord> created = d->insertRoom(room, key);
+    if (!created
+        || !d->insertMembership(created->id, initiator, MembershipState::Active, room.createdAt))
+        return std::nullopt;
+    // A room with oneself ("notes to self") has a single, active membership.
+    if (other != initiator && !d->insertMembership(created->id, other, otherState, room.createdAt))
+        return std::nullopt;
+    if (!transaction.commit())
+        return std::nullopt;
+    return created;
+}
+
+bool Store::setMembership(qint64 roomId, qint64 userId, MembershipState state)
+{
+    d->clearError();
+    // `since` is when the current state began: kept when the state is unchanged.
+    return d->exec(u"INSERT INTO memberships (room_id, user_id, state, since) "
+                   "VALUES (:room, :user, :state, :since) "
+                   "ON CONFLICT (room_id, user_id) DO UPDATE SET state = excluded.state, "
+                   "since = CASE WHEN memberships.state = excluded.state "
+                   "THEN memberships.since ELSE excluded.since END"_s,
+        {{u":room"_s, roomId}, {u":user"_s, userId}, {u":state"_s, toString(state)},
+            {u":since"_s, QDateTime::currentMSecsSinceEpoch()}});
+}
+
+std::optional<MembershipRecord> Store::membership(qint64 roomId, qint64 userId)
+{
+    d->clearError();
+    return d->one(u"SELECT "_s + kMembershipColumns
+            + u" FROM memberships WHERE room_id = :room AND user_id = :user"_s,
+        {{u":room"_s, roomId}, {u":user"_s, userId}}, readMembership,
+        u"user %1 is not a member of room %2"_s.arg(userId).arg(roomId));
+}
+
+QList<MembershipRecord> Store::members(qint64 roomId, std::optional<MembershipState> state)
+{
+    d->clearError();
+    if (!state)
+        return d->many(u"SELECT "_s + kMembershipColumns
+                + u" FROM memberships WHERE room_id = :room ORDER BY user_id"_s,
+            {{u":room"_s, roomId}}, readMembership);
+    return d->many(u"SELECT "_s + kMembershipColumns
+            + u" FROM memberships WHERE room_id = :room AND state = :state "
+              "ORDER BY user_id"_s,
+        {{u":room"_s, roomId}, {u":state"_s, toString(*state)}}, readMembership);
+}
+
+QList<RoomRecord> Store::roomsOfUser(qint64 userId, MembershipState state)
+{
+    d->clearError();
+    return d->many(u"SELECT "_s + kRoomColumns
+            + u" FROM rooms r JOIN memberships ms ON ms.room_id = r.id "
+              "WHERE ms.user_id = :user AND ms.state = :state ORDER BY r.id"_s,
+        {{u":user"_s, userId}, {u":state"_s, toString(state)}}, readRoom);
+}
+
+QList<qint64> Store::contactsOf(qint64 userId)
+{
+    d->clearError();
+    return d->many(u"SELECT DISTINCT other.user_id "
+                   "FROM memberships mine "
+                   "JOIN rooms r ON r.id = mine.room_id AND r.is_lobby = 0 "
+                   "JOIN memberships other ON other.room_id = mine.room_id "
+                   "WHERE mine.user_id = :user AND mine.state = 'active' "
+                   "AND other.state = 'active' AND other.user_id <> :user "
+                   "ORDER BY other.user_id"_s,
+        {{u":user"_s, userId}}, readFirstColumn);
+}
+
+// --- messages and receipts ---------------------------------------------------------
+
+std::optional<MessageRecord> Store::insertMessage(
+    const NewMessage &message, const QList<qint64> &recipientIds)
+{
+    d->clearError();
+    MessageRecord record;
+    record.roomId = message.roomId;
+    record.senderId = message.senderId;
+    record.kind = message.kind;
+    record.body = nonNull(message.body);
+    const bool located = message.kind == MessageKind::Location;
+    record.latitude = located ? message.latitude : 0;
+    record.longitude = located ? message.longitude : 0;
+    record.clientId = message.clientId;
+    record.createdAt = nowUtc();
+
+    Private::Transaction transaction(*d);
+    if (!transaction.begin())
+        return std::nullopt;
+    // An empty client id is stored as NULL, which never collides.
+    const std::optional<qint64> id = d->insertReturningId(
+        u"INSERT INTO messages (room_id, sender_id, kind, body, latitude, longitude, client_id, "
+        "created_at) VALUES (:room, :sender, :kind, :body, :lat, :lon, :client, :created) "
+        "RETURNING id"_s,
+        {{u":room"_s, record.roomId}, {u":sender"_s, record.senderId},
+            {u":kind"_s, toString(record.kind)}, {u":body"_s, record.body},
+            {u":lat"_s, located ? QVariant(record.latitude) : QVariant()},
+            {u":lon"_s, located ? QVariant(record.longitude) : QVariant()},
+            {u":client"_s, record.clientId.isEmpty() ? QVariant() : QVariant(record.clientId)},
+            {u":created"_s, record.createdAt.toMSecsSinceEpoch()}});
+    if (!id)
+        return std::nullopt;
+    record.id = *id;
+
+    QSet<qint64> done {record.senderId}; // the sender gets no receipt; ids once each
+    for (qint64 recipient : recipientIds) {
+        if (done.contains(recipient))
+            continue;
+        done.insert(recipient);
+        if (!d->exec(u"INSERT INTO receipts (message_id, user_id, status) "
+                     "VALUES (:message, :user, 'sent')"_s,
+                {{u":message"_s, record.id}, {u":user"_s, recipient}}))
+            return std::nullopt;
+    }
+    if (!transaction.commit())
+        return std::nullopt;
+    return record;
+}
+
+std::optional<MessageRecord> Store::messageById(qint64 id)
+{
+    d->clearError();
+    return d->one(u"SELECT "_s + kMessageColumns + u" FROM messages m WHERE m.id = :id"_s,
+        {{u":id"_s, id}}, readMessage, u"no message with id %1"_s.arg(id));
+}
+
+std::optional<MessageRecord> Store::messageByClientId(qint64 senderId, const QString &clientId)
+{
+    d->clearError();
+    if (clientId.isEmpty()) {
+        d->fail(StoreError::NotFound, u"an empty client id names no message"_s);
+        return std::nullopt;
+    }
+    return d->one(u"SELECT "_s + kMessageColumns
+            + u" FROM messages m WHERE m.sender_id = :sender AND m.client_id = :client"_s,
+        {{u":sender"_s, senderId}, {u":client"_s, clientId}}, readMessage,
+        u"no message from user %1 with that client id"_s.arg(senderId));
+}
+
+QList<MessageRecord> Store::messages(qint64 roomId, int limit, int offset)
+{
+    d->clearError();
+    if (limit <= 0)
+        return {};
+    return d->many(u"SELECT "_s + kMessageColumns
+            + u" FROM messages m WHERE m.room_id = :room "
+              "ORDER BY m.id DESC LIMIT :limit OFFSET :offset"_s,
+        {{u":room"_s, roomId}, {u":limit"_s, limit}, {u":offset"_s, qMax(0, offset)}}, readMessage);
+}
+
+QList<MessageRecord> Store::messagesAfter(qint64 roomId, qint64 afterId, int limit)
+{
+    d->clearError();
+    if (limit <= 0)
+        return {};
+    return d->many(u"SELECT "_s + kMessageColumns
+            + u" FROM messages m WHERE m.room_id = :room AND m.id > :after "
+              "ORDER BY m.id LIMIT :limit"_s,
+        {{u":room"_s, roomId}, {u":after"_s, afterId}, {u":limit"_s, limit}}, readMessage);
+}
+
+std::optional<MessageRecord> Store::lastMessage(qint64 roomId)
+{
+    d->clearError();
+    return d->one(u"SELECT "_s + kMessageColumns
+            + u" FROM messages m WHERE m.room_id = :room ORDER BY m.id DESC LIMIT 1"_s,
+        {{u":room"_s, roomId}}, readMessage, u"room %1 has no messages"_s.arg(roomId));
+}
+
+int Store::messageCount(qint64 roomId)
+{
+    d->clearError();
+    return d->count(
+        u"SELECT COUNT(*) FROM messages WHERE room_id = :room"_s, {{u":room"_s, roomId}});
+}
+
+int Store::messageCountSince(qint64 userId, const QDateTime &since)
+{
+    d->clearError();
+    return d->count(u"SELECT COUNT(*) FROM messages m "
+                    "JOIN memberships ms ON ms.room_id = m.room_id "
+                    "WHERE ms.user_id = :user AND ms.state = 'active' AND m.created_at >= :since"_s,
+        {{u":user"_s, userId}, {u":since"_s, orNow(since).toMSecsSinceEpoch()}});
+}
+
+int Store::activeRoomCountSince(qint64 userId, const QDateTime &since)
+{
+    d->clearError();
+    return d->count(u"SELECT COUNT(DISTINCT m.room_id) FROM messages m "
+                    "JOIN memberships ms ON ms.room_id = m.room_id "
+                    "WHERE ms.user_id = :user AND ms.state = 'active' AND m.created_at >= :since"_s,
+        {{u":user"_s, userId}, {u":since"_s, orNow(since).toMSecsSinceEpoch()}});
+}
+
+int Store::messageCountInRoomSince(qint64 roomId, const QDateTime &since)
+{
+    d->clearError();
+    return d->count(u"SELECT COUNT(*) FROM messages WHERE room_id = :room AND created_at >= :since"_s,
+        {{u":room"_s, roomId}, {u":since"_s, orNow(since).toMSecsSinceEpoch()}});
+}
+
+std::optional<ReceiptRecord> Store::receipt(qint64 messageId, qint64 userId)
+{
+    d->clearError();
+    return d->one(u"SELECT "_s + kReceiptColumns
+            + u" FROM receipts WHERE message_id = :message AND user_id = :user"_s,
+        {{u":message"_s, messageId}, {u":user"_s, userId}}, readReceipt,
+        u"no receipt of message %1 for user %2"_s.arg(messageId).arg(userId));
+}
+
+QList<ReceiptRecord> Store::receipts(qint64 messageId)
+{
+    d->clearError();
+    return d->many(u"SELECT "_s + kReceiptColumns
+            + u" FROM receipts WHERE message_id = :message ORDER BY user_id"_s,
+        {{u":message"_s, messageId}}, readReceipt);
+}
+
+std::optional<ReceiptRecord> Store::advanceReceipt(
+    qint64 messageId, qint64 userId, DeliveryStatus status, const QDateTime &when)
+{
+    d->clearError();
+    // Receipts only ever record delivery and reading.
+    if (status != DeliveryStatus::Delivered && status != DeliveryStatus::Read)
+        return std::nullopt;
+
+    Private::Transaction transaction(*d);
+    if (!transaction.begin())
+        return std::nullopt;
+    const std::optional<ReceiptRecord> current = receipt(messageId, userId);
+    if (!current || current->status >= status)
+        return std::nullopt; // NotFound, or unchanged (lastError None)
+
+    ReceiptRecord next = *current;
+    const QDateTime at = orNow(when);
+    next.status = status;
+    if (!next.deliveredAt.isValid())
+        next.deliveredAt = at; // read implies delivered
+    if (status == DeliveryStatus::Read)
+        next.readAt = at;
+
+    // The status guard makes a concurrent advance a no-op instead of a step back.
+    int affected = 0;
+    if (!d->exec(u"UPDATE receipts SET status = :status, delivered_at = :delivered, "
+                 "read_at = :read WHERE message_id = :message AND user_id = :user "
+                 "AND status = :old"_s,
+            {{u":status"_s, toString(next.status)},
+                {u":delivered"_s, msecsOrNull(next.deliveredAt)},
+                {u":read"_s, msecsOrNull(next.readAt)}, {u":message"_s, messageId},
+                {u":user"_s, userId}, {u":old"_s, toString(current->status)}},
+            &affected)
+        || affected == 0 || !transaction.commit())
+        return std::nullopt;
+    return next;
+}
+
+int Store::unreadCount(qint64 roomId, qint64 userId)
+{
+    d->clearError();
+    return d->count(u"SELECT COUNT(*) FROM messages m "
+                    "JOIN receipts rc ON rc.message_id = m.id AND rc.user_id = :user "
+                    "WHERE m.room_id = :room AND m.sender_id <> :user AND rc.status <> 'read'"_s,
+        {{u":user"_s, userId}, {u":room"_s, roomId}});
+}
+
+// --- notifications -------------------------------------------------------------------
+
+std::optional<NotificationRecord> Store::addNotification(
+    qint64 userId, const QString &type, const QString &message, const QJsonObject &payload)
+{
+    d->clearError();
+    NotificationRecord record;
+    record.userId = userId;
+    record.type = nonNull(type);
+    record.message = nonNull(message);
+    record.payload = payload;
+    record.createdAt = nowUtc();
+    const std::optional<qint64> id = d->insertReturningId(
+        u"INSERT INTO notifications (user_id, type, message, payload, is_read, created_at) "
+        "VALUES (:user, :type, :message, :payload, 0, :created) RETURNING id"_s,
+        {{u":user"_s, userId}, {u":type"_s, record.type}, {u":message"_s, record.message},
+            {u":payload"_s,
+                QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact))},
+            {u":created"_s, record.createdAt.toMSecsSinceEpoch()}});
+    if (!id)
+        return std::nullopt;
+    record.id = *id;
+    return record;
+}
+
+QList<NotificationRecord> Store::notifications(qint64 userId, int limit, int offset)
+{
+    d->clearError();
+    if (limit <= 0)
+        return {};
+    return d->many(u"SELECT "_s + kNotificationColumns
+            + u" FROM notifications WHERE user_id = :user "
+              "ORDER BY id DESC LIMIT :limit OFFSET :offset"_s,
+        {{u":user"_s, userId}, {u":limit"_s, limit}, {u":offset"_s, qMax(0, offset)}},
+        readNotification);
+}
+
+bool Store::markNotificationsRead(qint64 userId)
+{
+    d->clearError();
+    return d->exec(u"UPDATE notifications SET is_read = 1 WHERE user_id = :user AND is_read = 0"_s,
+        {{u":user"_s, userId}});
+}
+
+} // namespace natter::server

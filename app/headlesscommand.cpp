@@ -1,0 +1,123 @@
+#include "headlesscommand.h"
+
+#include "chatserver.h"
+#include "serveroptions.h"
+#include "unixsignalwatcher.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QTextStream>
+#include <cstdio>
+
+Q_LOGGING_CATEGORY(lcHeadless, "natter.headless")
+
+namespace natter::app {
+namespace {
+
+// "ADDR:PORT", "[v6]:PORT" or ":PORT".
+bool parseListen(const QString &text, server::ServerConfig &config, QString *error)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    bool portOk = false;
+    const uint port = colon >= 0 ? text.mid(colon + 1).toUInt(&portOk) : 0;
+    if (colon < 0 || !portOk || port > 65535) {
+        *error = QStringLiteral("--listen wants ADDR:PORT, got '%1'").arg(text);
+        return false;
+    }
+    QString host = text.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    if (host.isEmpty())
+        host = QStringLiteral("0.0.0.0");
+    const QHostAddress address(host == u"localhost" ? QStringLiteral("127.0.0.1") : host);
+    if (address.isNull()) {
+        *error = QStringLiteral("--listen: '%1' is not an IP address").arg(host);
+        return false;
+    }
+    config.listenAddress = address;
+    config.listenPort = static_cast<quint16>(port);
+    return true;
+}
+
+QString hostForUrl(const QHostAddress &address)
+{
+    const QString text = address.toString();
+    return address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + text + u']' : text;
+}
+
+} // namespace
+
+int runHeadless(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Natter server without a GUI."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption headless(QStringLiteral("headless"), QStringLiteral("Run the server without a GUI."));
+    const QCommandLineOption listen(QStringLiteral("listen"),
+                                    QStringLiteral("Address and port to listen on (default 127.0.0.1:8000; port 0: any free port)."),
+                                    QStringLiteral("addr:port"), QStringLiteral("127.0.0.1:8000"));
+    const QCommandLineOption noRegistration(QStringLiteral("no-registration"),
+                                            QStringLiteral("Close POST /api/auth/register; add users with 'natter users add'."));
+    const QCommandLineOption heartbeat(QStringLiteral("heartbeat-interval"),
+                                       QStringLiteral("Seconds between server pings on the rooms dialect (default 30)."),
+                                       QStringLiteral("seconds"));
+    parser.addOptions({headless, listen, noRegistration, heartbeat});
+    ServerOptions storage;
+    storage.addTo(parser);
+
+    QTextStream err(stderr);
+    if (!parser.parse(arguments)) {
+        err << "natter: " << parser.errorText() << "\nTry 'natter --help'.\n";
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText()
+                            << "\nAccounts: natter users --help\n";
+        return 0;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        QTextStream(stdout) << "natter " << QCoreApplication::applicationVersion() << '\n';
+        return 0;
+    }
+    if (!parser.isSet(headless)) {
+        err << "natter: server options need --headless (the desktop UI is not in this build)\n";
+        return 2;
+    }
+    server::ServerConfig config;
+    QString error;
+    if (!parseListen(parser.value(listen), config, &error) || !storage.apply(parser, config, &error)) {
+        err << "natter: " << error << '\n';
+        return 2;
+    }
+    config.registrationOpen = !parser.isSet(noRegistration);
+    if (parser.isSet(heartbeat)) {
+        bool ok = false;
+        const int seconds = parser.value(heartbeat).toInt(&ok);
+        if (!ok || seconds <= 0) {
+            err << "natter: --heartbeat-interval wants a positive number of seconds\n";
+            return 2;
+        }
+        config.heartbeatInterval = std::chrono::seconds(seconds);
+    }
+
+    server::ChatServer server(config);
+    if (!server.start()) {
+        err << "natter: " << server.errorString() << '\n';
+        return 1;
+    }
+    UnixSignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &server, [&server](int signal) {
+        qCInfo(lcHeadless) << "signal" << signal << "- closing connections";
+        server.shutdown();
+    });
+    QObject::connect(&server, &server::ChatServer::stopped, qApp, [] { QCoreApplication::exit(0); });
+
+    QTextStream out(stdout);
+    out << "Natter server listening on http://" << hostForUrl(config.listenAddress) << ':'
+        << server.port() << Qt::endl;
+    return QCoreApplication::exec();
+}
+
+} // namespace natter::app

@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# Natter's one developer / CI entry point.
+#
+#   scripts/dev.sh run [natter args...]   install deps, build, run the app
+#   scripts/dev.sh test [ctest args...]   install deps, build, run the test suites
+#
+# Both commands first install any missing Debian packages listed in
+# scripts/debian-packages.txt, then configure and build with the CMake preset
+# `ci` (when CI=true) or `dev` (otherwise). Works from any directory.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PACKAGES_FILE="$REPO_ROOT/scripts/debian-packages.txt"
+
+# ---------------------------------------------------------------------------
+# Arguments `scripts/dev.sh run` passes to natter when the caller gives none.
+# The desktop UI is not built yet, so the default is the headless server.
+# Change this (e.g. to an empty list) once the UI exists.
+DEFAULT_RUN_ARGS=(--headless)
+# ---------------------------------------------------------------------------
+
+# Port scan start for the throwaway PostgreSQL cluster used by `test`.
+PG_FIRST_PORT=55432
+PG_PORT_ATTEMPTS=50
+
+log() { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die() {
+    printf 'ERROR: %s\n' "$*" >&2
+    exit 1
+}
+
+usage() {
+    cat >&2 <<'EOF'
+Usage:
+  scripts/dev.sh run [natter args...]   build and run natter (default args: --headless)
+  scripts/dev.sh test [ctest args...]   build and run all tests
+
+Environment:
+  CI=true   use the `ci` CMake preset (warnings are errors) and fail if the
+            test PostgreSQL cluster cannot be started; otherwise `dev`.
+EOF
+}
+
+is_ci() { [[ "${CI:-}" == "true" ]]; }
+
+as_root() {
+    if [[ "$(id -u)" -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        die "need root to run: $* (install sudo or run as root)"
+    fi
+}
+
+# --- Debian packages --------------------------------------------------------
+
+# Print the package names from debian-packages.txt (comments and blanks removed).
+wanted_packages() {
+    sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$PACKAGES_FILE"
+}
+
+ensure_packages() {
+    [[ -r "$PACKAGES_FILE" ]] || die "missing package list $PACKAGES_FILE"
+    if ! command -v dpkg-query >/dev/null 2>&1; then
+        warn "dpkg-query not found (not a Debian system?): skipping package check;" \
+            "install the equivalents of $PACKAGES_FILE yourself"
+        return 0
+    fi
+
+    local pkg status
+    local -a missing=()
+    while IFS= read -r pkg; do
+        status="$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)"
+        [[ "$status" == "installed" ]] || missing+=("$pkg")
+    done < <(wanted_packages)
+
+    ((${#missing[@]} == 0)) && return 0
+
+    log "Installing missing Debian packages: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# --- Build ------------------------------------------------------------------
+
+preset() {
+    if is_ci; then echo ci; else echo dev; fi
+}
+
+build() {
+    local p
+    p="$(preset)"
+    log "Configuring (preset $p)"
+    cmake --preset "$p"
+    log "Building (preset $p)"
+    cmake --build --preset "$p" --parallel "$(nproc)"
+}
+
+# --- Throwaway PostgreSQL cluster ------------------------------------------
+# pg_start sets PG_DIR / PG_PORT and exports NATTER_TEST_POSTGRES; pg_stop
+# stops the cluster and removes PG_DIR (safe to call more than once).
+
+PG_DIR=""
+PG_PORT=""
+PG_BIN=""
+PG_AS=() # command prefix that runs a PostgreSQL binary as the right user
+
+pg_find_bin() {
+    local initdb
+    initdb="$(find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/initdb' 2>/dev/null |
+        sort -V | tail -n 1 || true)"
+    [[ -n "$initdb" ]] || return 1
+    PG_BIN="$(dirname "$initdb")"
+}
+
+# True when nothing seems to use 127.0.0.1:$1.
+pg_port_free() {
+    local port="$1"
+    if command -v python3 >/dev/null 2>&1; then
+        python3 - "$port" <<'EOF' 2>/dev/null
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+finally:
+    s.close()
+EOF
+    else
+        # No python3: treat "something accepts connections" as taken.
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 1; fi
+        return 0
+    fi
+}
+
+pg_run() { "${PG_AS[@]}" "$@"; }
+
+pg_start() {
+    pg_find_bin || {
+        warn "no PostgreSQL server found under /usr/lib/postgresql/*/bin"
+        return 1
+    }
+
+    local base="${TMPDIR:-/tmp}"
+    if [[ "$(id -u)" -eq 0 ]]; then
+        # The server refuses to run as root: run it as the postgres system user.
+        id postgres >/dev/null 2>&1 || {
+            warn "no 'postgres' system user"
+            return 1
+        }
+        PG_AS=(runuser -u postgres --)
+        runuser -u postgres -- test -w "$base" -a -x "$base" 2>/dev/null || base=/tmp
+    else
+        PG_AS=()
+    fi
+
+    PG_DIR="$(mktemp -d "$base/natter-pg.XXXXXX")"
+    if [[ "$(id -u)" -eq 0 ]]; then
+        chown postgres:postgres "$PG_DIR"
+    fi
+
+    log "Creating throwaway PostgreSQL cluster ($PG_BIN) in $PG_DIR"
+    if ! pg_run "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres \
+        -E UTF8 --locale=C --no-sync >"$PG_DIR/initdb.log" 2>&1; then
+        cat "$PG_DIR/initdb.log" >&2
+        warn "initdb failed"
+        return 1
+    fi
+
+    local port attempt=0
+    for ((port = PG_FIRST_PORT; attempt < PG_PORT_ATTEMPTS; port++, attempt++)); do
+        pg_port_free "$port" || continue
+        # Only TCP on 127.0.0.1, unix socket inside PG_DIR; durability off (test data).
+        if pg_run "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 \
+            -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            start >"$PG_DIR/pg_ctl.log" 2>&1; then
+            PG_PORT="$port"
+            break
+        fi
+        if grep -qi 'could not bind\|address already in use\|could not create any TCP' \
+            "$PG_DIR/postgres.log" 2>/dev/null; then
+            : >"$PG_DIR/postgres.log" # port was taken after all: try the next one
+            continue
+        fi
+        cat "$PG_DIR/pg_ctl.log" "$PG_DIR/postgres.log" >&2 2>/dev/null || true
+        warn "PostgreSQL did not start"
+        return 1
+    done
+    [[ -n "$PG_PORT" ]] || {
+        warn "no free port in $PG_FIRST_PORT..$((PG_FIRST_PORT + PG_PORT_ATTEMPTS - 1))"
+        return 1
+    }
+
+    local i
+    for ((i = 0; i < 60; i++)); do
+        if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres; then
+            export NATTER_TEST_POSTGRES="postgres://postgres:postgres@127.0.0.1:$PG_PORT/postgres"
+            log "PostgreSQL ready: NATTER_TEST_POSTGRES=$NATTER_TEST_POSTGRES"
+            return 0
+        fi
+        sleep 0.5
+    done
+    cat "$PG_DIR/postgres.log" >&2 2>/dev/null || true
+    warn "PostgreSQL on port $PG_PORT never became ready"
+    return 1
+}
+
+pg_stop() {
+    [[ -n "$PG_DIR" ]] || return 0
+    if [[ -f "$PG_DIR/data/postmaster.pid" ]]; then
+        if ! pg_run "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 30 stop >/dev/null 2>&1; then
+            local pid
+            pid="$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null || true)"
+            if [[ "$pid" =~ ^[0-9]+$ ]]; then
+                kill -KILL "$pid" 2>/dev/null || true
+            fi
+        fi
+    fi
+    rm -rf -- "$PG_DIR"
+    PG_DIR=""
+    PG_PORT=""
+}
+
+# --- Commands ---------------------------------------------------------------
+
+cmd_run() {
+    local caller_pwd="$PWD"
+    cd "$REPO_ROOT"
+    ensure_packages
+    build
+    local bin
+    bin="$REPO_ROOT/build/$(preset)/app/natter"
+    [[ -x "$bin" ]] || die "$bin was not built"
+    (($# > 0)) || set -- "${DEFAULT_RUN_ARGS[@]}"
+    # Run from the caller's directory so relative paths in the arguments work.
+    cd "$caller_pwd"
+    exec "$bin" "$@"
+}
+
+cmd_test() {
+    cd "$REPO_ROOT"
+    ensure_packages
+    build
+
+    trap pg_stop EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    unset NATTER_TEST_POSTGRES
+    if ! pg_start; then
+        pg_stop
+        if is_ci; then
+            die "could not start the test PostgreSQL cluster (required when CI=true)"
+        fi
+        warn "could not start a PostgreSQL cluster: PostgreSQL store tests will be skipped"
+    fi
+
+    export QT_QPA_PLATFORM=offscreen
+    local status=0
+    ctest --preset "$(preset)" --output-on-failure --timeout 300 "$@" || status=$?
+    exit "$status"
+}
+
+main() {
+    local cmd="${1:-}"
+    (($# > 0)) && shift
+    case "$cmd" in
+        run) cmd_run "$@" ;;
+        test) cmd_test "$@" ;;
+        -h | --help | help)
+            usage
+            exit 0
+            ;;
+        *)
+            usage
+            exit 2
+            ;;
+    esac
+}
+
+# Sourcing the file (e.g. to test the functions) defines them without running anything.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    main "$@"
+fi

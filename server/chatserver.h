@@ -1,0 +1,60 @@
+#pragma once
+
+// The embedded server: store, auth, hub, every dialect endpoint and REST
+// route on one HTTP port. The same object runs headless and inside the app.
+
+#include "serverconfig.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QUrl>
+#include <chrono>
+#include <memory>
+
+namespace natter::server {
+
+class Hub;
+class Store;
+class Authenticator;
+
+class ChatServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ChatServer(ServerConfig config, QObject *parent = nullptr);
+    ~ChatServer() override;
+
+    // Opens the store (migrating it), loads the signing secret and listens.
+    bool start();
+    // Stops at once: every WebSocket gets close 1001, the listener and the store close.
+    void stop();
+    // Stops accepting, closes every WebSocket with 1001 and waits (up to
+    // `grace`) for the peers to finish the closing handshake; then stop()
+    // and `stopped`.
+    void shutdown(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
+    bool isRunning() const;
+
+    QString errorString() const { return m_error; }
+    quint16 port() const;
+    QHostAddress address() const;
+    QUrl baseUrl() const; // http://address:port
+
+    const ServerConfig &config() const { return m_config; }
+    Store &store();
+    Hub &hub();
+    Authenticator &authenticator();
+
+signals:
+    void sessionCountChanged(int count);
+    void stopped();
+
+private:
+    void acceptWebSockets();
+
+    struct Parts;
+    ServerConfig m_config;
+    std::unique_ptr<Parts> m_parts;
+    QString m_error;
+};
+
+} // namespace natter::server

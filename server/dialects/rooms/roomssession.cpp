@@ -1,0 +1,285 @@
+#include "roomssession.h"
+
+#include "httputil.h"
+#include "hub.h"
+#include "roomsformat.h"
+#include "servercontext.h"
+#include "serverconfig.h"
+#include "store.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QTimerEvent>
+
+namespace natter::server {
+namespace {
+
+constexpr int maxTempIdLength = 128;
+
+QString str(const char *latin1) { return QString::fromLatin1(latin1); }
+
+// QBasicTimer takes int milliseconds in Qt 6.4.
+int msec(std::chrono::milliseconds duration) { return static_cast<int>(duration.count()); }
+
+} // namespace
+
+RoomsSession::RoomsSession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
+                           UserRecord user, qint64 roomId, QObject *parent)
+    : QObject(parent)
+    , m_context(context)
+    , m_socket(std::move(socket))
+    , m_user(std::move(user))
+    , m_roomId(roomId)
+    , m_lastActivity(QDateTime::currentDateTimeUtc())
+{
+    m_connected.start();
+    for (const MembershipRecord &member : m_context.store.members(roomId))
+        m_memberIds.insert(member.userId);
+
+    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &RoomsSession::handleText);
+    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this,
+            [this] { sendError(str("Binary frames are not supported")); });
+    connect(m_socket.get(), &QWebSocket::disconnected, this, &RoomsSession::finish);
+
+    const ServerConfig &config = m_context.config;
+    sendObject({{str("type"), str("connection_established")},
+                {str("room_id"), m_roomId},
+                {str("user_id"), m_user.id},
+                {str("timestamp"), http::timestamp(QDateTime::currentDateTimeUtc())},
+                {str("heartbeat_interval"), rooms::seconds(config.heartbeatInterval)},
+                {str("connection_timeout"), rooms::seconds(config.connectionTimeout)}});
+    m_heartbeat.start(msec(config.heartbeatInterval), this);
+    m_idle.start(msec(config.connectionTimeout), this);
+    m_context.hub.attach(this);
+    m_attached = true;
+}
+
+RoomsSession::~RoomsSession()
+{
+    if (m_attached)
+        m_context.hub.detach(this);
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+    }
+}
+
+void RoomsSession::finish()
+{
+    if (m_attached) {
+        m_attached = false;
+        m_context.hub.detach(this);
+    }
+    m_heartbeat.stop();
+    m_pongDeadline.stop();
+    m_idle.stop();
+    deleteLater();
+}
+
+void RoomsSession::closeGoingAway()
+{
+    m_socket->close(QWebSocketProtocol::CloseCodeGoingAway, str("Server shutting down"));
+}
+
+void RoomsSession::sendObject(const QJsonObject &object)
+{
+    m_socket->sendTextMessage(rooms::frame(object));
+}
+
+void RoomsSession::sendError(const QString &message)
+{
+    m_socket->sendTextMessage(rooms::errorFrame(message));
+}
+
+void RoomsSession::handleText(const QString &text)
+{
+    m_lastActivity = QDateTime::currentDateTimeUtc();
+    m_idle.start(msec(m_context.config.connectionTimeout), this);
+
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        return sendError(str("Invalid JSON"));
+    const QJsonObject frame = document.object();
+    const QJsonValue typeValue = frame.value(str("type"));
+    if (!typeValue.isString())
+        return sendError(str("Missing field: type"));
+    const QString type = typeValue.toString();
+
+    if (type == u"message")
+        return handleSend(frame);
+    if (type == u"typing_on" || type == u"typing_off")
+        return m_context.hub.setTyping(m_user.id, m_roomId, type == u"typing_on");
+    if (type == u"message_read")
+        return handleReceipt(frame, DeliveryStatus::Read);
+    if (type == u"message_delivered")
+        return handleReceipt(frame, DeliveryStatus::Delivered);
+    if (type == u"ping") {
+        const QJsonValue clientTime = frame.value(str("timestamp"));
+        const QJsonValue now = http::timestamp(QDateTime::currentDateTimeUtc());
+        return sendObject({{str("type"), str("pong")},
+                           {str("timestamp"), clientTime.isString() ? clientTime : now},
+                           {str("server_time"), now}});
+    }
+    if (type == u"pong") {
+        m_missedPongs = 0;
+        m_pongDeadline.stop();
+        return;
+    }
+    if (type == u"connection_check") {
+        return sendObject(
+            {{str("type"), str("connection_status")},
+             {str("status"), str("healthy")},
+             {str("duration_seconds"), m_connected.elapsed() / 1000},
+             {str("last_activity"), http::timestamp(m_lastActivity)},
+             {str("timestamp"), http::timestamp(QDateTime::currentDateTimeUtc())}});
+    }
+    sendError(str("Unknown message type: ") + type);
+}
+
+void RoomsSession::handleSend(const QJsonObject &frame)
+{
+    const QJsonValue content = frame.value(str("content"));
+    if (!content.isString())
+        return sendError(str("Missing field: content"));
+    const int limit = m_context.config.messageSizeLimit;
+    if (content.toString().size() > limit)
+        return sendError(str("Message too long (max %1 characters)").arg(limit));
+
+    QString tempId;
+    const QJsonValue tempValue = frame.value(str("temp_id"));
+    if (tempValue.isString())
+        tempId = tempValue.toString();
+    else if (tempValue.isDouble())
+        tempId = QString::number(tempValue.toInteger());
+    else if (!tempValue.isUndefined() && !tempValue.isNull())
+        return sendError(str("temp_id must be a string"));
+    if (tempId.size() > maxTempIdLength)
+        return sendError(str("temp_id is too long"));
+
+    NewMessage message;
+    message.roomId = m_roomId;
+    message.senderId = m_user.id;
+    message.kind = MessageKind::Text;
+    message.body = content.toString();
+    message.clientId = tempId;
+    const PostOutcome outcome = m_context.hub.postMessage(message);
+    switch (outcome.result) {
+    case PostOutcome::Result::Posted:
+        return; // the fan-out reached this session too: that is the ack
+    case PostOutcome::Result::Duplicate: {
+        // Acknowledge again to this sender only; nobody else sees it twice.
+        MessageEvent event{outcome.message, m_user,
+                           m_context.store.roomById(m_roomId).value_or(RoomRecord{})};
+        m_socket->sendTextMessage(rooms::messageFrame(event));
+        return;
+    }
+    case PostOutcome::Result::Invalid:
+        return sendError(outcome.error);
+    case PostOutcome::Result::NotMember:
+        return sendError(str("You are not a member of this room"));
+    case PostOutcome::Result::Failed:
+        return sendError(str("Message sending failed"));
+    }
+}
+
+void RoomsSession::handleReceipt(const QJsonObject &frame, DeliveryStatus status)
+{
+    const std::optional<qint64> messageId = http::positiveId(frame.value(str("message_id")));
+    if (!messageId)
+        return sendError(str("Missing field: message_id"));
+    // Receipts are for messages of this connection's room only.
+    const auto message = m_context.store.messageById(*messageId);
+    if (!message || message->roomId != m_roomId)
+        return sendError(str("Message not found"));
+    switch (m_context.hub.updateReceipt(m_user.id, *messageId, status)) {
+    case ReceiptOutcome::Updated:
+    case ReceiptOutcome::Unchanged:
+        return;
+    case ReceiptOutcome::NotFound:
+        return sendError(str("Message not found"));
+    case ReceiptOutcome::Forbidden:
+        return sendError(str("Cannot mark your own message"));
+    case ReceiptOutcome::Failed:
+        return sendError(str("Status update failed"));
+    }
+}
+
+void RoomsSession::sendHealthCheck()
+{
+    sendObject({{str("type"), str("health_check_response")},
+                {str("room_id"), m_roomId},
+                {str("user_id"), m_user.id},
+                {str("connection_duration"), m_connected.elapsed() / 1000},
+                {str("last_activity"), http::timestamp(m_lastActivity)},
+                {str("is_alive"), m_socket->state() == QAbstractSocket::ConnectedState},
+                {str("timestamp"), http::timestamp(QDateTime::currentDateTimeUtc())}});
+}
+
+void RoomsSession::sendPing()
+{
+    sendObject({{str("type"), str("ping")},
+                {str("timestamp"), http::timestamp(QDateTime::currentDateTimeUtc())},
+                {str("sequence"), ++m_pingSequence}});
+    if (!m_pongDeadline.isActive())
+        m_pongDeadline.start(msec(m_context.config.pingTimeout), this);
+}
+
+void RoomsSession::pingTimedOut()
+{
+    const ServerConfig &config = m_context.config;
+    ++m_missedPongs;
+    if (m_missedPongs >= config.missedPongsBeforeReconnect) {
+        sendObject({{str("type"), str("reconnect_suggested")},
+                    {str("reason"), str("ping_timeout")},
+                    {str("attempts"), m_missedPongs},
+                    {str("max_attempts"), config.maxReconnectAttempts}});
+    }
+    if (m_missedPongs >= config.maxReconnectAttempts)
+        m_socket->close(QWebSocketProtocol::CloseCodeGoingAway, str("Ping timeout"));
+}
+
+void RoomsSession::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() == m_heartbeat.timerId()) {
+        sendPing();
+    } else if (event->timerId() == m_pongDeadline.timerId()) {
+        m_pongDeadline.stop();
+        pingTimedOut();
+    } else if (event->timerId() == m_idle.timerId()) {
+        m_idle.stop();
+        m_socket->close(QWebSocketProtocol::CloseCodeNormal, str("Connection timeout"));
+    } else {
+        QObject::timerEvent(event);
+    }
+}
+
+void RoomsSession::deliverMessage(const MessageEvent &event, FrameCache &frames)
+{
+    m_socket->sendTextMessage(
+        frames.frame(QLatin1StringView("rooms"), [&event] { return rooms::messageFrame(event); }));
+}
+
+void RoomsSession::deliverStatus(const StatusEvent &event, FrameCache &frames)
+{
+    m_socket->sendTextMessage(
+        frames.frame(QLatin1StringView("rooms"), [&event] { return rooms::statusFrame(event); }));
+}
+
+void RoomsSession::deliverTyping(const TypingEvent &event, FrameCache &frames)
+{
+    if (event.user.id == m_user.id)
+        return; // nobody needs to be told they are typing
+    m_socket->sendTextMessage(
+        frames.frame(QLatin1StringView("rooms"), [&event] { return rooms::typingFrame(event); }));
+}
+
+void RoomsSession::deliverPresence(const PresenceEvent &event, FrameCache &frames)
+{
+    if (event.user.id == m_user.id || !m_memberIds.contains(event.user.id))
+        return;
+    m_socket->sendTextMessage(
+        frames.frame(QLatin1StringView("rooms"), [&event] { return rooms::presenceFrame(event); }));
+}
+
+} // namespace natter::server

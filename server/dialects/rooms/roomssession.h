@@ -1,0 +1,68 @@
+#pragma once
+
+// One `/ws/chat/{room_id}/` connection: a user in one room (spec 003).
+
+#include "clientsession.h"
+#include "records.h"
+
+#include <QBasicTimer>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QObject>
+#include <QSet>
+#include <QWebSocket>
+#include <memory>
+
+namespace natter::server {
+
+struct ServerContext;
+
+class RoomsSession : public QObject, public ClientSession
+{
+    Q_OBJECT
+public:
+    RoomsSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, UserRecord user,
+                 qint64 roomId, QObject *parent = nullptr);
+    ~RoomsSession() override;
+
+    qint64 roomId() const { return m_roomId; }
+    // health_check_response, as the REST health checks ask for.
+    void sendHealthCheck();
+
+    qint64 userId() const override { return m_user.id; }
+    bool followsRoom(qint64 roomId) const override { return roomId == m_roomId; }
+    void deliverMessage(const MessageEvent &event, FrameCache &frames) override;
+    void deliverStatus(const StatusEvent &event, FrameCache &frames) override;
+    void deliverTyping(const TypingEvent &event, FrameCache &frames) override;
+    void deliverPresence(const PresenceEvent &event, FrameCache &frames) override;
+    void closeGoingAway() override;
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
+private:
+    void handleText(const QString &text);
+    void handleSend(const QJsonObject &frame);
+    void handleReceipt(const QJsonObject &frame, DeliveryStatus status);
+    void sendPing();
+    void pingTimedOut();
+    void sendObject(const QJsonObject &object);
+    void sendError(const QString &message);
+    void finish();
+
+    ServerContext &m_context;
+    std::unique_ptr<QWebSocket> m_socket;
+    UserRecord m_user;
+    qint64 m_roomId;
+    QSet<qint64> m_memberIds; // whose presence this room shows
+    QElapsedTimer m_connected;
+    QDateTime m_lastActivity;
+    QBasicTimer m_heartbeat;
+    QBasicTimer m_pongDeadline;
+    QBasicTimer m_idle;
+    int m_pingSequence = 0;
+    int m_missedPongs = 0;
+    bool m_attached = false;
+};
+
+} // namespace natter::server

@@ -1,0 +1,19 @@
+#include "userjson.h"
+
+namespace natter::server::json {
+
+QJsonObject account(const UserRecord &user)
+{
+    return {{QStringLiteral("id"), user.id},
+            {QStringLiteral("uuid"), user.uuid.toString(QUuid::WithoutBraces)},
+            {QStringLiteral("username"), user.username},
+            {QStringLiteral("display_name"), user.displayName},
+            {QStringLiteral("role"), toString(user.role)}};
+}
+
+QString roomUuid(const RoomRecord &room)
+{
+    return room.uuid.toString(QUuid::WithoutBraces);
+}
+
+} // namespace natter::server::json

@@ -1,0 +1,241 @@
+#include "hub.h"
+
+#include "store.h"
+#include "typingtracker.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcHub, "natter.server.hub")
+
+namespace natter::server {
+
+Hub::Hub(Store &store, std::chrono::milliseconds typingExpiry, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_typing(std::make_unique<TypingTracker>(typingExpiry))
+{
+    connect(m_typing.get(), &TypingTracker::changed, this, &Hub::typingChanged);
+}
+
+Hub::~Hub() = default;
+
+void Hub::attach(ClientSession *session)
+{
+    QList<ClientSession *> &sessions = m_sessionsByUser[session->userId()];
+    if (sessions.contains(session))
+        return;
+    sessions.append(session);
+    if (sessions.size() == 1)
+        announcePresence(session->userId(), true);
+    emit sessionCountChanged(sessionCount());
+}
+
+void Hub::detach(ClientSession *session)
+{
+    const qint64 userId = session->userId();
+    auto it = m_sessionsByUser.find(userId);
+    if (it == m_sessionsByUser.end() || !it->removeOne(session))
+        return;
+    if (it->isEmpty()) {
+        m_sessionsByUser.erase(it);
+        m_typing->clearUser(userId);
+        if (!m_store.setLastSeen(userId, QDateTime::currentDateTimeUtc()))
+            qCWarning(lcHub) << "could not store last_seen:" << m_store.lastErrorText();
+        announcePresence(userId, false);
+    }
+    emit sessionCountChanged(sessionCount());
+}
+
+bool Hub::isOnline(qint64 userId) const
+{
+    return m_sessionsByUser.contains(userId);
+}
+
+QList<ClientSession *> Hub::sessionsOf(qint64 userId) const
+{
+    return m_sessionsByUser.value(userId);
+}
+
+int Hub::sessionCount() const
+{
+    int count = 0;
+    for (const auto &sessions : m_sessionsByUser)
+        count += static_cast<int>(sessions.size());
+    return count;
+}
+
+void Hub::closeAllSessions()
+{
+    QList<ClientSession *> all;
+    for (const auto &sessions : std::as_const(m_sessionsByUser))
+        all += sessions;
+    for (ClientSession *session : std::as_const(all))
+        session->closeGoingAway();
+}
+
+PostOutcome Hub::postMessage(const NewMessage &message)
+{
+    PostOutcome outcome;
+    const bool hasContent = message.kind == MessageKind::Location || !message.body.trimmed().isEmpty();
+    if (!hasContent) {
+        outcome.result = PostOutcome::Result::Invalid;
+        outcome.error = QStringLiteral("Message cannot be empty");
+        return outcome;
+    }
+    const auto membership = m_store.membership(message.roomId, message.senderId);
+    if (!membership || membership->state != MembershipState::Active) {
+        outcome.result = PostOutcome::Result::NotMember;
+        return outcome;
+    }
+    // A re-sent client id acknowledges the stored message and delivers nothing twice.
+    if (!message.clientId.isEmpty()) {
+        if (auto existing = m_store.messageByClientId(message.senderId, message.clientId)) {
+            outcome.result = PostOutcome::Result::Duplicate;
+            outcome.message = *existing;
+            return outcome;
+        }
+    }
+
+    QList<qint64> recipients;
+    for (const MembershipRecord &member : m_store.members(message.roomId, MembershipState::Active)) {
+        if (member.userId != message.senderId)
+            recipients.append(member.userId);
+    }
+    std::optional<MessageRecord> stored = m_store.insertMessage(message, recipients);
+    if (!stored) {
+        if (m_store.lastError() == StoreError::Conflict) {
+            if (auto existing = m_store.messageByClientId(message.senderId, message.clientId)) {
+                outcome.result = PostOutcome::Result::Duplicate;
+                outcome.message = *existing;
+                return outcome;
+            }
+        }
+        qCWarning(lcHub) << "message not stored:" << m_store.lastErrorText();
+        outcome.result = PostOutcome::Result::Failed;
+        outcome.error = QStringLiteral("Message sending failed");
+        return outcome;
+    }
+
+    // Committed: now it may be acknowledged and fanned out.
+    outcome.result = PostOutcome::Result::Posted;
+    outcome.message = *stored;
+    m_typing->set(message.roomId, message.senderId, false);
+
+    MessageEvent event;
+    event.message = *stored;
+    event.sender = m_store.userById(message.senderId).value_or(UserRecord{});
+    event.room = m_store.roomById(message.roomId).value_or(RoomRecord{});
+    fanOutToRoom(message.roomId, [&event](ClientSession *session, FrameCache &frames) {
+        session->deliverMessage(event, frames);
+    });
+    emit messagePosted(*stored);
+    return outcome;
+}
+
+ReceiptOutcome Hub::updateReceipt(qint64 userId, qint64 messageId, DeliveryStatus status)
+{
+    const std::optional<MessageRecord> message = m_store.messageById(messageId);
+    if (!message)
+        return ReceiptOutcome::NotFound;
+    const auto membership = m_store.membership(message->roomId, userId);
+    if (!membership || membership->state != MembershipState::Active)
+        return ReceiptOutcome::NotFound; // not visible to this user
+    if (message->senderId == userId)
+        return ReceiptOutcome::Forbidden; // nobody receipts their own message
+
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const std::optional<ReceiptRecord> receipt =
+        m_store.advanceReceipt(messageId, userId, status, now);
+    if (!receipt) {
+        switch (m_store.lastError()) {
+        case StoreError::None:
+            return ReceiptOutcome::Unchanged;
+        case StoreError::NotFound:
+            return ReceiptOutcome::NotFound; // joined after it was sent
+        default:
+            qCWarning(lcHub) << "receipt not stored:" << m_store.lastErrorText();
+            return ReceiptOutcome::Failed;
+        }
+    }
+    const StatusEvent event{messageId, message->roomId, message->senderId, userId,
+                            receipt->status, now};
+    fanOutToRoom(message->roomId, [&event](ClientSession *session, FrameCache &frames) {
+        session->deliverStatus(event, frames);
+    });
+    return ReceiptOutcome::Updated;
+}
+
+void Hub::setTyping(qint64 userId, qint64 roomId, bool typing)
+{
+    m_typing->set(roomId, userId, typing);
+}
+
+QList<qint64> Hub::typingUsers(qint64 roomId) const
+{
+    return m_typing->typingIn(roomId);
+}
+
+Hub::ViewedStatus Hub::statusFor(const MessageRecord &message, qint64 viewerId)
+{
+    ViewedStatus viewed;
+    if (message.senderId != viewerId) {
+        if (const auto receipt = m_store.receipt(message.id, viewerId))
+            viewed = {receipt->status, receipt->deliveredAt, receipt->readAt};
+        return viewed;
+    }
+    const QList<ReceiptRecord> receipts = m_store.receipts(message.id);
+    if (receipts.isEmpty())
+        return viewed;
+    viewed.status = DeliveryStatus::Read;
+    for (const ReceiptRecord &receipt : receipts) {
+        viewed.status = std::min(viewed.status, receipt.status);
+        viewed.deliveredAt = std::max(viewed.deliveredAt, receipt.deliveredAt);
+        viewed.readAt = std::max(viewed.readAt, receipt.readAt);
+    }
+    if (viewed.status < DeliveryStatus::Delivered)
+        viewed.deliveredAt = {};
+    if (viewed.status < DeliveryStatus::Read)
+        viewed.readAt = {};
+    return viewed;
+}
+
+void Hub::fanOutToRoom(qint64 roomId,
+                       const std::function<void(ClientSession *, FrameCache &)> &deliver)
+{
+    FrameCache frames;
+    for (const MembershipRecord &member : m_store.members(roomId, MembershipState::Active)) {
+        // Copy: a delivery may close a session and detach it.
+        const QList<ClientSession *> sessions = m_sessionsByUser.value(member.userId);
+        for (ClientSession *session : sessions) {
+            if (session->followsRoom(roomId))
+                deliver(session, frames);
+        }
+    }
+}
+
+void Hub::announcePresence(qint64 userId, bool online)
+{
+    PresenceEvent event;
+    event.user = m_store.userById(userId).value_or(UserRecord{});
+    event.online = online;
+    FrameCache frames;
+    for (qint64 contact : m_store.contactsOf(userId)) {
+        const QList<ClientSession *> sessions = m_sessionsByUser.value(contact);
+        for (ClientSession *session : sessions)
+            session->deliverPresence(event, frames);
+    }
+}
+
+void Hub::typingChanged(qint64 roomId, qint64 userId, bool typing)
+{
+    TypingEvent event;
+    event.roomId = roomId;
+    event.user = m_store.userById(userId).value_or(UserRecord{});
+    event.typing = typing;
+    event.at = QDateTime::currentDateTimeUtc();
+    fanOutToRoom(roomId, [&event](ClientSession *session, FrameCache &frames) {
+        session->deliverTyping(event, frames);
+    });
+}
+
+} // namespace natter::server

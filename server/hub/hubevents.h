@@ -1,0 +1,41 @@
+#pragma once
+
+// What the hub tells sessions. Each event is encoded at most once per dialect
+// (see FrameCache), however many sessions receive it.
+
+#include "records.h"
+
+namespace natter::server {
+
+struct MessageEvent
+{
+    MessageRecord message;
+    UserRecord sender;
+    RoomRecord room;
+};
+
+struct StatusEvent
+{
+    qint64 messageId = 0;
+    qint64 roomId = 0;
+    qint64 authorId = 0;  // who wrote the message
+    qint64 updatedBy = 0; // whose receipt changed
+    DeliveryStatus status = DeliveryStatus::Sent;
+    QDateTime at;
+};
+
+struct TypingEvent
+{
+    qint64 roomId = 0;
+    UserRecord user;
+    bool typing = false;
+    QDateTime at;
+};
+
+struct PresenceEvent
+{
+    UserRecord user; // lastSeen set when going offline
+    bool online = false;
+};
+
+} // namespace natter::server
