@@ -1,12 +1,14 @@
 #include "headlesscommand.h"
 
 #include "chatserver.h"
+#include "endpointfactory.h"
 #include "serveroptions.h"
 #include "unixsignalwatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 #include <QTextStream>
 #include <cstdio>
 
@@ -40,6 +42,29 @@ bool parseListen(const QString &text, server::ServerConfig &config, QString *err
     return true;
 }
 
+// "gateway=/ws" or "gateway=/ws@8001".
+std::optional<server::Mount> parseMount(const QString &text, QString *error)
+{
+    static const QRegularExpression pattern(QStringLiteral("^([a-z]+)=(/[^@\\s]*)(?:@(\\d{1,5}))?$"));
+    const QRegularExpressionMatch match = pattern.match(text);
+    const QString dialect = match.captured(1);
+    if (!match.hasMatch() || !server::dialectNames().contains(dialect)) {
+        *error = QStringLiteral("--mount wants DIALECT=PATH[@PORT] with DIALECT one of %1, got '%2'")
+                     .arg(server::dialectNames().join(QStringLiteral(", ")), text);
+        return std::nullopt;
+    }
+    server::Mount mount{dialect, match.captured(2), server::Mount::mainPort};
+    if (match.hasCaptured(3)) {
+        const uint port = match.captured(3).toUInt();
+        if (port == 0 || port > 65535) {
+            *error = QStringLiteral("--mount: bad port in '%1'").arg(text);
+            return std::nullopt;
+        }
+        mount.port = static_cast<int>(port);
+    }
+    return mount;
+}
+
 QString hostForUrl(const QHostAddress &address)
 {
     const QString text = address.toString();
@@ -63,7 +88,15 @@ int runHeadless(const QStringList &arguments)
     const QCommandLineOption heartbeat(QStringLiteral("heartbeat-interval"),
                                        QStringLiteral("Seconds between server pings on the rooms dialect (default 30)."),
                                        QStringLiteral("seconds"));
-    parser.addOptions({headless, listen, noRegistration, heartbeat});
+    const QCommandLineOption mount(QStringLiteral("mount"),
+                                   QStringLiteral("Also mount a dialect at a path, on the main port or on PORT, "
+                                                  "e.g. gateway=/ws@8001. Repeatable."),
+                                   QStringLiteral("dialect=path[@port]"));
+    const QCommandLineOption allowedOrigin(QStringLiteral("allowed-origin"),
+                                           QStringLiteral("An Origin allowed to open the cookie-authenticated "
+                                                          "social /ws (default: the server's own). Repeatable."),
+                                           QStringLiteral("origin"));
+    parser.addOptions({headless, listen, noRegistration, heartbeat, mount, allowedOrigin});
     ServerOptions storage;
     storage.addTo(parser);
 
@@ -101,6 +134,16 @@ int runHeadless(const QStringList &arguments)
         }
         config.heartbeatInterval = std::chrono::seconds(seconds);
     }
+
+    for (const QString &text : parser.values(mount)) {
+        const auto parsed = parseMount(text, &error);
+        if (!parsed) {
+            err << "natter: " << error << '\n';
+            return 2;
+        }
+        config.extraMounts.append(*parsed);
+    }
+    config.allowedOrigins = parser.values(allowedOrigin);
 
     server::ChatServer server(config);
     if (!server.start()) {

@@ -1,7 +1,7 @@
 #include "chatserver.h"
 
 #include "authenticator.h"
-#include "dialects/rooms/roomsendpoint.h"
+#include "dialects/endpointfactory.h"
 #include "http/accountsapi.h"
 #include "http/groupsapi.h"
 #include "hub.h"
@@ -15,10 +15,25 @@
 #include <QTcpServer>
 #include <QTimer>
 #include <QWebSocket>
+#include <map>
 
 Q_LOGGING_CATEGORY(lcServer, "natter.server")
 
 namespace natter::server {
+
+// One port: an HTTP server with the REST routes and the dialect doors mounted on it.
+struct Listener
+{
+    int requestedPort = Mount::mainPort;
+    std::unique_ptr<QHttpServer> http = std::make_unique<QHttpServer>();
+    std::vector<std::unique_ptr<DialectEndpoint>> endpoints;
+
+    quint16 port() const
+    {
+        const auto servers = http->findChildren<QTcpServer *>();
+        return servers.isEmpty() ? 0 : servers.first()->serverPort();
+    }
+};
 
 struct ChatServer::Parts
 {
@@ -42,9 +57,24 @@ struct ChatServer::Parts
     ServerContext context;
     AccountsApi accounts;
     GroupsApi groups;
-    std::vector<std::unique_ptr<DialectEndpoint>> endpoints;
-    QHttpServer http;
+    std::vector<Listener> listeners; // [0] is the main port
 };
+
+QList<Mount> effectiveMounts(const ServerConfig &config)
+{
+    QList<Mount> mounts;
+    for (const QString &dialect : dialectNames()) {
+        const Mount standard{dialect, defaultMountPath(dialect), Mount::mainPort};
+        const bool replaced = std::any_of(config.extraMounts.cbegin(), config.extraMounts.cend(),
+                                          [&standard](const Mount &extra) {
+                                              return extra.port == Mount::mainPort
+                                                  && extra.path == standard.path;
+                                          });
+        if (!replaced)
+            mounts.append(standard);
+    }
+    return mounts + config.extraMounts;
+}
 
 ChatServer::ChatServer(ServerConfig config, QObject *parent)
     : QObject(parent)
@@ -79,38 +109,60 @@ bool ChatServer::start()
         return false;
     }
 
-    parts->endpoints.push_back(std::make_unique<RoomsEndpoint>(parts->context));
-    parts->accounts.registerRoutes(parts->http);
-    parts->groups.registerRoutes(parts->http);
-    for (const auto &endpoint : parts->endpoints)
-        endpoint->registerRoutes(parts->http);
-
-    connect(&parts->http, &QHttpServer::newWebSocketConnection, this,
-            &ChatServer::acceptWebSockets);
-    connect(&parts->hub, &Hub::sessionCountChanged, this, &ChatServer::sessionCountChanged);
-
-    const quint16 port = parts->http.listen(m_config.listenAddress, m_config.listenPort);
-    if (port == 0) {
-        m_error = QStringLiteral("Cannot listen on %1:%2")
-                      .arg(m_config.listenAddress.toString())
-                      .arg(m_config.listenPort);
-        return false;
+    // Group the doors by port; the main port comes first.
+    std::map<int, QList<Mount>> mountsByPort{{Mount::mainPort, {}}};
+    for (const Mount &mount : effectiveMounts(m_config)) {
+        if (!dialectNames().contains(mount.dialect)) {
+            m_error = QStringLiteral("No dialect called '%1'").arg(mount.dialect);
+            return false;
+        }
+        mountsByPort[mount.port].append(mount);
     }
+    for (const auto &[port, mounts] : mountsByPort) {
+        Listener &listener = parts->listeners.emplace_back();
+        listener.requestedPort = port;
+        const quint16 bindPort = port == Mount::mainPort ? m_config.listenPort : static_cast<quint16>(port);
+        parts->accounts.registerRoutes(*listener.http);
+        parts->groups.registerRoutes(*listener.http);
+        for (const Mount &mount : mounts) {
+            auto endpoint = makeEndpoint(mount.dialect, parts->context, mount.path);
+            endpoint->registerRoutes(*listener.http);
+            listener.endpoints.push_back(std::move(endpoint));
+        }
+        QHttpServer *http = listener.http.get();
+        connect(http, &QHttpServer::newWebSocketConnection, this,
+                [this, &listener] { acceptWebSockets(listener); });
+        if (http->listen(m_config.listenAddress, bindPort) == 0) {
+            m_error = QStringLiteral("Cannot listen on %1:%2")
+                          .arg(m_config.listenAddress.toString())
+                          .arg(bindPort);
+            return false;
+        }
+    }
+    connect(&parts->hub, &Hub::sessionCountChanged, this, &ChatServer::sessionCountChanged);
     m_parts = std::move(parts);
     qCInfo(lcServer) << "listening on" << baseUrl().toString() << "with database"
                      << m_config.database.toDisplayString();
     return true;
 }
 
+void ChatServer::closeListeners()
+{
+    for (Listener &listener : m_parts->listeners) {
+        for (QTcpServer *server : listener.http->findChildren<QTcpServer *>())
+            server->close();
+    }
+}
+
 void ChatServer::stop()
 {
     if (!m_parts)
         return;
-    for (QTcpServer *listener : m_parts->http.findChildren<QTcpServer *>())
-        listener->close();
+    closeListeners();
     m_parts->hub.closeAllSessions();
-    // Sessions are children of their endpoints: destroying the parts ends them.
-    m_parts->endpoints.clear();
+    // Sessions are children of their endpoints: destroying those ends them.
+    for (Listener &listener : m_parts->listeners)
+        listener.endpoints.clear();
     m_parts->store.close();
     m_parts.reset();
     qCInfo(lcServer) << "stopped";
@@ -122,8 +174,7 @@ void ChatServer::shutdown(std::chrono::milliseconds grace)
         emit stopped();
         return;
     }
-    for (QTcpServer *listener : m_parts->http.findChildren<QTcpServer *>())
-        listener->close();
+    closeListeners();
     auto finish = [this] {
         if (!m_parts)
             return;
@@ -148,10 +199,17 @@ bool ChatServer::isRunning() const
 
 quint16 ChatServer::port() const
 {
-    if (!m_parts)
-        return 0;
-    const auto listeners = m_parts->http.findChildren<QTcpServer *>();
-    return listeners.isEmpty() ? 0 : listeners.first()->serverPort();
+    return m_parts ? m_parts->listeners.front().port() : 0;
+}
+
+QList<quint16> ChatServer::ports() const
+{
+    QList<quint16> ports;
+    if (m_parts) {
+        for (const Listener &listener : m_parts->listeners)
+            ports.append(listener.port());
+    }
+    return ports;
 }
 
 QHostAddress ChatServer::address() const
@@ -186,25 +244,20 @@ Authenticator &ChatServer::authenticator()
     return m_parts->auth;
 }
 
-void ChatServer::acceptWebSockets()
+void ChatServer::acceptWebSockets(Listener &listener)
 {
-    while (std::unique_ptr<QWebSocket> socket = m_parts->http.nextPendingWebSocketConnection()) {
+    while (std::unique_ptr<QWebSocket> socket = listener.http->nextPendingWebSocketConnection()) {
         socket->setMaxAllowedIncomingFrameSize(static_cast<quint64>(m_config.maxFrameBytes));
         socket->setMaxAllowedIncomingMessageSize(static_cast<quint64>(m_config.maxFrameBytes));
         const QString path = socket->requestUrl().path();
-        DialectEndpoint *owner = nullptr;
-        for (const auto &endpoint : m_parts->endpoints) {
-            if (endpoint->handlesPath(path)) {
-                owner = endpoint.get();
-                break;
-            }
-        }
-        if (!owner) {
+        const auto owner = std::find_if(listener.endpoints.cbegin(), listener.endpoints.cend(),
+                                        [&path](const auto &endpoint) { return endpoint->handlesPath(path); });
+        if (owner == listener.endpoints.cend()) {
             socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("Unknown path"));
             socket.release()->deleteLater();
             continue;
         }
-        owner->accept(std::move(socket));
+        (*owner)->accept(std::move(socket));
     }
 }
 

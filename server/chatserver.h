@@ -17,6 +17,12 @@ class Hub;
 class Store;
 class Authenticator;
 
+struct Listener;
+
+// The doors the server opens: every dialect at its default path on the main
+// port, adjusted by the config's extra mounts.
+QList<Mount> effectiveMounts(const ServerConfig &config);
+
 class ChatServer : public QObject
 {
     Q_OBJECT
@@ -35,7 +41,10 @@ public:
     bool isRunning() const;
 
     QString errorString() const { return m_error; }
-    quint16 port() const;
+    quint16 port() const; // the main port
+    // Every bound port: the main one first, then one per extra mount port,
+    // in ascending order of the ports the mounts asked for.
+    QList<quint16> ports() const;
     QHostAddress address() const;
     QUrl baseUrl() const; // http://address:port
 
@@ -49,7 +58,8 @@ signals:
     void stopped();
 
 private:
-    void acceptWebSockets();
+    void acceptWebSockets(Listener &listener);
+    void closeListeners();
 
     struct Parts;
     ServerConfig m_config;

@@ -5,10 +5,22 @@
 #include "databaseurl.h"
 
 #include <QHostAddress>
+#include <QList>
 #include <QString>
+#include <QStringList>
 #include <chrono>
 
 namespace natter::server {
+
+// A dialect's WebSocket door at a path, on the main port or another one.
+struct Mount
+{
+    static constexpr int mainPort = -1;
+    QString dialect;
+    QString path;
+    int port = mainPort; // mainPort, 0 (a second port the OS picks) or a port number
+    friend bool operator==(const Mount &, const Mount &) = default;
+};
 
 struct ServerConfig
 {
@@ -17,6 +29,10 @@ struct ServerConfig
     DatabaseUrl database;
     QString dataDir;
     bool registrationOpen = true;
+    // Every dialect is mounted at its default path on the main port; these
+    // add doors (e.g. gateway at /ws on a second port). On the main port an
+    // extra mount replaces the default door that has the same path.
+    QList<Mount> extraMounts;
 
     // spec 003 connection settings (the spec prints them in seconds)
     std::chrono::milliseconds heartbeatInterval{30'000};
@@ -27,6 +43,19 @@ struct ServerConfig
     int missedPongsBeforeReconnect = 3;
     std::chrono::milliseconds typingExpiry{5000}; // typing ends unless refreshed
     qint64 maxFrameBytes = 64 * 1024;           // larger incoming frames are refused
+
+    // social (spec 002): Origins allowed to open the cookie-authenticated /ws.
+    // Empty: only the server's own origin (the Host the request came to).
+    QStringList allowedOrigins;
+
+    // cable (spec 000): ActionCable pings every 3 s.
+    std::chrono::milliseconds cablePingInterval{3000};
+
+    // gateway (spec 004)
+    int gatewayRateLimit = 120; // sends per window; more closes with 4008
+    std::chrono::milliseconds gatewayRateWindow{60'000};
+    std::chrono::milliseconds gatewayIdentifyTimeout{10'000}; // no IDENTIFY by then: 4009
+    std::chrono::milliseconds gatewayHeartbeatInterval{41'250}; // announced in HELLO
 
     std::chrono::seconds tokenLifetime = std::chrono::hours(24 * 30);
     bool fastPasswordHashing = false; // tests only: minimal argon2id limits

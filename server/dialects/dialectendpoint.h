@@ -1,33 +1,42 @@
 #pragma once
 
-// One dialect's server side: the WebSocket door (and the REST routes that
-// belong to its spec). Endpoints parse, validate and authorise; the hub does
-// the domain work; the endpoint's sessions encode the hub's events.
+// One dialect's server side: the WebSocket door at its mount path (and the
+// REST routes that belong to its spec). Endpoints parse, validate and
+// authorise; the hub does the domain work; the endpoint's sessions encode
+// the hub's events in the dialect's own format.
 
-#include <QHttpServerRequest>
-#include <QHttpServerResponse>
 #include <QObject>
 #include <QWebSocket>
 #include <memory>
-#include <optional>
 
 class QHttpServer;
 
 namespace natter::server {
 
+struct ServerContext;
+
 class DialectEndpoint : public QObject
 {
     Q_OBJECT
 public:
-    using QObject::QObject;
+    DialectEndpoint(ServerContext &context, QString mountPath, QObject *parent = nullptr);
 
     virtual QLatin1StringView dialect() const = 0;
-    // Whether an upgraded socket for this URL path belongs here.
-    virtual bool handlesPath(const QString &path) const = 0;
+    // The WebSocket path ("/cable", "/ws/chat" for /ws/chat/{id}/, …).
+    QString mountPath() const { return m_mountPath; }
+    // Whether an upgraded socket for this URL path belongs here. Default: the
+    // mount path itself, with or without a trailing slash.
+    virtual bool handlesPath(const QString &path) const;
     // Register the upgrade route (and any REST routes) on the HTTP server.
     virtual void registerRoutes(QHttpServer &server) = 0;
     // Take over an upgraded socket; authenticate it and run the session.
     virtual void accept(std::unique_ptr<QWebSocket> socket) = 0;
+
+protected:
+    ServerContext &m_context;
+
+private:
+    QString m_mountPath;
 };
 
 } // namespace natter::server

@@ -22,6 +22,13 @@ public:
     virtual void deliverTyping(const TypingEvent &event, FrameCache &frames) = 0;
     virtual void deliverPresence(const PresenceEvent &event, FrameCache &frames) = 0;
 
+    // Events not every dialect has: the default ignores them.
+    virtual void deliverNotification(const NotificationEvent &, FrameCache &) { }
+    virtual void deliverBroadcast(const BroadcastEvent &, FrameCache &) { }
+    // A message in a direct room whose membership for this user is still
+    // `requested` (gateway message requests): not yet a normal message.
+    virtual void deliverMessageRequest(const MessageEvent &, FrameCache &) { }
+
     // Server shutdown: close with 1001 (going away).
     virtual void closeGoingAway() = 0;
 };

@@ -87,6 +87,14 @@ PostOutcome Hub::postMessage(const NewMessage &message)
         outcome.result = PostOutcome::Result::NotMember;
         return outcome;
     }
+    const QList<MembershipRecord> everyone = m_store.members(message.roomId);
+    for (const MembershipRecord &member : everyone) {
+        if (member.userId != message.senderId && member.state == MembershipState::Blocked) {
+            outcome.result = PostOutcome::Result::Blocked;
+            outcome.error = QStringLiteral("You have been blocked");
+            return outcome;
+        }
+    }
     // A re-sent client id acknowledges the stored message and delivers nothing twice.
     if (!message.clientId.isEmpty()) {
         if (auto existing = m_store.messageByClientId(message.senderId, message.clientId)) {
@@ -97,8 +105,8 @@ PostOutcome Hub::postMessage(const NewMessage &message)
     }
 
     QList<qint64> recipients;
-    for (const MembershipRecord &member : m_store.members(message.roomId, MembershipState::Active)) {
-        if (member.userId != message.senderId)
+    for (const MembershipRecord &member : everyone) {
+        if (member.userId != message.senderId && member.state == MembershipState::Active)
             recipients.append(member.userId);
     }
     std::optional<MessageRecord> stored = m_store.insertMessage(message, recipients);
@@ -128,6 +136,15 @@ PostOutcome Hub::postMessage(const NewMessage &message)
     fanOutToRoom(message.roomId, [&event](ClientSession *session, FrameCache &frames) {
         session->deliverMessage(event, frames);
     });
+    // Whoever has yet to approve the thread sees a request, not a message.
+    FrameCache requestFrames;
+    for (const MembershipRecord &member : everyone) {
+        if (member.state != MembershipState::Requested)
+            continue;
+        const QList<ClientSession *> sessions = m_sessionsByUser.value(member.userId);
+        for (ClientSession *session : sessions)
+            session->deliverMessageRequest(event, requestFrames);
+    }
     emit messagePosted(*stored);
     return outcome;
 }
@@ -163,6 +180,96 @@ ReceiptOutcome Hub::updateReceipt(qint64 userId, qint64 messageId, DeliveryStatu
         session->deliverStatus(event, frames);
     });
     return ReceiptOutcome::Updated;
+}
+
+std::optional<RoomRecord> Hub::directRoomFor(qint64 initiator, qint64 other,
+                                             MembershipState otherState)
+{
+    if (auto existing = m_store.directRoom(initiator, other))
+        return existing;
+    if (!m_store.userById(other))
+        return std::nullopt;
+    auto created = m_store.createDirectRoom(initiator, other, otherState);
+    if (!created && m_store.lastError() == StoreError::Conflict)
+        return m_store.directRoom(initiator, other); // created meanwhile
+    return created;
+}
+
+std::optional<NotificationRecord> Hub::notify(qint64 userId, const QString &type,
+                                              const QString &message, const QJsonObject &payload)
+{
+    const auto stored = m_store.addNotification(userId, type, message, payload);
+    if (!stored) {
+        qCWarning(lcHub) << "notification not stored:" << m_store.lastErrorText();
+        return std::nullopt;
+    }
+    const NotificationEvent event{*stored};
+    FrameCache frames;
+    const QList<ClientSession *> sessions = m_sessionsByUser.value(userId);
+    for (ClientSession *session : sessions)
+        session->deliverNotification(event, frames);
+    return stored;
+}
+
+int Hub::broadcast(const UserRecord &sender, const QString &content)
+{
+    const BroadcastEvent event{sender, content, QDateTime::currentDateTimeUtc()};
+    FrameCache frames;
+    const auto users = m_sessionsByUser.keys();
+    for (qint64 userId : users) {
+        const QList<ClientSession *> sessions = m_sessionsByUser.value(userId);
+        for (ClientSession *session : sessions)
+            session->deliverBroadcast(event, frames);
+    }
+    return static_cast<int>(users.size());
+}
+
+MembershipOutcome Hub::inviteToGroup(qint64 inviterId, qint64 groupId, qint64 inviteeId)
+{
+    const auto group = m_store.roomById(groupId);
+    const auto inviterMembership = m_store.membership(groupId, inviterId);
+    if (!group || group->kind != RoomKind::Group || !inviterMembership
+        || inviterMembership->state != MembershipState::Active)
+        return MembershipOutcome::NotFound;
+    if (group->isLobby)
+        return MembershipOutcome::Forbidden; // everyone is in the lobby already
+    if (!m_store.userById(inviteeId))
+        return MembershipOutcome::NotFound;
+    if (const auto existing = m_store.membership(groupId, inviteeId)) {
+        if (existing->state == MembershipState::Active || existing->state == MembershipState::Invited)
+            return MembershipOutcome::Conflict;
+    }
+    if (!m_store.setMembership(groupId, inviteeId, MembershipState::Invited))
+        return MembershipOutcome::Failed;
+    notify(inviteeId, QStringLiteral("group_invite"),
+           QStringLiteral("You were invited to join group '%1'").arg(group->name),
+           {{QStringLiteral("group_id"), groupId},
+            {QStringLiteral("group_name"), group->name},
+            {QStringLiteral("invited_by"), inviterId}});
+    return MembershipOutcome::Done;
+}
+
+MembershipOutcome Hub::answerInvitation(qint64 userId, qint64 groupId, bool accept)
+{
+    const auto membership = m_store.membership(groupId, userId);
+    if (!membership || membership->state != MembershipState::Invited)
+        return MembershipOutcome::NotFound;
+    const bool stored = accept ? m_store.setMembership(groupId, userId, MembershipState::Active)
+                               : m_store.removeMembership(groupId, userId);
+    return stored ? MembershipOutcome::Done : MembershipOutcome::Failed;
+}
+
+MembershipOutcome Hub::setThreadState(qint64 userId, qint64 roomId, MembershipState state)
+{
+    const auto room = m_store.roomById(roomId);
+    const auto membership = m_store.membership(roomId, userId);
+    if (!room || room->kind != RoomKind::Direct || !membership)
+        return MembershipOutcome::NotFound;
+    if (membership->state == state)
+        return MembershipOutcome::Done;
+    if (!m_store.setMembership(roomId, userId, state))
+        return MembershipOutcome::Failed;
+    return MembershipOutcome::Done;
 }
 
 void Hub::setTyping(qint64 userId, qint64 roomId, bool typing)

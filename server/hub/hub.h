@@ -24,6 +24,7 @@ struct PostOutcome
         Posted,    // committed and fanned out
         Duplicate, // (sender, client id) seen before: the stored message, delivered to nobody again
         NotMember, // no active membership in the room (or no such room)
+        Blocked,   // the other side of a direct room blocked the sender; nothing stored
         Invalid,   // empty or malformed content; `error` says why
         Failed,    // the store failed; nothing acknowledged
     };
@@ -35,6 +36,7 @@ struct PostOutcome
 };
 
 enum class ReceiptOutcome { Updated, Unchanged, NotFound, Forbidden, Failed };
+enum class MembershipOutcome { Done, NotFound, Forbidden, Conflict, Failed };
 
 class Hub : public QObject
 {
@@ -57,6 +59,27 @@ public:
 
     // A recipient's receipt moves forward; the room's sessions see the change.
     ReceiptOutcome updateReceipt(qint64 userId, qint64 messageId, DeliveryStatus status);
+
+    // The direct room of two users; created when missing, the initiator
+    // active and the other in `otherState` (Requested for a gateway thread).
+    std::optional<RoomRecord> directRoomFor(qint64 initiator, qint64 other,
+                                            MembershipState otherState = MembershipState::Active);
+
+    // Stores a notification and pushes it to the user's sessions.
+    std::optional<NotificationRecord> notify(qint64 userId, const QString &type,
+                                             const QString &message, const QJsonObject &payload);
+    // To every connected session; not stored. Returns how many users it reached.
+    int broadcast(const UserRecord &sender, const QString &content);
+
+    // Group invitations: the inviter must be an active member of the group
+    // (not the lobby); the invitee gets an `invited` membership and a
+    // `group_invite` notification. Accept makes it active, decline removes it.
+    MembershipOutcome inviteToGroup(qint64 inviterId, qint64 groupId, qint64 inviteeId);
+    MembershipOutcome answerInvitation(qint64 userId, qint64 groupId, bool accept);
+
+    // A message request (direct room where `userId` is `requested`) approved
+    // (active) or blocked. `userId` must be the requested side.
+    MembershipOutcome setThreadState(qint64 userId, qint64 roomId, MembershipState state);
 
     // Typing ends by itself unless refreshed within the expiry.
     void setTyping(qint64 userId, qint64 roomId, bool typing);

@@ -38,4 +38,18 @@ struct PresenceEvent
     bool online = false;
 };
 
+// A stored notification (e.g. group_invite), pushed live to its user.
+struct NotificationEvent
+{
+    NotificationRecord notification;
+};
+
+// An announcement to every connected user; never stored.
+struct BroadcastEvent
+{
+    UserRecord sender;
+    QString content;
+    QDateTime at;
+};
+
 } // namespace natter::server

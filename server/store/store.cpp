@@ -901,6 +901,14 @@ bool Store::setMembership(qint64 roomId, qint64 userId, MembershipState state)
             {u":since"_s, QDateTime::currentMSecsSinceEpoch()}});
 }
 
+bool Store::removeMembership(qint64 roomId, qint64 userId)
+{
+    d->clearError();
+    return d->updateOne(u"DELETE FROM memberships WHERE room_id = :room AND user_id = :user"_s,
+        {{u":room"_s, roomId}, {u":user"_s, userId}},
+        u"user %1 is not a member of room %2"_s.arg(userId).arg(roomId));
+}
+
 std::optional<MembershipRecord> Store::membership(qint64 roomId, qint64 userId)
 {
     d->clearError();

@@ -82,6 +82,8 @@ public:
     // Insert or update one membership; `since` restarts when the state changes.
     bool setMembership(qint64 roomId, qint64 userId, MembershipState state);
     std::optional<MembershipRecord> membership(qint64 roomId, qint64 userId);
+    // Ends a membership (a declined invitation); NotFound if there was none.
+    bool removeMembership(qint64 roomId, qint64 userId);
     // Members of a room, optionally only those in `state`.
     QList<MembershipRecord> members(qint64 roomId,
                                     std::optional<MembershipState> state = std::nullopt);

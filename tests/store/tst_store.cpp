@@ -805,6 +805,13 @@ void TestStore::directRooms()
     QVERIFY(!m_store->directRoom(alice, 999999)); // rolled back
 }
 
+// Returns once the millisecond clock has moved on: a tick, not a sleep.
+static void waitForClockTick()
+{
+    const qint64 start = QDateTime::currentMSecsSinceEpoch();
+    while (QDateTime::currentMSecsSinceEpoch() <= start) { }
+}
+
 void TestStore::memberships()
 {
     const qint64 alice = newUser(u"alice"_s);
@@ -824,12 +831,12 @@ void TestStore::memberships()
     QVERIFY(!idsOf(m_store->roomsOfUser(bob)).contains(group));
     QCOMPARE(idsOf(m_store->roomsOfUser(bob, MembershipState::Invited)), QList<qint64> {group});
 
-    QTest::qWait(5); // so a restarted `since` is visibly later
+    waitForClockTick(); // so a restarted `since` is visibly later
     QVERIFY(m_store->setMembership(group, bob, MembershipState::Active));
     const auto active = m_store->membership(group, bob);
     COMPARE_DOMAIN(active->state, MembershipState::Active);
     QVERIFY(active->since > invited->since);
-    QTest::qWait(5);
+    waitForClockTick();
     QVERIFY(m_store->setMembership(group, bob, MembershipState::Active));
     QCOMPARE(m_store->membership(group, bob)->since, active->since); // unchanged state
 
@@ -837,6 +844,11 @@ void TestStore::memberships()
     QVERIFY(!idsOf(m_store->roomsOfUser(bob)).contains(group));
     QCOMPARE(idsOf(m_store->roomsOfUser(bob, MembershipState::Blocked)), QList<qint64> {group});
     QCOMPARE(m_store->members(group).size(), 2); // updated, not added
+
+    QVERIFY(m_store->removeMembership(group, bob));
+    QVERIFY(!m_store->membership(group, bob));
+    QVERIFY(!m_store->removeMembership(group, bob));
+    QCOMPARE(m_store->lastError(), StoreError::NotFound);
 
     QVERIFY(!m_store->membership(group, carol));
     QCOMPARE(m_store->lastError(), StoreError::NotFound);

@@ -11,12 +11,14 @@
 #include <QRegularExpression>
 
 namespace natter::server {
-namespace {
-
-std::optional<qint64> roomIdFromPath(const QString &path)
+// The room id after the mount path: /ws/chat/{room_id}/
+std::optional<qint64> RoomsEndpoint::roomIdFromPath(const QString &path) const
 {
-    static const QRegularExpression pattern(QStringLiteral("^/ws/chat/(\\d+)/?$"));
-    const QRegularExpressionMatch match = pattern.match(path);
+    const QString prefix = mountPath() + u'/';
+    if (!path.startsWith(prefix))
+        return std::nullopt;
+    static const QRegularExpression pattern(QStringLiteral("^(\\d+)/?$"));
+    const QRegularExpressionMatch match = pattern.match(path.mid(prefix.size()));
     if (!match.hasMatch())
         return std::nullopt;
     bool ok = false;
@@ -24,11 +26,8 @@ std::optional<qint64> roomIdFromPath(const QString &path)
     return ok ? std::optional<qint64>(id) : std::nullopt;
 }
 
-} // namespace
-
-RoomsEndpoint::RoomsEndpoint(ServerContext &context, QObject *parent)
-    : DialectEndpoint(parent)
-    , m_context(context)
+RoomsEndpoint::RoomsEndpoint(ServerContext &context, const QString &mountPath, QObject *parent)
+    : DialectEndpoint(context, mountPath, parent)
 {
 }
 
@@ -63,7 +62,7 @@ RoomsEndpoint::Admission RoomsEndpoint::admit(const QString &path,
 void RoomsEndpoint::registerRoutes(QHttpServer &server)
 {
     // Refuse before the upgrade when we can; accept() checks again on the socket.
-    server.route(QStringLiteral("/ws/chat/<arg>/"),
+    server.route(mountPath() + QStringLiteral("/<arg>/"),
                  [this](const QString &, const QHttpServerRequest &request,
                         QHttpServerResponder &&responder) {
         const Admission admission = admit(request.url().path(), Credentials::from(request));

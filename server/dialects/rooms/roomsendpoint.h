@@ -17,7 +17,7 @@ class RoomsEndpoint : public DialectEndpoint
 {
     Q_OBJECT
 public:
-    explicit RoomsEndpoint(ServerContext &context, QObject *parent = nullptr);
+    RoomsEndpoint(ServerContext &context, const QString &mountPath, QObject *parent = nullptr);
 
     QLatin1StringView dialect() const override { return QLatin1StringView("rooms"); }
     bool handlesPath(const QString &path) const override;
@@ -36,8 +36,7 @@ private:
         QString reason;
     };
     Admission admit(const QString &path, const Credentials &credentials) const;
-
-    ServerContext &m_context;
+    std::optional<qint64> roomIdFromPath(const QString &path) const;
 };
 
 } // namespace natter::server

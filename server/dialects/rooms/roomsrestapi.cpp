@@ -298,6 +298,8 @@ QHttpServerResponse RoomsRestApi::sendMessage(const QHttpServerRequest &request)
         return http::error(http::Status::BadRequest, outcome.error);
     case PostOutcome::Result::NotMember:
         return notFound();
+    case PostOutcome::Result::Blocked:
+        return http::error(http::Status::Forbidden, outcome.error);
     case PostOutcome::Result::Failed:
         break;
     }

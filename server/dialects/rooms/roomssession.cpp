@@ -175,6 +175,7 @@ void RoomsSession::handleSend(const QJsonObject &frame)
         return;
     }
     case PostOutcome::Result::Invalid:
+    case PostOutcome::Result::Blocked:
         return sendError(outcome.error);
     case PostOutcome::Result::NotMember:
         return sendError(str("You are not a member of this room"));
