@@ -118,6 +118,8 @@ bool ChatServer::start()
         }
         mountsByPort[mount.port].append(mount);
     }
+    // The accept lambdas keep a reference to their Listener: the vector must never reallocate.
+    parts->listeners.reserve(mountsByPort.size());
     for (const auto &[port, mounts] : mountsByPort) {
         Listener &listener = parts->listeners.emplace_back();
         listener.requestedPort = port;

@@ -1,6 +1,10 @@
 #include "endpointfactory.h"
 
+#include "chats/chatsendpoint.h"
+#include "cable/cableendpoint.h"
 #include "rooms/roomsendpoint.h"
+#include "social/socialendpoint.h"
+#include "gateway/gatewayendpoint.h"
 
 namespace natter::server {
 namespace {
@@ -22,6 +26,10 @@ std::unique_ptr<DialectEndpoint> create(ServerContext &context, const QString &p
 // social keeps /ws, gateway defaults to /gateway (a listener option can move it).
 const DialectEntry dialects[] = {
     {"rooms", "/ws/chat", &create<RoomsEndpoint>},
+    {"cable", "/cable", &create<CableEndpoint>},
+    {"social", "/ws", &create<SocialEndpoint>},
+    {"gateway", "/gateway", &create<GatewayEndpoint>},
+    {"chats", "/chats/ws", &create<ChatsEndpoint>},
 };
 
 const DialectEntry *find(const QString &dialect)

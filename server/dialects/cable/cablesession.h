@@ -1,0 +1,78 @@
+#pragma once
+
+// One `/cable` connection (spec 000): a user with any number of
+// MessageChannel subscriptions, each a room (the lobby without room_id).
+// See cableendpoint.h for the commands and cableformat.h for the frames.
+
+#include "clientsession.h"
+#include "records.h"
+
+#include <QBasicTimer>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QWebSocket>
+#include <memory>
+
+namespace natter::server {
+
+struct ServerContext;
+
+class CableSession : public QObject, public ClientSession
+{
+    Q_OBJECT
+public:
+    CableSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, UserRecord user,
+                 QObject *parent = nullptr);
+    ~CableSession() override;
+
+    qint64 userId() const override { return m_user.id; }
+    bool followsRoom(qint64 roomId) const override;
+    void deliverMessage(const MessageEvent &event, FrameCache &frames) override;
+    // ActionCable has no receipts, typing or presence frames.
+    void deliverStatus(const StatusEvent &, FrameCache &) override { }
+    void deliverTyping(const TypingEvent &, FrameCache &) override { }
+    void deliverPresence(const PresenceEvent &, FrameCache &) override { }
+    void closeGoingAway() override;
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
+private:
+    struct Subscription
+    {
+        QString key;  // the identifier text, as Rails keys subscriptions
+        QString json; // the identifier as the client sent it, as JSON text to echo
+        qint64 roomId = 0;
+    };
+    // The identifier of a command: its key and echo form; nullopt when
+    // missing or neither a string nor an object.
+    struct Identifier
+    {
+        QString key;
+        QString json;
+        QJsonObject params; // empty when the text is not a JSON object
+    };
+    static std::optional<Identifier> identifierOf(const QJsonObject &command);
+
+    void handleText(const QString &text);
+    void subscribe(const QJsonObject &command);
+    void unsubscribe(const QJsonObject &command);
+    void perform(const QJsonObject &command);
+    void post(Subscription target, NewMessage message, const QString &tempId);
+    std::optional<qint64> roomFor(const QJsonObject &params);
+    Subscription *find(const QString &key);
+    void send(const QString &frame);
+    void sendError(const QString &message, const QString &command = {},
+                   const QString &tempId = {});
+    void finish();
+
+    ServerContext &m_context;
+    std::unique_ptr<QWebSocket> m_socket;
+    UserRecord m_user;
+    QList<Subscription> m_subscriptions; // in subscription order; a handful at most
+    QBasicTimer m_ping;
+    bool m_attached = false;
+};
+
+} // namespace natter::server

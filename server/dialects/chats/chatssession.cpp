@@ -1,0 +1,172 @@
+#include "chatssession.h"
+
+#include "chatsformat.h"
+#include "hub.h"
+#include "servercontext.h"
+#include "store.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QUuid>
+
+namespace natter::server {
+namespace {
+QString str(const char *latin1) { return QString::fromLatin1(latin1); }
+} // namespace
+
+ChatsSession::ChatsSession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
+                           UserRecord user, QObject *parent)
+    : QObject(parent)
+    , m_context(context)
+    , m_socket(std::move(socket))
+    , m_user(std::move(user))
+{
+    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &ChatsSession::handleText);
+    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this] {
+        closeWith(QWebSocketProtocol::CloseCodeDatatypeNotSupported,
+                  str("Binary frames are not supported"));
+    });
+    connect(m_socket.get(), &QWebSocket::disconnected, this, &ChatsSession::finish);
+    m_context.hub.attach(this);
+    m_attached = true;
+}
+
+ChatsSession::~ChatsSession()
+{
+    if (m_attached)
+        m_context.hub.detach(this);
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+    }
+}
+
+void ChatsSession::finish()
+{
+    if (m_attached) {
+        m_attached = false;
+        m_context.hub.detach(this);
+    }
+    deleteLater();
+}
+
+void ChatsSession::closeGoingAway()
+{
+    closeWith(QWebSocketProtocol::CloseCodeGoingAway, str("Server shutting down"));
+}
+
+void ChatsSession::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    m_closing = true;
+    m_socket->close(code, reason);
+}
+
+void ChatsSession::sendError(QLatin1StringView error)
+{
+    m_socket->sendTextMessage(chats::errorFrame(error));
+}
+
+void ChatsSession::handleText(const QString &text)
+{
+    if (m_closing)
+        return; // e.g. a frame that arrived with the malformed one: nothing more is acted on
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    // "Connection will be closed on malformed JSON" (spec 001).
+    if (parseError.error != QJsonParseError::NoError)
+        return closeWith(QWebSocketProtocol::CloseCodeWrongDatatype, str("Malformed JSON"));
+    if (!document.isObject())
+        return closeWith(QWebSocketProtocol::CloseCodeWrongDatatype, str("Expected a JSON object"));
+    const QJsonObject frame = document.object();
+    const QJsonValue action = frame.value(str("action"));
+    if (action == QJsonValue(str("subscribe")))
+        return handleSubscribe(frame);
+    if (action == QJsonValue(str("message")))
+        return handleMessage(frame);
+    sendError(chats::unknownAction); // unknown, missing or not a string
+}
+
+std::optional<RoomRecord> ChatsSession::accessibleRoom(const QJsonValue &chatId)
+{
+    if (!chatId.isString())
+        return std::nullopt;
+    const QUuid uuid = QUuid::fromString(chatId.toString().trimmed());
+    if (uuid.isNull())
+        return std::nullopt;
+    Store &store = m_context.store;
+    std::optional<RoomRecord> room = store.roomByUuid(uuid);
+    if (!room)
+        return std::nullopt;
+    const auto membership = store.membership(room->id, m_user.id);
+    if (!membership || membership->state != MembershipState::Active)
+        return std::nullopt;
+    return room;
+}
+
+void ChatsSession::handleSubscribe(const QJsonObject &frame)
+{
+    const QJsonValue chatIds = frame.value(str("chat_ids"));
+    if (!chatIds.isArray())
+        return sendError(chats::missingChatId);
+    // One result per requested id, in request order, each id echoed as sent.
+    QJsonArray results;
+    for (const QJsonValue &chatId : chatIds.toArray()) {
+        if (const std::optional<RoomRecord> room = accessibleRoom(chatId)) {
+            m_subscribed.insert(room->id);
+            results.append(chats::subscribeResult(chatId));
+        } else {
+            results.append(chats::subscribeResult(chatId, chats::noAccess));
+        }
+    }
+    m_socket->sendTextMessage(chats::subscribeResponse(results));
+}
+
+void ChatsSession::handleMessage(const QJsonObject &frame)
+{
+    // Checked in this order: the fields, then access, then the hub.
+    const QJsonValue chatId = frame.value(str("chat_id"));
+    if (!chatId.isString() || chatId.toString().trimmed().isEmpty())
+        return sendError(chats::missingChatId);
+    const QJsonValue text = frame.value(str("text"));
+    if (!text.isString() || text.toString().trimmed().isEmpty())
+        return sendError(chats::emptyMessage);
+    const std::optional<RoomRecord> room = accessibleRoom(chatId);
+    if (!room)
+        return sendError(chats::noAccess);
+
+    NewMessage message;
+    message.roomId = room->id;
+    message.senderId = m_user.id;
+    message.kind = MessageKind::Text;
+    message.body = text.toString();
+    // The hub commits, then fans out synchronously; deliverMessage() skips
+    // this connection while m_posting is set (it gets message_response).
+    m_posting = true;
+    const PostOutcome outcome = m_context.hub.postMessage(message);
+    m_posting = false;
+    switch (outcome.result) {
+    case PostOutcome::Result::Posted:
+    case PostOutcome::Result::Duplicate: // no client ids in this dialect: not expected
+        m_socket->sendTextMessage(chats::messageResponse(outcome.message, *room));
+        return;
+    case PostOutcome::Result::NotMember:
+        return sendError(chats::noAccess); // left the room meanwhile
+    case PostOutcome::Result::Invalid:
+        return sendError(chats::emptyMessage);
+    case PostOutcome::Result::Blocked:
+    case PostOutcome::Result::Failed:
+        return sendError(chats::couldNotSend);
+    }
+}
+
+void ChatsSession::deliverMessage(const MessageEvent &event, FrameCache &frames)
+{
+    if (m_posting)
+        return; // the sending connection itself: it gets message_response instead
+    // The same frame for every recipient: encoded once per fan-out.
+    m_socket->sendTextMessage(frames.frame(QLatin1StringView("chats"),
+                                           [&event] { return chats::incomingMessage(event); }));
+}
+
+} // namespace natter::server
