@@ -1,5 +1,6 @@
-// natter: the desktop app, `--headless` server, and `users` administration.
+// natter: the desktop app, `--headless` server, `users` administration and `cli`.
 
+#include "clicommand.h"
 #include "headlesscommand.h"
 #include "userscommand.h"
 
@@ -16,6 +17,8 @@ int main(int argc, char *argv[])
     const QStringList arguments = QCoreApplication::arguments();
     if (arguments.size() > 1 && arguments.at(1) == u"users")
         return natter::app::runUsers(arguments);
+    if (arguments.size() > 1 && arguments.at(1) == u"cli")
+        return natter::app::runCli(arguments);
 
     // --help, --version, bad flags and --headless share one parser.
     const bool headless = arguments.contains(QStringLiteral("--headless"));

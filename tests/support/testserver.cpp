@@ -46,10 +46,23 @@ bool TestServer::start()
     return true;
 }
 
+void TestServer::stop()
+{
+    if (m_server)
+        m_config.listenPort = m_server->port(); // come back where the clients look
+    m_server.reset();
+}
+
+bool TestServer::restart()
+{
+    stop();
+    return start();
+}
+
 QUrl TestServer::url(const QString &path) const
 {
     QUrl url(QStringLiteral("http://127.0.0.1"));
-    url.setPort(m_server->port());
+    url.setPort(m_server ? m_server->port() : m_config.listenPort); // stopped: where it comes back
     const qsizetype query = path.indexOf(u'?');
     url.setPath(query < 0 ? path : path.left(query));
     if (query >= 0)

@@ -39,6 +39,9 @@ public:
     ~TestServer();
 
     bool start();
+    // Stops (clients see 1001) and starts again on the same port and data.
+    void stop();
+    bool restart();
     server::ChatServer &server() { return *m_server; }
     QUrl url(const QString &path) const;     // http://127.0.0.1:PORT/path
     QUrl wsUrl(const QString &path) const;   // ws://127.0.0.1:PORT/path

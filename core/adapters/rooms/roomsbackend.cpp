@@ -1,0 +1,469 @@
+#include "roomsbackend.h"
+
+#include "natterlogin.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QNetworkReply>
+#include <QTimer>
+#include <QUrlQuery>
+#include <QWebSocket>
+
+Q_LOGGING_CATEGORY(lcRooms, "natter.client.rooms")
+
+namespace natter::client {
+namespace {
+
+QString str(const char *text) { return QString::fromLatin1(text); }
+
+QDateTime parseTime(const QJsonValue &value)
+{
+    return QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+}
+
+QString idString(const QJsonValue &value)
+{
+    if (value.isDouble())
+        return QString::number(value.toInteger());
+    return value.toString();
+}
+
+} // namespace
+
+// One room's socket: opens, answers pings, pings the server, reconnects with backoff.
+class RoomsBackend::RoomConnection : public QObject
+{
+public:
+    RoomConnection(RoomsBackend &backend, QString roomKey)
+        : m_backend(backend)
+        , m_roomKey(std::move(roomKey))
+        , m_policy(backend.m_policy)
+    {
+        connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+            m_silence.start(); // any frame proves the link is alive
+            const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
+            if (frame.value(str("type")).toString() == u"connection_established") {
+                m_established = true;
+                m_policy.reset();
+                const double interval = frame.value(str("heartbeat_interval")).toDouble(30);
+                m_heartbeat.start(std::max(200, static_cast<int>(interval * 1000)));
+            }
+            m_backend.handleFrame(m_roomKey, frame);
+        });
+        connect(&m_socket, &QWebSocket::disconnected, this, [this] {
+            m_heartbeat.stop();
+            m_established = false;
+            if (m_closing || !m_backend.m_wanted)
+                return;
+            if (m_socket.closeCode() == QWebSocketProtocol::CloseCodePolicyViolated) {
+                // Refused (token or membership): retrying would not help.
+                emit m_backend.errorOccurred(QStringLiteral("Room %1 refused: %2").arg(m_roomKey, m_socket.closeReason()));
+                return;
+            }
+            m_reconnect.start(static_cast<int>(m_policy.nextDelay().count()));
+        });
+        m_reconnect.setSingleShot(true);
+        connect(&m_reconnect, &QTimer::timeout, this, &RoomConnection::open);
+        connect(&m_heartbeat, &QTimer::timeout, this, [this] {
+            // Two intervals without a single frame: the link is dead, start over.
+            if (m_silence.isValid() && m_silence.elapsed() > 2 * m_heartbeat.interval() + 1000) {
+                m_socket.abort();
+                return;
+            }
+            sendJson({{str("type"), str("ping")},
+                      {str("timestamp"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}});
+        });
+    }
+
+    ~RoomConnection() override
+    {
+        m_closing = true;
+        m_socket.abort();
+    }
+
+    void open()
+    {
+        QUrl url = m_backend.settings().serverUrl;
+        url.setScheme(url.scheme() == u"https" ? str("wss") : str("ws"));
+        const QString base = m_backend.settings().path.isEmpty() ? str("/ws/chat") : m_backend.settings().path;
+        url.setPath(base + u'/' + m_roomKey + u'/');
+        QUrlQuery query;
+        query.addQueryItem(str("token"), m_backend.m_token);
+        url.setQuery(query);
+        m_socket.open(url);
+    }
+
+    void close()
+    {
+        m_closing = true;
+        m_reconnect.stop();
+        m_socket.close();
+    }
+
+    bool isEstablished() const { return m_established; }
+    void sendJson(const QJsonObject &object)
+    {
+        m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+    }
+    int reconnectAttempts() const { return m_policy.attempts(); }
+
+private:
+    RoomsBackend &m_backend;
+    QString m_roomKey;
+    QWebSocket m_socket;
+    ReconnectPolicy m_policy;
+    QTimer m_reconnect;
+    QTimer m_heartbeat;
+    QElapsedTimer m_silence;
+    bool m_established = false;
+    bool m_closing = false;
+};
+
+RoomsBackend::RoomsBackend(Settings settings, QObject *parent)
+    : Backend(std::move(settings), parent)
+    , m_token(this->settings().signIn.token)
+{
+}
+
+RoomsBackend::~RoomsBackend()
+{
+    m_wanted = false;
+    m_rooms.clear();
+}
+
+Backend::Capabilities RoomsBackend::capabilities() const
+{
+    return Capability::Receipts | Capability::Typing | Capability::Presence | Capability::History
+        | Capability::RoomList;
+}
+
+QNetworkRequest RoomsBackend::request(const QString &path, const QString &query) const
+{
+    QUrl url = settings().serverUrl;
+    url.setPath(path);
+    if (!query.isEmpty())
+        url.setQuery(query);
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    return request;
+}
+
+void RoomsBackend::connectToServer()
+{
+    if (m_wanted)
+        return;
+    m_wanted = true;
+    setConnectionState(ConnectionState::Connecting);
+    const SignIn &signIn = settings().signIn;
+    if (signIn.password.isEmpty() || !m_token.isEmpty())
+        return verifyToken();
+    auto *login = new NatterLogin(m_network, this);
+    connect(login, &NatterLogin::succeeded, this,
+            [this, login](const QString &token, const QString &, qint64 userId, const QString &,
+                          const QString &displayName) {
+        login->deleteLater();
+        m_token = token;
+        setSelf({QString::number(userId), settings().signIn.username, displayName, true, {}});
+        verifyToken();
+    });
+    connect(login, &NatterLogin::failed, this, [this, login](int, const QString &reason) {
+        login->deleteLater();
+        giveUp(QStringLiteral("Sign-in refused: ") + reason);
+    });
+    login->signIn(settings().serverUrl, signIn.username, signIn.password);
+}
+
+void RoomsBackend::giveUp(const QString &reason)
+{
+    m_wanted = false;
+    m_rooms.clear();
+    emit errorOccurred(reason);
+    setConnectionState(ConnectionState::Disconnected);
+}
+
+// The spec's REST API answers 401 to a bad token: that is our sign-in check.
+void RoomsBackend::verifyToken()
+{
+    QNetworkReply *reply = m_network.get(request(str("/api/v1.0/chat/stats/")));
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        if (!m_wanted)
+            return;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 401 || status == 403)
+            return giveUp(str("Authentication failed"));
+        if (status != 200) {
+            // Server unreachable: try again later; the rooms' sockets retry on their own.
+            emit errorOccurred(str("Connection failed: ") + reply->errorString());
+            setConnectionState(ConnectionState::Reconnecting);
+            QTimer::singleShot(2000, this, [this] {
+                if (m_wanted)
+                    verifyToken();
+            });
+            return;
+        }
+        const QJsonObject stats = QJsonDocument::fromJson(reply->readAll()).object();
+        if (self().id.isEmpty())
+            setSelf({idString(stats.value(str("user_id"))), {}, {}, true, {}});
+        setConnectionState(ConnectionState::Connected);
+        emit connected();
+        for (const QString &room : m_rooms.keys())
+            openRoom(room);
+    });
+}
+
+void RoomsBackend::disconnectFromServer()
+{
+    m_wanted = false;
+    for (const auto &room : std::as_const(m_rooms))
+        room->close();
+    m_rooms.clear();
+    setConnectionState(ConnectionState::Disconnected);
+}
+
+void RoomsBackend::listRooms()
+{
+    auto rooms = std::make_shared<QList<RoomSummary>>();
+    auto fetch = std::make_shared<std::function<void(const QUrl &)>>();
+    *fetch = [this, rooms, fetch](const QUrl &url) {
+        QNetworkRequest next = request(url.path(), url.query());
+        QNetworkReply *reply = m_network.get(next);
+        connect(reply, &QNetworkReply::finished, this, [this, reply, rooms, fetch] {
+            reply->deleteLater();
+            const QJsonObject page = QJsonDocument::fromJson(reply->readAll()).object();
+            for (const QJsonValue &value : page.value(str("results")).toArray()) {
+                const QJsonObject object = value.toObject();
+                RoomSummary room;
+                room.id = object.value(str("id")).toInteger();
+                room.key = QString::number(room.id);
+                room.uuid = object.value(str("uuid")).toString();
+                const QJsonObject other = object.value(str("other_participant")).toObject();
+                const bool direct = !other.isEmpty();
+                room.kind = direct ? RoomKind::Direct : RoomKind::Group;
+                if (direct) {
+                    room.other = {idString(other.value(str("id"))), other.value(str("username")).toString(),
+                                  other.value(str("display_name")).toString(),
+                                  other.value(str("is_online")).toBool(), parseTime(other.value(str("last_seen")))};
+                }
+                room.name = direct ? room.other.displayName : object.value(str("name")).toString();
+                if (room.name.isEmpty())
+                    room.name = QStringLiteral("Room %1").arg(room.id);
+                room.unreadCount = object.value(str("unread_count")).toInt();
+                const QJsonObject last = object.value(str("last_message")).toObject();
+                if (!last.isEmpty()) {
+                    ChatMessage message;
+                    message.roomKey = room.key;
+                    message.id = idString(last.value(str("id")));
+                    message.text = last.value(str("content")).toString();
+                    message.sender.id = idString(last.value(str("sender_id")));
+                    message.outgoing = message.sender.id == self().id;
+                    message.createdAt = parseTime(last.value(str("created_at")));
+                    message.status = deliveryStatusFromString(last.value(str("status")).toString())
+                                         .value_or(DeliveryStatus::Sent);
+                    room.lastMessage = message;
+                    room.lastActivity = message.createdAt;
+                } else {
+                    room.lastActivity = parseTime(object.value(str("created_at")));
+                }
+                rooms->append(room);
+            }
+            const QString next = page.value(str("next")).toString();
+            if (!next.isEmpty())
+                (*fetch)(QUrl(next));
+            else
+                emit roomsListed(*rooms);
+        });
+    };
+    QUrl first = settings().serverUrl;
+    first.setPath(str("/api/v1.0/chat/rooms/"));
+    (*fetch)(first);
+}
+
+void RoomsBackend::subscribe(const QString &roomKey)
+{
+    if (m_rooms.contains(roomKey))
+        return;
+    m_rooms.insert(roomKey, std::make_shared<RoomConnection>(*this, roomKey));
+    if (connectionState() == ConnectionState::Connected)
+        openRoom(roomKey);
+}
+
+void RoomsBackend::openRoom(const QString &roomKey)
+{
+    if (const auto room = m_rooms.value(roomKey))
+        room->open();
+}
+
+bool RoomsBackend::canSendTo(const QString &roomKey) const
+{
+    const auto room = m_rooms.value(roomKey);
+    return room && room->isEstablished();
+}
+
+void RoomsBackend::send(const OutgoingMessage &message)
+{
+    const auto room = m_rooms.value(message.roomKey);
+    if (message.kind != MessageKind::Text)
+        return emit sendFailed(message.clientId, str("This server takes text messages only"));
+    if (!room || !room->isEstablished())
+        return emit sendFailed(message.clientId, str("Not connected"));
+    m_pendingClientIds.insert(message.clientId);
+    room->sendJson({{str("type"), str("message")},
+                    {str("content"), message.text},
+                    {str("temp_id"), message.clientId},
+                    {str("timestamp"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}});
+}
+
+void RoomsBackend::setTyping(const QString &roomKey, bool typing)
+{
+    if (const auto room = m_rooms.value(roomKey); room && room->isEstablished())
+        room->sendJson({{str("type"), typing ? str("typing_on") : str("typing_off")},
+                        {str("timestamp"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}});
+}
+
+void RoomsBackend::markStatus(const QString &roomKey, const QString &messageId, DeliveryStatus status)
+{
+    const auto room = m_rooms.value(roomKey);
+    if (!room || !room->isEstablished())
+        return;
+    if (status != DeliveryStatus::Delivered && status != DeliveryStatus::Read)
+        return;
+    room->sendJson({{str("type"), status == DeliveryStatus::Read ? str("message_read") : str("message_delivered")},
+                    {str("message_id"), messageId.toLongLong()},
+                    {str("timestamp"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}});
+}
+
+ChatMessage RoomsBackend::messageFromRest(const QJsonObject &object) const
+{
+    ChatMessage message;
+    message.roomKey = idString(object.value(str("room")));
+    message.id = idString(object.value(str("id")));
+    message.clientId = object.value(str("temp_id")).toString();
+    const QJsonObject sender = object.value(str("sender")).toObject();
+    message.sender = {idString(sender.value(str("id"))), sender.value(str("username")).toString(),
+                      sender.value(str("display_name")).toString(), sender.value(str("is_online")).toBool(),
+                      parseTime(sender.value(str("last_seen")))};
+    message.outgoing = message.sender.id == self().id;
+    message.kind = messageKindFromString(object.value(str("kind")).toString()).value_or(MessageKind::Text);
+    message.text = object.value(str("content")).toString();
+    message.stampId = object.value(str("stamp_id")).toString();
+    message.latitude = object.value(str("latitude")).toDouble();
+    message.longitude = object.value(str("longitude")).toDouble();
+    message.createdAt = parseTime(object.value(str("created_at")));
+    message.status = deliveryStatusFromString(object.value(str("status")).toString()).value_or(DeliveryStatus::Sent);
+    return message;
+}
+
+ChatMessage RoomsBackend::messageFromFrame(const QString &roomKey, const QJsonObject &object) const
+{
+    ChatMessage message;
+    message.roomKey = roomKey;
+    message.id = idString(object.value(str("id")));
+    message.clientId = object.value(str("temp_id")).toString();
+    message.sender.id = idString(object.value(str("sender_id")));
+    message.sender.username = object.value(str("sender_username")).toString();
+    message.sender.displayName = object.value(str("sender_display_name")).toString();
+    if (message.sender.displayName.isEmpty())
+        message.sender.displayName = message.sender.username;
+    message.outgoing = message.sender.id == self().id;
+    message.kind = messageKindFromString(object.value(str("kind")).toString()).value_or(MessageKind::Text);
+    message.text = object.value(str("content")).toString();
+    message.stampId = object.value(str("stamp_id")).toString();
+    message.latitude = object.value(str("latitude")).toDouble();
+    message.longitude = object.value(str("longitude")).toDouble();
+    message.createdAt = parseTime(object.value(str("created_at")));
+    message.status = deliveryStatusFromString(object.value(str("status")).toString()).value_or(DeliveryStatus::Sent);
+    return message;
+}
+
+void RoomsBackend::handleFrame(const QString &roomKey, const QJsonObject &frame)
+{
+    const QString type = frame.value(str("type")).toString();
+    if (type == u"connection_established") {
+        if (self().id.isEmpty())
+            setSelf({idString(frame.value(str("user_id"))), {}, {}, true, {}});
+        emit subscribed(roomKey);
+        catchUp(roomKey);
+    } else if (type == u"message") {
+        const ChatMessage message = messageFromFrame(roomKey, frame.value(str("message")).toObject());
+        if (message.outgoing && m_pendingClientIds.remove(message.clientId))
+            emit messageAcked(message.clientId, message);
+        else
+            emit messageReceived(message);
+    } else if (type == u"message_status_update") {
+        if (const auto status = deliveryStatusFromString(frame.value(str("status")).toString()))
+            emit statusChanged(roomKey, idString(frame.value(str("message_id"))), *status);
+    } else if (type == u"typing") {
+        const Person who{idString(frame.value(str("user_id"))), frame.value(str("username")).toString(),
+                         frame.value(str("username")).toString(), true, {}};
+        if (who.id != self().id)
+            emit typingChanged(roomKey, who, frame.value(str("is_typing")).toBool());
+    } else if (type == u"user_status_change") {
+        emit presenceChanged({idString(frame.value(str("user_id"))), frame.value(str("username")).toString(),
+                              frame.value(str("username")).toString(), frame.value(str("is_online")).toBool(),
+                              parseTime(frame.value(str("last_seen")))});
+    } else if (type == u"ping") {
+        if (const auto room = m_rooms.value(roomKey))
+            room->sendJson({{str("type"), str("pong")},
+                            {str("timestamp"), frame.value(str("timestamp"))},
+                            {str("client_time"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}});
+    } else if (type == u"error") {
+        emit errorOccurred(frame.value(str("message")).toString());
+    } else if (type == u"reconnect_suggested") {
+        qCInfo(lcRooms) << "server suggests reconnecting room" << roomKey;
+    }
+    // pong, connection_status, health_check_response: nothing to do.
+}
+
+void RoomsBackend::fetchPage(const QString &roomKey, int page,
+                             std::function<void(const QList<ChatMessage> &, bool last)> done)
+{
+    QNetworkReply *reply = m_network.get(
+        request(QStringLiteral("/api/v1.0/chat/rooms/%1/messages/").arg(roomKey), QStringLiteral("page=%1").arg(page)));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, done = std::move(done)] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 404)
+            return done({}, true); // past the last page
+        const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
+        QList<ChatMessage> messages;
+        for (const QJsonValue &value : body.value(str("results")).toArray())
+            messages.append(messageFromRest(value.toObject()));
+        done(messages, body.value(str("next")).isNull() || !body.contains(str("next")));
+    });
+}
+
+// After (re)connecting: the newest page, so whatever arrived while away shows up.
+// The model drops what it already has (by id), and our own messages acknowledge
+// their pending sends (by temp id).
+void RoomsBackend::catchUp(const QString &roomKey)
+{
+    fetchPage(roomKey, 1, [this](const QList<ChatMessage> &messages, bool) {
+        for (auto it = messages.crbegin(); it != messages.crend(); ++it) {
+            if (it->outgoing && m_pendingClientIds.remove(it->clientId))
+                emit messageAcked(it->clientId, *it);
+            else
+                emit messageReceived(*it);
+        }
+    });
+}
+
+void RoomsBackend::loadHistory(const QString &roomKey, const QString &beforeId, int limit)
+{
+    Q_UNUSED(limit) // the spec pages by 20
+    const int page = beforeId.isEmpty() ? 1 : m_nextHistoryPage.value(roomKey, 2);
+    fetchPage(roomKey, page, [this, roomKey, page, beforeId](const QList<ChatMessage> &messages, bool last) {
+        m_nextHistoryPage.insert(roomKey, page + 1);
+        QList<ChatMessage> older;
+        for (const ChatMessage &message : messages) {
+            if (beforeId.isEmpty() || message.id.toLongLong() < beforeId.toLongLong())
+                older.append(message);
+        }
+        emit historyLoaded(roomKey, older, last);
+    });
+}
+
+} // namespace natter::client

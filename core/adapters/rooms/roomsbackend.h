@@ -1,0 +1,64 @@
+#pragma once
+
+// The `rooms` dialect (spec 003) as a client: REST under /api/v1.0/chat/ and
+// one WebSocket per room, /ws/chat/{room_id}/?token=. Room keys are the
+// integer room ids as strings.
+
+#include "backend.h"
+#include "reconnectpolicy.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <memory>
+
+namespace natter::client {
+
+class RoomsBackend : public Backend
+{
+    Q_OBJECT
+public:
+    explicit RoomsBackend(Settings settings, QObject *parent = nullptr);
+    ~RoomsBackend() override;
+
+    QString dialect() const override { return QStringLiteral("rooms"); }
+    Capabilities capabilities() const override;
+
+    void connectToServer() override;
+    void disconnectFromServer() override;
+    bool canSendTo(const QString &roomKey) const override;
+    void listRooms() override;
+    void subscribe(const QString &roomKey) override;
+    void send(const OutgoingMessage &message) override;
+    void setTyping(const QString &roomKey, bool typing) override;
+    void markStatus(const QString &roomKey, const QString &messageId, DeliveryStatus status) override;
+    void loadHistory(const QString &roomKey, const QString &beforeId, int limit) override;
+
+    // The backoff each room's socket starts from.
+    ReconnectPolicy &reconnectPolicy() { return m_policy; }
+
+private:
+    class RoomConnection;
+    friend class RoomConnection;
+
+    void verifyToken();
+    void openRoom(const QString &roomKey);
+    void handleFrame(const QString &roomKey, const QJsonObject &frame);
+    void catchUp(const QString &roomKey);
+    void fetchPage(const QString &roomKey, int page,
+                   std::function<void(const QList<ChatMessage> &, bool last)> done);
+    ChatMessage messageFromRest(const QJsonObject &object) const;
+    ChatMessage messageFromFrame(const QString &roomKey, const QJsonObject &message) const;
+    QNetworkRequest request(const QString &path, const QString &query = {}) const;
+    void giveUp(const QString &reason);
+
+    QNetworkAccessManager m_network;
+    ReconnectPolicy m_policy;
+    QString m_token;
+    bool m_wanted = false;
+    QHash<QString, std::shared_ptr<RoomConnection>> m_rooms;
+    QHash<QString, int> m_nextHistoryPage; // per room: the next REST page to load
+    QSet<QString> m_pendingClientIds;      // sent, not yet acknowledged
+};
+
+} // namespace natter::client

@@ -1,0 +1,117 @@
+#pragma once
+
+// The one interface the rest of the client talks to. Each dialect has one
+// adapter behind it that speaks its spec exactly, so it works against any
+// server implementing that spec, not only Natter's. QML never sees JSON;
+// models never see a socket.
+
+#include "chattypes.h"
+
+#include <QObject>
+#include <QUrl>
+
+namespace natter::client {
+
+class Backend : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Capability {
+        Receipts = 0x001,        // delivered/read
+        Typing = 0x002,
+        Presence = 0x004,
+        History = 0x008,         // older messages can be loaded
+        RoomList = 0x010,        // the server lists the user's rooms
+        Groups = 0x020,          // group rooms, invitations
+        MessageRequests = 0x040, // approve/block threads
+        Stamps = 0x080,
+        Locations = 0x100,
+        Notifications = 0x200,
+        DirectByPerson = 0x400,  // messages are addressed to a person, not a room
+    };
+    Q_DECLARE_FLAGS(Capabilities, Capability)
+    Q_FLAG(Capabilities)
+
+    enum class ConnectionState { Disconnected, Connecting, Connected, Reconnecting };
+    Q_ENUM(ConnectionState)
+
+    // How the adapter signs in: a token, a session cookie, or (against a
+    // Natter server) a username and password exchanged for both.
+    struct SignIn
+    {
+        QString username;
+        QString password;
+        QString token;
+        QString cookie;
+    };
+
+    struct Settings
+    {
+        QUrl serverUrl;   // http(s)://host:port — the dialect derives its WebSocket URL
+        QString path;     // overrides the dialect's default WebSocket path
+        SignIn signIn;
+    };
+
+    explicit Backend(Settings settings, QObject *parent = nullptr);
+
+    virtual QString dialect() const = 0;
+    virtual Capabilities capabilities() const = 0;
+    bool can(Capability capability) const { return capabilities().testFlag(capability); }
+
+    ConnectionState connectionState() const { return m_state; }
+    const Settings &settings() const { return m_settings; }
+    // Who we are, once connected (as the dialect names people).
+    Person self() const { return m_self; }
+
+    // Connects, and reconnects with backoff after a loss until disconnected.
+    virtual void connectToServer() = 0;
+    virtual void disconnectFromServer() = 0;
+
+    // Whether a send to this room would go out now (connected, and for
+    // dialects with per-room links, that room's link is up).
+    virtual bool canSendTo(const QString &roomKey) const
+    {
+        Q_UNUSED(roomKey)
+        return m_state == ConnectionState::Connected;
+    }
+
+    virtual void listRooms() = 0;                       // → roomsListed
+    virtual void subscribe(const QString &roomKey) = 0; // room events start to arrive
+    virtual void send(const OutgoingMessage &message) = 0; // → messageAcked or sendFailed
+    virtual void setTyping(const QString &roomKey, bool typing) = 0;
+    virtual void markStatus(const QString &roomKey, const QString &messageId, DeliveryStatus status) = 0;
+    // Messages older than `beforeId` (empty: the newest), newest first. → historyLoaded
+    virtual void loadHistory(const QString &roomKey, const QString &beforeId, int limit) = 0;
+    // The stamp catalogue (Capability::Stamps). → stampsLoaded. Default: no stamps, no signal.
+    virtual void loadStamps() { }
+
+signals:
+    void connectionStateChanged(natter::client::Backend::ConnectionState state);
+    void connected();                      // signed in and ready (also after a reconnect)
+    void roomsListed(const QList<natter::client::RoomSummary> &rooms);
+    void subscribed(const QString &roomKey); // room events flow (again, after a reconnect)
+    void messageReceived(const natter::client::ChatMessage &message);
+    void messageAcked(const QString &clientId, const natter::client::ChatMessage &stored);
+    void sendFailed(const QString &clientId, const QString &reason);
+    void statusChanged(const QString &roomKey, const QString &messageId, natter::DeliveryStatus status);
+    void typingChanged(const QString &roomKey, const natter::client::Person &who, bool typing);
+    void presenceChanged(const natter::client::Person &who);
+    void historyLoaded(const QString &roomKey, const QList<natter::client::ChatMessage> &messages, bool complete);
+    void notificationReceived(const natter::client::Notification &notification);
+    void messageRequestReceived(const natter::client::MessageRequest &request);
+    void errorOccurred(const QString &message);
+    void stampsLoaded(const QList<natter::client::Stamp> &stamps);
+
+protected:
+    void setConnectionState(ConnectionState state);
+    void setSelf(const Person &self) { m_self = self; }
+
+private:
+    Settings m_settings;
+    ConnectionState m_state = ConnectionState::Disconnected;
+    Person m_self;
+};
+
+Q_DECLARE_OPERATORS_FOR_FLAGS(Backend::Capabilities)
+
+} // namespace natter::client

@@ -1,0 +1,107 @@
+#include "messagesender.h"
+
+#include "outbox.h"
+
+#include <QTimerEvent>
+
+namespace natter::client {
+
+MessageSender::MessageSender(Backend &backend, Outbox &outbox, QObject *parent)
+    : QObject(parent)
+    , m_backend(backend)
+    , m_outbox(outbox)
+{
+    connect(&backend, &Backend::messageAcked, this, &MessageSender::onAcked);
+    connect(&backend, &Backend::sendFailed, this, &MessageSender::onSendFailed);
+    connect(&backend, &Backend::connected, this, &MessageSender::flush);
+    connect(&backend, &Backend::subscribed, this, &MessageSender::flush);
+    connect(&backend, &Backend::connectionStateChanged, this, [this](Backend::ConnectionState state) {
+        if (state != Backend::ConnectionState::Connected)
+            m_inFlight.clear(); // whatever was in flight goes again after the reconnect
+    });
+    m_watchdog.start(500, this);
+}
+
+QString MessageSender::send(OutgoingMessage message)
+{
+    message.clientId = m_outbox.enqueue(message);
+    if (message.clientId.isEmpty())
+        return {};
+    trySend(message);
+    return message.clientId;
+}
+
+bool MessageSender::retry(const QString &clientId)
+{
+    if (!m_outbox.retry(clientId))
+        return false;
+    if (const auto entry = m_outbox.entry(clientId))
+        trySend(entry->message);
+    return true;
+}
+
+void MessageSender::flush()
+{
+    for (const Outbox::Entry &entry : m_outbox.pending()) {
+        if (!m_inFlight.contains(entry.message.clientId))
+            trySend(entry.message);
+    }
+}
+
+int MessageSender::pendingCount() const
+{
+    return m_outbox.pendingCount();
+}
+
+void MessageSender::trySend(const OutgoingMessage &message)
+{
+    if (!m_backend.canSendTo(message.roomKey))
+        return; // goes out on the next connected()/subscribed()
+    m_inFlight.insert(message.clientId, QDeadlineTimer(m_ackTimeout));
+    m_backend.send(message);
+}
+
+void MessageSender::onAcked(const QString &clientId, const ChatMessage &stored)
+{
+    m_inFlight.remove(clientId);
+    if (!m_outbox.entry(clientId))
+        return; // a second ack for a re-sent message: reported already
+    m_outbox.acknowledge(clientId, stored);
+    emit acknowledged(clientId, stored);
+    if (m_outbox.pendingCount() == 0)
+        emit drained();
+}
+
+void MessageSender::onSendFailed(const QString &clientId, const QString &reason)
+{
+    m_inFlight.remove(clientId);
+    const auto before = m_outbox.entry(clientId);
+    if (!before || before->state != Outbox::State::Pending)
+        return;
+    m_outbox.recordAttempt(clientId, reason);
+    const auto after = m_outbox.entry(clientId);
+    if (after && after->state == Outbox::State::Failed) {
+        emit failed(clientId, reason);
+        if (m_outbox.pendingCount() == 0)
+            emit drained();
+    }
+    // Still pending: it goes again on the next flush (reconnect or watchdog).
+}
+
+void MessageSender::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_watchdog.timerId())
+        return QObject::timerEvent(event);
+    // No ack in time counts as a failed try, and the message goes again.
+    QStringList overdue;
+    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
+        if (it.value().hasExpired())
+            overdue.append(it.key());
+    }
+    for (const QString &clientId : std::as_const(overdue))
+        onSendFailed(clientId, QStringLiteral("No acknowledgement"));
+    if (!overdue.isEmpty() || m_inFlight.isEmpty())
+        flush();
+}
+
+} // namespace natter::client

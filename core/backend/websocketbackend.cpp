@@ -1,0 +1,210 @@
+#include "websocketbackend.h"
+
+#include "natterlogin.h"
+
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QNetworkReply>
+#include <QTimerEvent>
+
+Q_LOGGING_CATEGORY(lcBackend, "natter.client.backend")
+
+namespace natter::client {
+
+WebSocketBackend::WebSocketBackend(Settings settings, QObject *parent)
+    : Backend(std::move(settings), parent)
+    , m_token(this->settings().signIn.token)
+    , m_cookie(this->settings().signIn.cookie)
+{
+    connect(&m_socket, &QWebSocket::connected, this, [this] { onOpened(); });
+    connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) { onText(text); });
+    connect(&m_socket, &QWebSocket::disconnected, this, &WebSocketBackend::socketDisconnected);
+}
+
+WebSocketBackend::~WebSocketBackend()
+{
+    m_wanted = false;
+    m_socket.disconnect(this);
+    m_socket.abort();
+}
+
+void WebSocketBackend::connectToServer()
+{
+    if (m_wanted)
+        return;
+    m_wanted = true;
+    m_policy.reset();
+    setConnectionState(ConnectionState::Connecting);
+    signInThenOpen();
+}
+
+void WebSocketBackend::disconnectFromServer()
+{
+    m_wanted = false;
+    m_reconnectTimer.stop();
+    m_ready = false;
+    if (m_socket.state() != QAbstractSocket::UnconnectedState)
+        m_socket.close(QWebSocketProtocol::CloseCodeNormal);
+    else
+        setConnectionState(ConnectionState::Disconnected);
+}
+
+void WebSocketBackend::subscribe(const QString &roomKey)
+{
+    m_subscriptions.insert(roomKey);
+    if (m_ready)
+        subscribeNow(roomKey);
+}
+
+void WebSocketBackend::signInThenOpen()
+{
+    const SignIn &signIn = settings().signIn;
+    const bool needLogin = !signIn.password.isEmpty() && (m_token.isEmpty() || m_cookie.isEmpty());
+    if (!needLogin)
+        return openSocket();
+    auto *login = new NatterLogin(m_network, this);
+    connect(login, &NatterLogin::succeeded, this,
+            [this, login](const QString &token, const QString &cookie, qint64 userId, const QString &uuid,
+                          const QString &) {
+        login->deleteLater();
+        m_token = token;
+        m_cookie = cookie;
+        m_natterUserId = userId;
+        m_natterUserUuid = uuid;
+        if (m_wanted)
+            openSocket();
+    });
+    connect(login, &NatterLogin::failed, this, [this, login](int status, const QString &reason) {
+        login->deleteLater();
+        if (status == 401 || status == 400 || status == 403)
+            return giveUp(QStringLiteral("Sign-in refused: ") + reason);
+        emit errorOccurred(QStringLiteral("Sign-in failed: ") + reason);
+        socketDisconnected(); // the server is unreachable: retry with backoff
+    });
+    login->signIn(settings().serverUrl, signIn.username, signIn.password);
+}
+
+QUrl WebSocketBackend::webSocketUrl(const QUrlQuery &query) const
+{
+    QUrl url = settings().serverUrl;
+    url.setScheme(url.scheme() == u"https" ? QStringLiteral("wss") : QStringLiteral("ws"));
+    url.setPath(settings().path.isEmpty() ? defaultPath() : settings().path);
+    if (!query.isEmpty())
+        url.setQuery(query);
+    return url;
+}
+
+QUrl WebSocketBackend::httpUrl(const QString &path, const QUrlQuery &query) const
+{
+    QUrl url = settings().serverUrl;
+    url.setPath(path);
+    if (!query.isEmpty())
+        url.setQuery(query);
+    return url;
+}
+
+QNetworkRequest WebSocketBackend::handshakeRequest()
+{
+    QUrlQuery query;
+    if (!m_token.isEmpty())
+        query.addQueryItem(QStringLiteral("token"), m_token);
+    return QNetworkRequest(webSocketUrl(query));
+}
+
+void WebSocketBackend::openSocket()
+{
+    m_ready = false;
+    m_socket.open(handshakeRequest(), handshakeOptions());
+}
+
+void WebSocketBackend::markReady()
+{
+    m_ready = true;
+    m_policy.reset();
+    setConnectionState(ConnectionState::Connected);
+    emit connected();
+    for (const QString &room : std::as_const(m_subscriptions))
+        subscribeNow(room);
+    catchUp();
+}
+
+void WebSocketBackend::giveUp(const QString &reason)
+{
+    qCWarning(lcBackend) << dialect() << "giving up:" << reason;
+    m_wanted = false;
+    m_ready = false;
+    m_reconnectTimer.stop();
+    emit errorOccurred(reason);
+    if (m_socket.state() != QAbstractSocket::UnconnectedState)
+        m_socket.abort();
+    setConnectionState(ConnectionState::Disconnected);
+}
+
+void WebSocketBackend::socketDisconnected()
+{
+    m_ready = false;
+    onClosed();
+    if (!m_wanted) {
+        setConnectionState(ConnectionState::Disconnected);
+        return;
+    }
+    setConnectionState(ConnectionState::Reconnecting);
+    const auto delay = nextReconnectDelay();
+    qCDebug(lcBackend) << dialect() << "reconnecting in" << delay.count() << "ms";
+    m_reconnectTimer.start(static_cast<int>(delay.count()), this);
+}
+
+void WebSocketBackend::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() == m_reconnectTimer.timerId()) {
+        m_reconnectTimer.stop();
+        if (m_wanted)
+            signInThenOpen();
+        return;
+    }
+    Backend::timerEvent(event);
+}
+
+void WebSocketBackend::sendJson(const QJsonObject &object)
+{
+    m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+}
+
+void WebSocketBackend::sendText(const QString &text)
+{
+    m_socket.sendTextMessage(text);
+}
+
+QNetworkRequest WebSocketBackend::restRequest(const QUrl &url) const
+{
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
+    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    if (!m_cookie.isEmpty())
+        request.setRawHeader("Cookie", m_cookie.toUtf8());
+    return request;
+}
+
+void WebSocketBackend::httpGet(const QString &path, const QUrlQuery &query, ReplyHandler handler)
+{
+    QNetworkReply *reply = m_network.get(restRequest(httpUrl(path, query)));
+    connect(reply, &QNetworkReply::finished, this, [reply, handler = std::move(handler)] {
+        reply->deleteLater();
+        handler(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll());
+    });
+}
+
+void WebSocketBackend::httpPost(const QString &path, const QJsonObject &body, ReplyHandler handler)
+{
+    QNetworkReply *reply = m_network.post(restRequest(httpUrl(path)),
+                                          QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, this, [reply, handler = std::move(handler)] {
+        reply->deleteLater();
+        handler(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll());
+    });
+}
+
+} // namespace natter::client

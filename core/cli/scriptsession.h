@@ -1,0 +1,59 @@
+#pragma once
+
+// `natter cli`'s protocol: one JSON command per line in, one JSON event per
+// line out, over any Backend. The process around it (stdin/stdout, exit
+// codes) lives in app/; this is the part worth testing.
+//
+// Commands: {"cmd":"send","room":ID,"text":…,"temp_id"?:…,"to"?:…}
+//           {"cmd":"stamp","room":ID,"stamp":ID}   {"cmd":"location","room":ID,"lat":…,"lng":…}
+//           {"cmd":"typing","room":ID,"on":true}   {"cmd":"read","room":ID,"message":ID}
+//           {"cmd":"rooms"}  {"cmd":"history","room":ID,"limit":N}  {"cmd":"subscribe","room":ID}
+// Events:   connected, subscribed, message, ack, failed, status, typing, presence,
+//           rooms, history, notification, message_request, error, disconnected.
+
+#include "backend.h"
+
+#include <QBasicTimer>
+#include <QJsonObject>
+#include <QObject>
+#include <chrono>
+
+namespace natter::client {
+
+class MessageSender;
+
+class ScriptSession : public QObject
+{
+    Q_OBJECT
+public:
+    ScriptSession(Backend &backend, MessageSender &sender, QObject *parent = nullptr);
+
+    void handleLine(const QByteArray &line);
+    // Input ended: wait until every queued message is acknowledged (or failed),
+    // at most `timeout`, then finish with 0.
+    void finishInput(std::chrono::milliseconds timeout);
+
+    static QJsonObject messageEvent(const ChatMessage &message);
+
+signals:
+    void event(const QJsonObject &event);
+    void finished(int exitCode);
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
+private:
+    void command(const QJsonObject &command);
+    void error(const QString &message);
+    void finishIfDrained();
+
+    Backend &m_backend;
+    MessageSender &m_sender;
+    QList<QJsonObject> m_beforeConnect; // commands that need the connection, held until it is up
+    bool m_everConnected = false;
+    bool m_inputDone = false;
+    bool m_finished = false;
+    QBasicTimer m_deadline;
+};
+
+} // namespace natter::client
