@@ -1,3 +1,4 @@
+#include "wirevalues.h"
 #include "cablebackend.h"
 
 #include "natterrest.h"
@@ -61,7 +62,7 @@ std::optional<QString> CableBackend::roomKeyFor(const QJsonValue &identifier)
     const QJsonValue room = params.value(str("room_id"));
     if (room.isUndefined() || room.isNull())
         return lobbyKey();
-    return natterrest::idString(room);
+    return idString(room);
 }
 
 QWebSocketHandshakeOptions CableBackend::handshakeOptions() const
@@ -90,7 +91,7 @@ void CableBackend::onOpened()
     if (self().id.isEmpty()) {
         const QJsonObject claims = natterrest::jwtClaims(token());
         Person me;
-        me.id = natterUserId() != 0 ? QString::number(natterUserId()) : natterrest::idString(claims.value(str("sub")));
+        me.id = natterUserId() != 0 ? QString::number(natterUserId()) : idString(claims.value(str("sub")));
         me.username = settings().signIn.username.isEmpty() ? claims.value(str("username")).toString()
                                                            : settings().signIn.username;
         me.displayName = me.username;
@@ -151,7 +152,7 @@ void CableBackend::onText(const QString &text)
     } else if (type == u"error") {
         // Natter's extra: a refused command, with the temp id of a refused send.
         const QString message = frame.value(str("message")).toString();
-        const QString tempId = natterrest::idString(frame.value(str("temp_id")));
+        const QString tempId = idString(frame.value(str("temp_id")));
         if (!tempId.isEmpty() && m_pending.remove(tempId))
             emit sendFailed(tempId, message);
         else
@@ -186,15 +187,15 @@ void CableBackend::handleMessage(const QString &roomKey, const QJsonValue &paylo
     message.roomKey = roomKey;
     if (payload.isObject()) {
         const QJsonObject object = payload.toObject();
-        message.id = natterrest::idString(object.value(str("id")));
-        message.clientId = natterrest::idString(object.value(str("temp_id")));
+        message.id = idString(object.value(str("id")));
+        message.clientId = idString(object.value(str("temp_id")));
         const QJsonObject user = object.value(str("user")).toObject();
-        message.sender.id = natterrest::idString(user.isEmpty() ? object.value(str("user_id")) : user.value(str("id")));
+        message.sender.id = idString(user.isEmpty() ? object.value(str("user_id")) : user.value(str("id")));
         message.sender.username = (user.isEmpty() ? object : user).value(str("username")).toString();
         message.sender.displayName = user.value(str("display_name")).toString();
         if (message.sender.displayName.isEmpty())
             message.sender.displayName = message.sender.username;
-        message.stampId = natterrest::idString(object.value(str("stamp_id")));
+        message.stampId = idString(object.value(str("stamp_id")));
         const bool located = object.contains(str("latitude")) && object.contains(str("longitude"));
         const auto kind = messageKindFromString(object.value(str("kind")).toString());
         message.kind = kind.value_or(!message.stampId.isEmpty() ? MessageKind::Stamp
@@ -203,7 +204,7 @@ void CableBackend::handleMessage(const QString &roomKey, const QJsonValue &paylo
         message.text = object.value(str("message")).toString();
         message.latitude = object.value(str("latitude")).toDouble();
         message.longitude = object.value(str("longitude")).toDouble();
-        message.createdAt = natterrest::parseTime(object.value(str("created_at")));
+        message.createdAt = parseWireTime(object.value(str("created_at")));
         if (roomKey == lobbyKey() && object.value(str("room_id")).isDouble())
             m_lobbyRoomId = object.value(str("room_id")).toInteger();
     } else if (payload.isString()) {
@@ -384,7 +385,7 @@ void CableBackend::loadStamps()
         QList<Stamp> stamps;
         for (const QJsonValue &value : std::as_const(array)) {
             const QJsonObject object = value.toObject();
-            Stamp stamp{natterrest::idString(object.value(str("id"))), object.value(str("name")).toString(),
+            Stamp stamp{idString(object.value(str("id"))), object.value(str("name")).toString(),
                         object.value(str("emoji")).toString()};
             if (!stamp.id.isEmpty())
                 stamps.append(stamp);

@@ -1,3 +1,4 @@
+#include "wirevalues.h"
 #include "natterrest.h"
 
 #include <QJsonArray>
@@ -94,18 +95,6 @@ void fetchHistory(const Get &get, qint64 roomId, const QString &beforeId, int li
     (*fetch)(1);
 }
 
-QDateTime parseTime(const QJsonValue &value)
-{
-    return QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-}
-
-QString idString(const QJsonValue &value)
-{
-    if (value.isDouble())
-        return QString::number(value.toInteger());
-    return value.toString();
-}
-
 RoomSummary room(const QJsonObject &object)
 {
     RoomSummary room;
@@ -117,7 +106,7 @@ RoomSummary room(const QJsonObject &object)
     if (!other.isEmpty()) {
         room.other = {idString(other.value(str("id"))), other.value(str("username")).toString(),
                       other.value(str("display_name")).toString(), other.value(str("is_online")).toBool(),
-                      parseTime(other.value(str("last_seen")))};
+                      parseWireTime(other.value(str("last_seen")))};
         if (room.other.displayName.isEmpty())
             room.other.displayName = room.other.username;
     }
@@ -132,12 +121,12 @@ RoomSummary room(const QJsonObject &object)
         message.id = idString(last.value(str("id")));
         message.text = last.value(str("content")).toString();
         message.sender.id = idString(last.value(str("sender_id")));
-        message.createdAt = parseTime(last.value(str("created_at")));
+        message.createdAt = parseWireTime(last.value(str("created_at")));
         message.status = deliveryStatusFromString(last.value(str("status")).toString()).value_or(DeliveryStatus::Sent);
         room.lastMessage = message;
         room.lastActivity = message.createdAt;
     } else {
-        room.lastActivity = parseTime(object.value(str("created_at")));
+        room.lastActivity = parseWireTime(object.value(str("created_at")));
     }
     return room;
 }
@@ -150,7 +139,7 @@ ChatMessage message(const QJsonObject &object)
     const QJsonObject sender = object.value(str("sender")).toObject();
     message.sender = {idString(sender.value(str("id"))), sender.value(str("username")).toString(),
                       sender.value(str("display_name")).toString(), sender.value(str("is_online")).toBool(),
-                      parseTime(sender.value(str("last_seen")))};
+                      parseWireTime(sender.value(str("last_seen")))};
     if (message.sender.displayName.isEmpty())
         message.sender.displayName = message.sender.username;
     message.kind = messageKindFromString(object.value(str("kind")).toString()).value_or(MessageKind::Text);
@@ -158,7 +147,7 @@ ChatMessage message(const QJsonObject &object)
     message.stampId = idString(object.value(str("stamp_id")));
     message.latitude = object.value(str("latitude")).toDouble();
     message.longitude = object.value(str("longitude")).toDouble();
-    message.createdAt = parseTime(object.value(str("created_at")));
+    message.createdAt = parseWireTime(object.value(str("created_at")));
     message.status = deliveryStatusFromString(object.value(str("status")).toString()).value_or(DeliveryStatus::Sent);
     return message;
 }

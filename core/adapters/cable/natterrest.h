@@ -82,8 +82,6 @@ void fetchRooms(const Get &get, std::function<void(const QList<RoomSummary> &roo
 void fetchHistory(const Get &get, qint64 roomId, const QString &beforeId, int limit,
                   std::function<void(const QList<ChatMessage> &messages, bool complete, bool ok)> done);
 
-QDateTime parseTime(const QJsonValue &value);
-QString idString(const QJsonValue &value); // a number or a string, as text
 
 // The claims of a JWT, read without verifying it: who we are, for display and
 // for telling our own messages apart. Empty when the token is not a JWT.

@@ -1,3 +1,4 @@
+#include "wirevalues.h"
 #include "chatsbackend.h"
 
 #include <QJsonArray>
@@ -156,13 +157,13 @@ void ChatsBackend::handleMessageResponse(const QJsonObject &frame)
     const InFlight sent = m_inFlight.takeFirst(); // no correlation id: answers come in send order
     ChatMessage stored;
     stored.roomKey = frame.value(str("chat_id")).isString() ? frame.value(str("chat_id")).toString() : sent.roomKey;
-    stored.id = natterrest::idString(frame.value(str("id"))); // Natter's extra; empty otherwise
+    stored.id = idString(frame.value(str("id"))); // Natter's extra; empty otherwise
     stored.clientId = sent.clientId;
     stored.sender = self();
     stored.outgoing = true;
     stored.kind = MessageKind::Text;
     stored.text = sent.text;
-    stored.createdAt = natterrest::parseTime(frame.value(str("timestamp")));
+    stored.createdAt = parseWireTime(frame.value(str("timestamp")));
     if (!stored.createdAt.isValid())
         stored.createdAt = QDateTime::currentDateTimeUtc();
     stored.status = DeliveryStatus::Sent;
@@ -184,12 +185,12 @@ void ChatsBackend::handleIncoming(const QJsonObject &frame)
 {
     ChatMessage message;
     message.roomKey = frame.value(str("chat_id")).toString();
-    message.id = natterrest::idString(frame.value(str("id")));
+    message.id = idString(frame.value(str("id")));
     const QString from = frame.value(str("from")).toString();
     message.sender = {from, from, from, false, {}};
     message.outgoing = !from.isEmpty() && from == self().username;
     message.text = frame.value(str("message")).toString();
-    message.createdAt = natterrest::parseTime(frame.value(str("timestamp")));
+    message.createdAt = parseWireTime(frame.value(str("timestamp")));
     if (!message.createdAt.isValid())
         message.createdAt = QDateTime::currentDateTimeUtc();
     if (frame.value(str("room_id")).isDouble() && !message.roomKey.isEmpty())

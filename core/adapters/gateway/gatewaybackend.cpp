@@ -1,3 +1,4 @@
+#include "wirevalues.h"
 #include "gatewaybackend.h"
 
 #include <QJsonArray>
@@ -23,61 +24,6 @@ enum CloseCode : int {
 };
 
 constexpr int helloTimeoutMs = 15'000;
-
-QString idString(const QJsonValue &value)
-{
-    if (value.isDouble())
-        return QString::number(value.toInteger());
-    return value.toString();
-}
-
-// "time of message": ISO 8601 (Natter), or unix seconds / milliseconds.
-QDateTime parseTime(const QJsonValue &value)
-{
-    if (value.isDouble()) {
-        const qint64 number = value.toInteger();
-        if (number <= 0)
-            return {};
-        return number > 100'000'000'000LL ? QDateTime::fromMSecsSinceEpoch(number, Qt::UTC)
-                                          : QDateTime::fromSecsSinceEpoch(number, Qt::UTC);
-    }
-    return QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-}
-
-bool olderThan(const QString &id, const QString &beforeId)
-{
-    bool a = false;
-    bool b = false;
-    const qint64 left = id.toLongLong(&a);
-    const qint64 right = beforeId.toLongLong(&b);
-    if (a && b)
-        return left < right;
-    return id != beforeId;
-}
-
-void sortNewestFirst(QList<ChatMessage> &messages)
-{
-    std::stable_sort(messages.begin(), messages.end(), [](const ChatMessage &x, const ChatMessage &y) {
-        if (x.createdAt.isValid() && y.createdAt.isValid() && x.createdAt != y.createdAt)
-            return x.createdAt > y.createdAt;
-        bool a = false;
-        bool b = false;
-        const qint64 left = x.id.toLongLong(&a);
-        const qint64 right = y.id.toLongLong(&b);
-        return a && b && left > right;
-    });
-}
-
-QString errorOf(int status, const QByteArray &body)
-{
-    const QJsonObject object = QJsonDocument::fromJson(body).object();
-    QString error = object.value(str("error")).toString();
-    if (error.isEmpty())
-        error = object.value(str("detail")).toString();
-    if (!error.isEmpty())
-        return error;
-    return status == 0 ? str("Server unreachable") : QStringLiteral("HTTP %1").arg(status);
-}
 
 } // namespace
 
@@ -285,7 +231,7 @@ void GatewayBackend::handleSent(const QJsonObject &data)
     stored.sender = self();
     stored.outgoing = true;
     stored.text = sent.text;
-    stored.createdAt = parseTime(data.value(str("timestamp")));
+    stored.createdAt = parseWireTime(data.value(str("timestamp")));
     if (!stored.createdAt.isValid())
         stored.createdAt = QDateTime::currentDateTimeUtc();
     stored.status = DeliveryStatus::Sent;
@@ -340,7 +286,7 @@ ChatMessage GatewayBackend::messageFromJson(const QJsonObject &data) const
         message.clientId = idString(data.value(str("nonce")));
     message.kind = MessageKind::Text; // stamps and locations arrive as text
     message.text = data.value(str("message")).toString();
-    message.createdAt = parseTime(data.value(str("timestamp")));
+    message.createdAt = parseWireTime(data.value(str("timestamp")));
     message.status = DeliveryStatus::Sent;
     return message;
 }
@@ -367,7 +313,7 @@ RoomSummary GatewayBackend::threadFromJson(const QJsonObject &thread)
         room.lastMessage->roomKey = room.key;
         room.lastActivity = room.lastMessage->createdAt;
     } else {
-        room.lastActivity = parseTime(thread.value(str("created_at")));
+        room.lastActivity = parseWireTime(thread.value(str("created_at")));
     }
     rememberThread(room.key, room.other.id);
     return room;
@@ -482,7 +428,7 @@ void GatewayBackend::listRooms()
     httpGet(str("/thread"), {}, [this](int status, const QByteArray &body) {
         QList<RoomSummary> rooms;
         if (status != 200) {
-            emit errorOccurred(str("Could not list threads: ") + errorOf(status, body));
+            emit errorOccurred(str("Could not list threads: ") + httpErrorText(status, body));
             return emit roomsListed(rooms);
         }
         for (const QJsonValue &value : QJsonDocument::fromJson(body).array())
@@ -506,7 +452,7 @@ void GatewayBackend::answerThread(const QString &threadKey, bool approve)
     const QString path = str("/thread/") + threadKey + (approve ? str("/approve") : str("/block"));
     httpPost(path, {}, [this, threadKey, approve](int status, const QByteArray &body) {
         const bool ok = status == 200 || status == 201 || status == 204;
-        emit threadAnswered(threadKey, approve, ok, ok ? QString() : errorOf(status, body));
+        emit threadAnswered(threadKey, approve, ok, ok ? QString() : httpErrorText(status, body));
     });
 }
 

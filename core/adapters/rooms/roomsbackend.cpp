@@ -1,3 +1,4 @@
+#include "wirevalues.h"
 #include "roomsbackend.h"
 
 #include "natterlogin.h"
@@ -17,18 +18,6 @@ namespace natter::client {
 namespace {
 
 QString str(const char *text) { return QString::fromLatin1(text); }
-
-QDateTime parseTime(const QJsonValue &value)
-{
-    return QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-}
-
-QString idString(const QJsonValue &value)
-{
-    if (value.isDouble())
-        return QString::number(value.toInteger());
-    return value.toString();
-}
 
 } // namespace
 
@@ -246,7 +235,7 @@ void RoomsBackend::listRooms()
                 if (direct) {
                     room.other = {idString(other.value(str("id"))), other.value(str("username")).toString(),
                                   other.value(str("display_name")).toString(),
-                                  other.value(str("is_online")).toBool(), parseTime(other.value(str("last_seen")))};
+                                  other.value(str("is_online")).toBool(), parseWireTime(other.value(str("last_seen")))};
                 }
                 room.name = direct ? room.other.displayName : object.value(str("name")).toString();
                 if (room.name.isEmpty())
@@ -260,13 +249,13 @@ void RoomsBackend::listRooms()
                     message.text = last.value(str("content")).toString();
                     message.sender.id = idString(last.value(str("sender_id")));
                     message.outgoing = message.sender.id == self().id;
-                    message.createdAt = parseTime(last.value(str("created_at")));
+                    message.createdAt = parseWireTime(last.value(str("created_at")));
                     message.status = deliveryStatusFromString(last.value(str("status")).toString())
                                          .value_or(DeliveryStatus::Sent);
                     room.lastMessage = message;
                     room.lastActivity = message.createdAt;
                 } else {
-                    room.lastActivity = parseTime(object.value(str("created_at")));
+                    room.lastActivity = parseWireTime(object.value(str("created_at")));
                 }
                 rooms->append(room);
             }
@@ -345,14 +334,14 @@ ChatMessage RoomsBackend::messageFromRest(const QJsonObject &object) const
     const QJsonObject sender = object.value(str("sender")).toObject();
     message.sender = {idString(sender.value(str("id"))), sender.value(str("username")).toString(),
                       sender.value(str("display_name")).toString(), sender.value(str("is_online")).toBool(),
-                      parseTime(sender.value(str("last_seen")))};
+                      parseWireTime(sender.value(str("last_seen")))};
     message.outgoing = message.sender.id == self().id;
     message.kind = messageKindFromString(object.value(str("kind")).toString()).value_or(MessageKind::Text);
     message.text = object.value(str("content")).toString();
     message.stampId = object.value(str("stamp_id")).toString();
     message.latitude = object.value(str("latitude")).toDouble();
     message.longitude = object.value(str("longitude")).toDouble();
-    message.createdAt = parseTime(object.value(str("created_at")));
+    message.createdAt = parseWireTime(object.value(str("created_at")));
     message.status = deliveryStatusFromString(object.value(str("status")).toString()).value_or(DeliveryStatus::Sent);
     return message;
 }
@@ -374,7 +363,7 @@ ChatMessage RoomsBackend::messageFromFrame(const QString &roomKey, const QJsonOb
     message.stampId = object.value(str("stamp_id")).toString();
     message.latitude = object.value(str("latitude")).toDouble();
     message.longitude = object.value(str("longitude")).toDouble();
-    message.createdAt = parseTime(object.value(str("created_at")));
+    message.createdAt = parseWireTime(object.value(str("created_at")));
     message.status = deliveryStatusFromString(object.value(str("status")).toString()).value_or(DeliveryStatus::Sent);
     return message;
 }
@@ -404,7 +393,7 @@ void RoomsBackend::handleFrame(const QString &roomKey, const QJsonObject &frame)
     } else if (type == u"user_status_change") {
         emit presenceChanged({idString(frame.value(str("user_id"))), frame.value(str("username")).toString(),
                               frame.value(str("username")).toString(), frame.value(str("is_online")).toBool(),
-                              parseTime(frame.value(str("last_seen")))});
+                              parseWireTime(frame.value(str("last_seen")))});
     } else if (type == u"ping") {
         if (const auto room = m_rooms.value(roomKey))
             room->sendJson({{str("type"), str("pong")},

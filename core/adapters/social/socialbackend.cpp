@@ -1,3 +1,4 @@
+#include "wirevalues.h"
 #include "socialbackend.h"
 
 #include <QCryptographicHash>
@@ -14,63 +15,6 @@ namespace natter::client {
 namespace {
 
 QString str(const char *text) { return QString::fromLatin1(text); }
-
-// Ids arrive as numbers or strings ("to": 123, "group_id": "456").
-QString idString(const QJsonValue &value)
-{
-    if (value.isDouble())
-        return QString::number(value.toInteger());
-    return value.toString();
-}
-
-// Spec 002 times are unix seconds; milliseconds and ISO strings are accepted too.
-QDateTime parseTime(const QJsonValue &value)
-{
-    if (value.isDouble()) {
-        const qint64 number = value.toInteger();
-        if (number <= 0)
-            return {};
-        return number > 100'000'000'000LL ? QDateTime::fromMSecsSinceEpoch(number, Qt::UTC)
-                                          : QDateTime::fromSecsSinceEpoch(number, Qt::UTC);
-    }
-    if (value.isString())
-        return QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-    return {};
-}
-
-// Natter's ids are integers: compare numerically when both are.
-bool olderThan(const QString &id, const QString &beforeId)
-{
-    bool a = false;
-    bool b = false;
-    const qint64 left = id.toLongLong(&a);
-    const qint64 right = beforeId.toLongLong(&b);
-    if (a && b)
-        return left < right;
-    return id != beforeId;
-}
-
-// Newest first: by time, then by numeric id.
-void sortNewestFirst(QList<ChatMessage> &messages)
-{
-    std::stable_sort(messages.begin(), messages.end(), [](const ChatMessage &x, const ChatMessage &y) {
-        if (x.createdAt.isValid() && y.createdAt.isValid() && x.createdAt != y.createdAt)
-            return x.createdAt > y.createdAt;
-        bool a = false;
-        bool b = false;
-        const qint64 left = x.id.toLongLong(&a);
-        const qint64 right = y.id.toLongLong(&b);
-        return a && b && left > right;
-    });
-}
-
-QString errorOf(int status, const QByteArray &body)
-{
-    const QString error = QJsonDocument::fromJson(body).object().value(str("error")).toString();
-    if (!error.isEmpty())
-        return error;
-    return status == 0 ? str("Server unreachable") : QStringLiteral("HTTP %1").arg(status);
-}
 
 constexpr qint64 matchWindowSecs = 600;           // a confirming message is at most this much older than the send
 constexpr qint64 forgetFailedMs = 10 * 60 * 1000; // unconfirmed sends are forgotten after this
@@ -240,7 +184,7 @@ ChatMessage SocialBackend::messageFromJson(const QJsonObject &object, const QStr
     ChatMessage message;
     message.kind = MessageKind::Text; // Natter renders stamps and locations as text here
     message.text = object.value(str("content")).toString();
-    message.createdAt = parseTime(object.value(str("timestamp")));
+    message.createdAt = parseWireTime(object.value(str("timestamp")));
     message.status = DeliveryStatus::Sent;
     message.sender.id = idString(object.value(str("from")));
     if (message.sender.id.isEmpty())
@@ -302,13 +246,13 @@ Notification SocialBackend::notificationFromJson(const QJsonObject &object, bool
     notification.message = object.value(str("message")).toString();
     if (live) {
         notification.type = object.value(str("subtype")).toString();
-        notification.createdAt = parseTime(object.value(str("timestamp")));
+        notification.createdAt = parseWireTime(object.value(str("timestamp")));
         const QString group = idString(object.value(str("group_id")));
         notification.roomKey = group.isEmpty() ? QString() : groupKey(group);
     } else {
         notification.type = object.value(str("type")).toString();
         notification.read = object.value(str("is_read")).toBool();
-        notification.createdAt = parseTime(object.value(str("created_at")));
+        notification.createdAt = parseWireTime(object.value(str("created_at")));
         const QString group = idString(object.value(str("data")).toObject().value(str("group_id")));
         notification.roomKey = group.isEmpty() ? QString() : groupKey(group);
     }
@@ -677,7 +621,7 @@ void SocialBackend::listRooms()
                 if (direct) {
                     room.other = {idString(other.value(str("id"))), other.value(str("username")).toString(),
                                   other.value(str("display_name")).toString(), other.value(str("is_online")).toBool(),
-                                  parseTime(other.value(str("last_seen")))};
+                                  parseWireTime(other.value(str("last_seen")))};
                     if (room.other.id.isEmpty())
                         continue; // a direct room without its other member has no social address
                     room.key = userKey(room.other.id);
@@ -697,11 +641,11 @@ void SocialBackend::listRooms()
                     message.text = last.value(str("content")).toString();
                     message.sender.id = idString(last.value(str("sender_id")));
                     message.outgoing = !self().id.isEmpty() && message.sender.id == self().id;
-                    message.createdAt = parseTime(last.value(str("created_at")));
+                    message.createdAt = parseWireTime(last.value(str("created_at")));
                     room.lastMessage = message;
                     room.lastActivity = message.createdAt;
                 } else {
-                    room.lastActivity = parseTime(object.value(str("created_at")));
+                    room.lastActivity = parseWireTime(object.value(str("created_at")));
                 }
                 rooms->append(room);
             }
@@ -725,7 +669,7 @@ void SocialBackend::listNotifications(int limit, int offset)
     httpGet(str("/api/notifications"), query, [this](int status, const QByteArray &body) {
         QList<Notification> notifications;
         if (status != 200) {
-            emit errorOccurred(str("Could not load notifications: ") + errorOf(status, body));
+            emit errorOccurred(str("Could not load notifications: ") + httpErrorText(status, body));
         } else {
             for (const QJsonValue &value : QJsonDocument::fromJson(body).array())
                 notifications.append(notificationFromJson(value.toObject(), false));
@@ -748,7 +692,7 @@ void SocialBackend::inviteToGroup(const QString &groupId, const QString &userId,
         body.insert(str("group_name"), groupName);
     httpPost(str("/api/groups/invite"), body, [this, groupId](int status, const QByteArray &reply) {
         const bool ok = status == 201 || status == 200;
-        emit groupRequestFinished(str("invite"), groupId, ok, ok ? QString() : errorOf(status, reply));
+        emit groupRequestFinished(str("invite"), groupId, ok, ok ? QString() : httpErrorText(status, reply));
     });
 }
 
@@ -758,7 +702,7 @@ void SocialBackend::answerInvitation(const QString &groupId, bool accept)
     httpPost(str("/api/groups/") + action, {{str("group_id"), groupId.toLongLong()}},
              [this, groupId, action](int status, const QByteArray &reply) {
         const bool ok = status == 200 || status == 204;
-        emit groupRequestFinished(action, groupId, ok, ok ? QString() : errorOf(status, reply));
+        emit groupRequestFinished(action, groupId, ok, ok ? QString() : httpErrorText(status, reply));
     });
 }
 
