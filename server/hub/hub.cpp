@@ -133,7 +133,8 @@ PostOutcome Hub::postMessage(const NewMessage &message)
     event.message = *stored;
     event.sender = m_store.userById(message.senderId).value_or(UserRecord{});
     event.room = m_store.roomById(message.roomId).value_or(RoomRecord{});
-    fanOutToRoom(message.roomId, [&event](ClientSession *session, FrameCache &frames) {
+    // The members were read before the commit: no second query on the hot path.
+    fanOutToMembers(message.roomId, everyone, [&event](ClientSession *session, FrameCache &frames) {
         session->deliverMessage(event, frames);
     });
     // Whoever has yet to approve the thread sees a request, not a message.
@@ -309,8 +310,16 @@ Hub::ViewedStatus Hub::statusFor(const MessageRecord &message, qint64 viewerId)
 void Hub::fanOutToRoom(qint64 roomId,
                        const std::function<void(ClientSession *, FrameCache &)> &deliver)
 {
+    fanOutToMembers(roomId, m_store.members(roomId, MembershipState::Active), deliver);
+}
+
+void Hub::fanOutToMembers(qint64 roomId, const QList<MembershipRecord> &members,
+                          const std::function<void(ClientSession *, FrameCache &)> &deliver)
+{
     FrameCache frames;
-    for (const MembershipRecord &member : m_store.members(roomId, MembershipState::Active)) {
+    for (const MembershipRecord &member : members) {
+        if (member.state != MembershipState::Active)
+            continue;
         // Copy: a delivery may close a session and detach it.
         const QList<ClientSession *> sessions = m_sessionsByUser.value(member.userId);
         for (ClientSession *session : sessions) {

@@ -101,6 +101,9 @@ signals:
 
 private:
     void fanOutToRoom(qint64 roomId, const std::function<void(ClientSession *, FrameCache &)> &deliver);
+    // To the sessions of the active members among `members` that follow the room.
+    void fanOutToMembers(qint64 roomId, const QList<MembershipRecord> &members,
+                         const std::function<void(ClientSession *, FrameCache &)> &deliver);
     void announcePresence(qint64 userId, bool online);
     void typingChanged(qint64 roomId, qint64 userId, bool typing);
 
