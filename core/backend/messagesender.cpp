@@ -3,6 +3,7 @@
 #include "outbox.h"
 
 #include <QTimerEvent>
+#include <algorithm>
 
 namespace natter::client {
 
@@ -16,10 +17,27 @@ MessageSender::MessageSender(Backend &backend, Outbox &outbox, QObject *parent)
     connect(&backend, &Backend::connected, this, &MessageSender::flush);
     connect(&backend, &Backend::subscribed, this, &MessageSender::flush);
     connect(&backend, &Backend::connectionStateChanged, this, [this](Backend::ConnectionState state) {
-        if (state != Backend::ConnectionState::Connected)
+        if (state != Backend::ConnectionState::Connected) {
             m_inFlight.clear(); // whatever was in flight goes again after the reconnect
+            noteInFlightChanged();
+        }
     });
-    m_watchdog.start(500, this);
+}
+
+// No polling while idle: the watchdog ticks only while an ack is awaited.
+void MessageSender::noteInFlightChanged()
+{
+    if (m_inFlight.isEmpty())
+        m_watchdog.stop();
+    else if (!m_watchdog.isActive())
+        m_watchdog.start(500, this);
+}
+
+void MessageSender::scheduleRetry(int attempts)
+{
+    const int delay = std::min(30'000, 500 << std::clamp(attempts - 1, 0, 6));
+    if (!m_retry.isActive())
+        m_retry.start(delay, this);
 }
 
 QString MessageSender::send(OutgoingMessage message)
@@ -58,12 +76,14 @@ void MessageSender::trySend(const OutgoingMessage &message)
     if (!m_backend.canSendTo(message.roomKey))
         return; // goes out on the next connected()/subscribed()
     m_inFlight.insert(message.clientId, QDeadlineTimer(m_ackTimeout));
+    noteInFlightChanged();
     m_backend.send(message);
 }
 
 void MessageSender::onAcked(const QString &clientId, const ChatMessage &stored)
 {
     m_inFlight.remove(clientId);
+    noteInFlightChanged();
     if (!m_outbox.entry(clientId))
         return; // a second ack for a re-sent message: reported already
     m_outbox.acknowledge(clientId, stored);
@@ -75,6 +95,7 @@ void MessageSender::onAcked(const QString &clientId, const ChatMessage &stored)
 void MessageSender::onSendFailed(const QString &clientId, const QString &reason)
 {
     m_inFlight.remove(clientId);
+    noteInFlightChanged();
     const auto before = m_outbox.entry(clientId);
     if (!before || before->state != Outbox::State::Pending)
         return;
@@ -84,12 +105,18 @@ void MessageSender::onSendFailed(const QString &clientId, const QString &reason)
         emit failed(clientId, reason);
         if (m_outbox.pendingCount() == 0)
             emit drained();
+        return;
     }
-    // Still pending: it goes again on the next flush (reconnect or watchdog).
+    // Still pending: it goes again after a pause, or sooner on a reconnect.
+    scheduleRetry(after ? after->attempts : 1);
 }
 
 void MessageSender::timerEvent(QTimerEvent *event)
 {
+    if (event->timerId() == m_retry.timerId()) {
+        m_retry.stop();
+        return flush();
+    }
     if (event->timerId() != m_watchdog.timerId())
         return QObject::timerEvent(event);
     // No ack in time counts as a failed try, and the message goes again.
@@ -100,8 +127,6 @@ void MessageSender::timerEvent(QTimerEvent *event)
     }
     for (const QString &clientId : std::as_const(overdue))
         onSendFailed(clientId, QStringLiteral("No acknowledgement"));
-    if (!overdue.isEmpty() || m_inFlight.isEmpty())
-        flush();
 }
 
 } // namespace natter::client

@@ -49,9 +49,13 @@ private:
 
     Backend &m_backend;
     Outbox &m_outbox;
+    void noteInFlightChanged();
+    void scheduleRetry(int attempts);
+
     QHash<QString, QDeadlineTimer> m_inFlight; // client id → when to give up waiting for its ack
     std::chrono::milliseconds m_ackTimeout{10'000};
-    QBasicTimer m_watchdog;
+    QBasicTimer m_watchdog; // runs only while something waits for its ack
+    QBasicTimer m_retry;    // a failed try goes again after a growing pause
 };
 
 } // namespace natter::client
