@@ -58,41 +58,23 @@ const QString commandMessage = QStringLiteral("message");
 
 CableSession::CableSession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
                            UserRecord user, QObject *parent)
-    : QObject(parent)
-    , m_context(context)
-    , m_socket(std::move(socket))
+    : SocketSession(context, std::move(socket), parent)
     , m_user(std::move(user))
 {
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &CableSession::handleText);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this,
             [this] { sendError(str("Binary frames are not supported")); });
-    connect(m_socket.get(), &QWebSocket::disconnected, this, &CableSession::finish);
 
     send(cable::welcomeFrame());
     m_ping.start(msec(m_context.config.cablePingInterval), this);
-    m_context.hub.attach(this);
-    m_attached = true;
+    attachToHub(m_user.id);
 }
 
-CableSession::~CableSession()
-{
-    if (m_attached)
-        m_context.hub.detach(this);
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-    }
-}
 
-void CableSession::finish()
+void CableSession::onClosed()
 {
-    if (m_attached) {
-        m_attached = false;
-        m_context.hub.detach(this);
-    }
     m_ping.stop();
     m_subscriptions.clear();
-    deleteLater();
 }
 
 void CableSession::closeGoingAway()

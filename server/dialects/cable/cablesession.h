@@ -4,7 +4,7 @@
 // MessageChannel subscriptions, each a room (the lobby without room_id).
 // See cableendpoint.h for the commands and cableformat.h for the frames.
 
-#include "clientsession.h"
+#include "socketsession.h"
 #include "records.h"
 
 #include <QBasicTimer>
@@ -18,15 +18,13 @@ namespace natter::server {
 
 struct ServerContext;
 
-class CableSession : public QObject, public ClientSession
+class CableSession : public SocketSession
 {
     Q_OBJECT
 public:
     CableSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, UserRecord user,
                  QObject *parent = nullptr);
-    ~CableSession() override;
 
-    qint64 userId() const override { return m_user.id; }
     bool followsRoom(qint64 roomId) const override;
     void deliverMessage(const MessageEvent &event, FrameCache &frames) override;
     // ActionCable has no receipts, typing or presence frames.
@@ -65,14 +63,11 @@ private:
     void send(const QString &frame);
     void sendError(const QString &message, const QString &command = {},
                    const QString &tempId = {});
-    void finish();
+    void onClosed() override;
 
-    ServerContext &m_context;
-    std::unique_ptr<QWebSocket> m_socket;
     UserRecord m_user;
     QList<Subscription> m_subscriptions; // in subscription order; a handful at most
     QBasicTimer m_ping;
-    bool m_attached = false;
 };
 
 } // namespace natter::server

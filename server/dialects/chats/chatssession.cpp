@@ -17,9 +17,7 @@ QString str(const char *latin1) { return QString::fromLatin1(latin1); }
 
 ChatsSession::ChatsSession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
                            UserRecord user, QObject *parent)
-    : QObject(parent)
-    , m_context(context)
-    , m_socket(std::move(socket))
+    : SocketSession(context, std::move(socket), parent)
     , m_user(std::move(user))
 {
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &ChatsSession::handleText);
@@ -27,29 +25,9 @@ ChatsSession::ChatsSession(ServerContext &context, std::unique_ptr<QWebSocket> s
         closeWith(QWebSocketProtocol::CloseCodeDatatypeNotSupported,
                   str("Binary frames are not supported"));
     });
-    connect(m_socket.get(), &QWebSocket::disconnected, this, &ChatsSession::finish);
-    m_context.hub.attach(this);
-    m_attached = true;
+    attachToHub(m_user.id);
 }
 
-ChatsSession::~ChatsSession()
-{
-    if (m_attached)
-        m_context.hub.detach(this);
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-    }
-}
-
-void ChatsSession::finish()
-{
-    if (m_attached) {
-        m_attached = false;
-        m_context.hub.detach(this);
-    }
-    deleteLater();
-}
 
 void ChatsSession::closeGoingAway()
 {

@@ -12,7 +12,7 @@
 //   ("Malformed JSON" / "Expected a JSON object"); binary frames with 1003.
 // - The server closes with 1001 when it shuts down.
 
-#include "clientsession.h"
+#include "socketsession.h"
 #include "records.h"
 
 #include <QJsonObject>
@@ -25,15 +25,13 @@ namespace natter::server {
 
 struct ServerContext;
 
-class ChatsSession : public QObject, public ClientSession
+class ChatsSession : public SocketSession
 {
     Q_OBJECT
 public:
     ChatsSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, UserRecord user,
                  QObject *parent = nullptr);
-    ~ChatsSession() override;
 
-    qint64 userId() const override { return m_user.id; }
     bool followsRoom(qint64 roomId) const override { return m_subscribed.contains(roomId); }
     void deliverMessage(const MessageEvent &event, FrameCache &frames) override;
     // The spec has no receipts, typing or presence frames.
@@ -50,15 +48,11 @@ private:
     std::optional<RoomRecord> accessibleRoom(const QJsonValue &chatId);
     void sendError(QLatin1StringView error);
     void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
-    void finish();
 
-    ServerContext &m_context;
-    std::unique_ptr<QWebSocket> m_socket;
     UserRecord m_user;
     QSet<qint64> m_subscribed; // room ids
     bool m_posting = false;    // inside hub.postMessage() for this connection
     bool m_closing = false;    // frames after a close decision are ignored
-    bool m_attached = false;
 };
 
 } // namespace natter::server

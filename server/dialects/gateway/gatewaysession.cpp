@@ -60,9 +60,7 @@ std::optional<QJsonValue> nonceOf(const QJsonObject &data)
 
 GatewaySession::GatewaySession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
                                QObject *parent)
-    : QObject(parent)
-    , m_context(context)
-    , m_socket(std::move(socket))
+    : SocketSession(context, std::move(socket), parent)
 {
     m_clock.start();
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &GatewaySession::handleText);
@@ -71,7 +69,6 @@ GatewaySession::GatewaySession(ServerContext &context, std::unique_ptr<QWebSocke
         if (!m_closing && withinRateLimit())
             closeWith(DecodeError);
     });
-    connect(m_socket.get(), &QWebSocket::disconnected, this, &GatewaySession::finish);
 
     const ServerConfig &config = m_context.config;
     m_socket->sendTextMessage(payload(Hello, QJsonObject{{str("heartbeat_interval"),
@@ -79,30 +76,11 @@ GatewaySession::GatewaySession(ServerContext &context, std::unique_ptr<QWebSocke
     m_identifyDeadline.start(msec(config.gatewayIdentifyTimeout), this);
 }
 
-GatewaySession::~GatewaySession()
+void GatewaySession::onClosed()
 {
-    detachFromHub();
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-    }
-}
-
-void GatewaySession::detachFromHub()
-{
-    if (m_attached) {
-        m_attached = false;
-        m_context.hub.detach(this);
-    }
-}
-
-void GatewaySession::finish()
-{
-    detachFromHub();
     m_closing = true;
     m_identifyDeadline.stop();
     m_closeDeadline.stop();
-    deleteLater();
 }
 
 void GatewaySession::closeWith(CloseCode code)
@@ -224,8 +202,7 @@ void GatewaySession::handleIdentify(const QJsonValue &data)
                   {str("threads"), threadsOf(m_context, m_user->id)},
                   {str("heartbeat_interval"),
                    static_cast<qint64>(m_context.config.gatewayHeartbeatInterval.count())}}));
-    m_context.hub.attach(this);
-    m_attached = true;
+    attachToHub(m_user->id);
 }
 
 void GatewaySession::handleDispatch(const QString &event, const QJsonValue &data)

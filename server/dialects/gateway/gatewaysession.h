@@ -6,7 +6,7 @@
 // SEND_MESSAGE (unknown recipient, empty text, blocked…) are an ERROR
 // dispatch and the connection stays open.
 
-#include "clientsession.h"
+#include "socketsession.h"
 #include "gatewayformat.h"
 #include "records.h"
 
@@ -24,17 +24,15 @@ namespace natter::server {
 
 struct ServerContext;
 
-class GatewaySession : public QObject, public ClientSession
+class GatewaySession : public SocketSession
 {
     Q_OBJECT
 public:
     GatewaySession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
                    QObject *parent = nullptr);
-    ~GatewaySession() override;
 
     bool isIdentified() const { return m_user.has_value(); }
 
-    qint64 userId() const override { return m_user ? m_user->id : 0; }
     // Threads are direct rooms: group rooms (the lobby too) have no gateway shape.
     bool followsRoom(qint64 roomId) const override;
     void deliverMessage(const MessageEvent &event, FrameCache &frames) override;
@@ -56,11 +54,8 @@ private:
     bool withinRateLimit();
     void sendError(QLatin1StringView code, const QString &message, const QJsonValue &nonce);
     void closeWith(gateway::CloseCode code);
-    void detachFromHub();
-    void finish();
+    void onClosed() override;
 
-    ServerContext &m_context;
-    std::unique_ptr<QWebSocket> m_socket;
     std::optional<UserRecord> m_user; // set by IDENTIFY
     QJsonObject m_properties;         // IDENTIFY's properties (os, device)
     QBasicTimer m_identifyDeadline;
@@ -68,7 +63,6 @@ private:
     QElapsedTimer m_clock;
     QList<qint64> m_recentPayloads;   // m_clock times of the payloads in the rate window
     mutable QHash<qint64, bool> m_directRooms; // room id → is direct (a room's kind never changes)
-    bool m_attached = false;
     bool m_closing = false;
     bool m_sending = false; // inside this session's own postMessage
 };

@@ -25,9 +25,7 @@ int msec(std::chrono::milliseconds duration) { return static_cast<int>(duration.
 
 RoomsSession::RoomsSession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
                            UserRecord user, qint64 roomId, QObject *parent)
-    : QObject(parent)
-    , m_context(context)
-    , m_socket(std::move(socket))
+    : SocketSession(context, std::move(socket), parent)
     , m_user(std::move(user))
     , m_roomId(roomId)
     , m_lastActivity(QDateTime::currentDateTimeUtc())
@@ -39,7 +37,6 @@ RoomsSession::RoomsSession(ServerContext &context, std::unique_ptr<QWebSocket> s
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &RoomsSession::handleText);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this,
             [this] { sendError(str("Binary frames are not supported")); });
-    connect(m_socket.get(), &QWebSocket::disconnected, this, &RoomsSession::finish);
 
     const ServerConfig &config = m_context.config;
     sendObject({{str("type"), str("connection_established")},
@@ -50,35 +47,15 @@ RoomsSession::RoomsSession(ServerContext &context, std::unique_ptr<QWebSocket> s
                 {str("connection_timeout"), rooms::seconds(config.connectionTimeout)}});
     m_heartbeat.start(msec(config.heartbeatInterval), this);
     m_idle.start(msec(config.connectionTimeout), this);
-    m_context.hub.attach(this);
-    m_attached = true;
+    attachToHub(m_user.id);
 }
 
-RoomsSession::~RoomsSession()
-{
-    if (m_attached)
-        m_context.hub.detach(this);
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-    }
-}
 
-void RoomsSession::finish()
+void RoomsSession::onClosed()
 {
-    if (m_attached) {
-        m_attached = false;
-        m_context.hub.detach(this);
-    }
     m_heartbeat.stop();
     m_pongDeadline.stop();
     m_idle.stop();
-    deleteLater();
-}
-
-void RoomsSession::closeGoingAway()
-{
-    m_socket->close(QWebSocketProtocol::CloseCodeGoingAway, str("Server shutting down"));
 }
 
 void RoomsSession::sendObject(const QJsonObject &object)

@@ -2,7 +2,7 @@
 
 // One `/ws/chat/{room_id}/` connection: a user in one room (spec 003).
 
-#include "clientsession.h"
+#include "socketsession.h"
 #include "records.h"
 
 #include <QBasicTimer>
@@ -17,25 +17,22 @@ namespace natter::server {
 
 struct ServerContext;
 
-class RoomsSession : public QObject, public ClientSession
+class RoomsSession : public SocketSession
 {
     Q_OBJECT
 public:
     RoomsSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, UserRecord user,
                  qint64 roomId, QObject *parent = nullptr);
-    ~RoomsSession() override;
 
     qint64 roomId() const { return m_roomId; }
     // health_check_response, as the REST health checks ask for.
     void sendHealthCheck();
 
-    qint64 userId() const override { return m_user.id; }
     bool followsRoom(qint64 roomId) const override { return roomId == m_roomId; }
     void deliverMessage(const MessageEvent &event, FrameCache &frames) override;
     void deliverStatus(const StatusEvent &event, FrameCache &frames) override;
     void deliverTyping(const TypingEvent &event, FrameCache &frames) override;
     void deliverPresence(const PresenceEvent &event, FrameCache &frames) override;
-    void closeGoingAway() override;
 
 protected:
     void timerEvent(QTimerEvent *event) override;
@@ -48,10 +45,8 @@ private:
     void pingTimedOut();
     void sendObject(const QJsonObject &object);
     void sendError(const QString &message);
-    void finish();
+    void onClosed() override;
 
-    ServerContext &m_context;
-    std::unique_ptr<QWebSocket> m_socket;
     UserRecord m_user;
     qint64 m_roomId;
     QSet<qint64> m_memberIds; // whose presence this room shows
@@ -62,7 +57,6 @@ private:
     QBasicTimer m_idle;
     int m_pingSequence = 0;
     int m_missedPongs = 0;
-    bool m_attached = false;
 };
 
 } // namespace natter::server

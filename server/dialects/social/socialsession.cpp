@@ -27,9 +27,7 @@ bool isInteger(const QJsonValue &value)
 
 SocialSession::SocialSession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
                              UserRecord user, QObject *parent)
-    : QObject(parent)
-    , m_context(context)
-    , m_socket(std::move(socket))
+    : SocketSession(context, std::move(socket), parent)
     , m_user(std::move(user))
 {
     for (const RoomRecord &room : m_context.store.roomsOfUser(m_user.id))
@@ -38,35 +36,10 @@ SocialSession::SocialSession(ServerContext &context, std::unique_ptr<QWebSocket>
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &SocialSession::handleText);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this,
             [this] { sendError(str("Binary frames are not supported")); });
-    connect(m_socket.get(), &QWebSocket::disconnected, this, &SocialSession::finish);
     // The spec sends nothing on connect: the session simply starts listening.
-    m_context.hub.attach(this);
-    m_attached = true;
+    attachToHub(m_user.id);
 }
 
-SocialSession::~SocialSession()
-{
-    if (m_attached)
-        m_context.hub.detach(this);
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-    }
-}
-
-void SocialSession::finish()
-{
-    if (m_attached) {
-        m_attached = false;
-        m_context.hub.detach(this);
-    }
-    deleteLater();
-}
-
-void SocialSession::closeGoingAway()
-{
-    m_socket->close(QWebSocketProtocol::CloseCodeGoingAway, str("Server shutting down"));
-}
 
 bool SocialSession::followsRoom(qint64 roomId) const
 {

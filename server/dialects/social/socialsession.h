@@ -4,7 +4,7 @@
 // every room they are an active member of — direct rooms as `private`, groups
 // (the lobby included) as `group` — and gets notifications and broadcasts.
 
-#include "clientsession.h"
+#include "socketsession.h"
 #include "records.h"
 
 #include <QObject>
@@ -16,15 +16,13 @@ namespace natter::server {
 
 struct ServerContext;
 
-class SocialSession : public QObject, public ClientSession
+class SocialSession : public SocketSession
 {
     Q_OBJECT
 public:
     SocialSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, UserRecord user,
                   QObject *parent = nullptr);
-    ~SocialSession() override;
 
-    qint64 userId() const override { return m_user.id; }
     bool followsRoom(qint64 roomId) const override;
     void deliverMessage(const MessageEvent &event, FrameCache &frames) override;
     // Spec 002 has no receipts, typing or presence frames.
@@ -33,7 +31,6 @@ public:
     void deliverPresence(const PresenceEvent &, FrameCache &) override { }
     void deliverNotification(const NotificationEvent &event, FrameCache &frames) override;
     void deliverBroadcast(const BroadcastEvent &event, FrameCache &frames) override;
-    void closeGoingAway() override;
 
 private:
     void handleText(const QString &text);
@@ -45,16 +42,12 @@ private:
     std::optional<QString> contentOf(const QJsonObject &frame);
     void post(qint64 roomId, const QString &content, const QString &notMemberError);
     void sendError(const QString &message);
-    void finish();
 
-    ServerContext &m_context;
-    std::unique_ptr<QWebSocket> m_socket;
     UserRecord m_user;
     // Rooms known to have this user as an active member: loaded at connect,
     // grown when the hub delivers a room joined since (an accepted
     // invitation, a new direct room or group).
     mutable QSet<qint64> m_rooms;
-    bool m_attached = false;
 };
 
 } // namespace natter::server

@@ -1,0 +1,47 @@
+#pragma once
+
+// What every dialect's connection shares: it owns its WebSocket, joins the
+// hub (presence) once the user is known, leaves it when the socket closes,
+// and then deletes itself. Dialects add their protocol on top.
+
+#include "clientsession.h"
+
+#include <QObject>
+#include <QWebSocket>
+#include <memory>
+
+namespace natter::server {
+
+struct ServerContext;
+
+class SocketSession : public QObject, public ClientSession
+{
+    Q_OBJECT
+public:
+    ~SocketSession() override;
+
+    // Known from attachToHub(); 0 before (e.g. a gateway socket not yet identified).
+    qint64 userId() const final { return m_userId; }
+    // Server shutdown: close with 1001.
+    void closeGoingAway() override;
+
+protected:
+    SocketSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, QObject *parent);
+
+    // From now on the hub counts the user online and fans events out to us.
+    void attachToHub(qint64 userId);
+    void detachFromHub();
+    // The socket has closed; the session is about to delete itself. Stop timers here.
+    virtual void onClosed() { }
+
+    ServerContext &m_context;
+    std::unique_ptr<QWebSocket> m_socket;
+
+private:
+    void finish();
+
+    qint64 m_userId = 0;
+    bool m_attached = false;
+};
+
+} // namespace natter::server
