@@ -6,6 +6,7 @@
 //     before subscribe, ping silence → reconnect, reject_subscription,
 //     disconnect with reconnect:false → give up.
 
+#include "backendtesting.h"
 #include "cable/cablebackend.h"
 #include "fakewsserver.h"
 #include "rooms/roomsbackend.h"
@@ -21,20 +22,13 @@ using namespace natter::client;
 using natter::test::Account;
 using natter::test::FakeWsServer;
 using natter::test::TestServer;
+using natter::test::waitConnected;
 
 namespace {
 
 QString s(const char *text) { return QString::fromUtf8(text); }
 
 QJsonObject parse(const QString &text) { return QJsonDocument::fromJson(text.toUtf8()).object(); }
-
-bool waitConnected(Backend &backend)
-{
-    if (backend.connectionState() == Backend::ConnectionState::Connected)
-        return true;
-    QSignalSpy connected(&backend, &Backend::connected);
-    return connected.wait(5000);
-}
 
 template<typename Predicate>
 bool anyMessage(const QSignalSpy &spy, int argument, Predicate predicate)
@@ -62,10 +56,7 @@ private:
 
     std::unique_ptr<CableBackend> signedIn(const QString &user, const QString &password = s("password123"))
     {
-        Backend::Settings settings;
-        settings.serverUrl = m_server->url(QString());
-        settings.signIn.username = user;
-        settings.signIn.password = password;
+        const Backend::Settings settings = test::passwordSignIn(*m_server, user, password);
         return std::make_unique<CableBackend>(settings);
     }
 
@@ -284,10 +275,7 @@ private slots:
 
     void crossDialectWithRooms()
     {
-        Backend::Settings settings;
-        settings.serverUrl = m_server->url(QString());
-        settings.signIn.username = s("alice");
-        settings.signIn.password = s("password123");
+        const Backend::Settings settings = test::passwordSignIn(*m_server, s("alice"), s("password123"));
         RoomsBackend alice(settings);
         auto bob = signedIn(s("bob"));
         QSignalSpy aliceSubscribed(&alice, &Backend::subscribed);

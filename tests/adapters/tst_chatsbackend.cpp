@@ -6,6 +6,7 @@
 //     subscribe results, each error string → sendFailed / errorOccurred,
 //     incoming messages, malformed-JSON close → reconnect, 1008 → give up.
 
+#include "backendtesting.h"
 #include "chats/chatsbackend.h"
 #include "fakewsserver.h"
 #include "rooms/roomsbackend.h"
@@ -20,18 +21,11 @@ using namespace natter::client;
 using natter::test::Account;
 using natter::test::FakeWsServer;
 using natter::test::TestServer;
+using natter::test::waitConnected;
 
 namespace {
 
 QString s(const char *text) { return QString::fromUtf8(text); }
-
-bool waitConnected(Backend &backend)
-{
-    if (backend.connectionState() == Backend::ConnectionState::Connected)
-        return true;
-    QSignalSpy connected(&backend, &Backend::connected);
-    return connected.wait(5000);
-}
 
 template<typename Predicate>
 bool anyMessage(const QSignalSpy &spy, int argument, Predicate predicate)
@@ -72,10 +66,7 @@ private:
 
     std::unique_ptr<ChatsBackend> signedIn(const QString &user, const QString &password = s("password123"))
     {
-        Backend::Settings settings;
-        settings.serverUrl = m_server->url(QString());
-        settings.signIn.username = user;
-        settings.signIn.password = password;
+        const Backend::Settings settings = test::passwordSignIn(*m_server, user, password);
         return std::make_unique<ChatsBackend>(settings);
     }
 
@@ -236,10 +227,7 @@ private slots:
 
     void crossDialectWithRooms()
     {
-        Backend::Settings settings;
-        settings.serverUrl = m_server->url(QString());
-        settings.signIn.username = s("alice");
-        settings.signIn.password = s("password123");
+        const Backend::Settings settings = test::passwordSignIn(*m_server, s("alice"), s("password123"));
         RoomsBackend alice(settings);
         auto bob = signedIn(s("bob"));
         const QString roomKey = QString::number(m_roomId);

@@ -1,6 +1,7 @@
 // ChatSession: the models the UI sits on, fed by a real adapter and server,
 // with the cache showing the last state offline.
 
+#include "backendtesting.h"
 #include "chatsession.h"
 #include "messagemodel.h"
 #include "rooms/roomsbackend.h"
@@ -44,10 +45,7 @@ private:
 
     std::unique_ptr<ChatSession> session(const QString &user, const QString &file)
     {
-        Backend::Settings settings;
-        settings.serverUrl = m_server->url(QString());
-        settings.signIn.username = user;
-        settings.signIn.password = s("password123");
+        const Backend::Settings settings = test::passwordSignIn(*m_server, user, s("password123"));
         return std::make_unique<ChatSession>(std::make_unique<RoomsBackend>(settings), m_dir.filePath(file));
     }
 

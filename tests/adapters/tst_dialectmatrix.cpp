@@ -2,6 +2,7 @@
 // through the first reaches Bob, connected through the second, once, in his
 // dialect (parsed by his adapter), with Alice's name and the right room.
 
+#include "backendtesting.h"
 #include "backendfactory.h"
 #include "testserver.h"
 
@@ -53,10 +54,7 @@ private:
 
     std::unique_ptr<Backend> connectAs(const QString &dialect, const QString &user, const QString &key)
     {
-        Backend::Settings settings;
-        settings.serverUrl = m_server->url(QString());
-        settings.signIn.username = user;
-        settings.signIn.password = s("password123");
+        const Backend::Settings settings = test::passwordSignIn(*m_server, user, s("password123"));
         auto backend = makeBackend(dialect, settings);
         if (!backend)
             return nullptr;

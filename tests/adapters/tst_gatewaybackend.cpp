@@ -6,6 +6,7 @@
 // server that does not echo a nonce, close codes 4004 / 4003 → give up, 4009 →
 // reconnect, 4008 → reconnect later).
 
+#include "backendtesting.h"
 #include "gateway/gatewaybackend.h"
 #include "rooms/roomsbackend.h"
 #include "store.h"
@@ -23,6 +24,7 @@ using namespace natter;
 using namespace natter::client;
 using natter::test::Account;
 using natter::test::TestServer;
+using natter::test::waitConnected;
 
 namespace {
 
@@ -111,14 +113,7 @@ private:
     QString m_aliceUuid;
     QString m_bobUuid;
 
-    Backend::Settings settingsFor(const QString &user) const
-    {
-        Backend::Settings settings;
-        settings.serverUrl = m_server->url(QString());
-        settings.signIn.username = user;
-        settings.signIn.password = s("password123");
-        return settings;
-    }
+    Backend::Settings settingsFor(const QString &user) const { return test::passwordSignIn(*m_server, user); }
     std::unique_ptr<GatewayBackend> signedIn(const QString &user) const
     {
         return std::make_unique<GatewayBackend>(settingsFor(user));
@@ -126,14 +121,6 @@ private:
     QString uuidOf(const Account &account)
     {
         return m_server->get(s("/api/auth/me"), account.token).json.value(s("uuid")).toString();
-    }
-
-    static bool waitConnected(Backend &backend)
-    {
-        if (backend.connectionState() == Backend::ConnectionState::Connected)
-            return true;
-        QSignalSpy connected(&backend, &Backend::connected);
-        return connected.wait(5000);
     }
 
     static OutgoingMessage to(const QString &recipient, const QString &clientId, const QString &body,

@@ -2,6 +2,7 @@
 // server): server down while sending, client restarted with queued messages,
 // duplicate acks — every message arrives exactly once, in order.
 
+#include "backendtesting.h"
 #include "messagesender.h"
 #include "outbox.h"
 #include "rooms/roomsbackend.h"
@@ -42,10 +43,7 @@ private:
 
     Client makeClient(const QString &outboxPath)
     {
-        Backend::Settings settings;
-        settings.serverUrl = m_server->url(QString());
-        settings.signIn.username = s("alice");
-        settings.signIn.password = s("password123");
+        const Backend::Settings settings = test::passwordSignIn(*m_server, s("alice"), s("password123"));
         Client client;
         client.backend = std::make_unique<RoomsBackend>(settings);
         client.backend->reconnectPolicy() =

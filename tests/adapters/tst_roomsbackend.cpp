@@ -1,6 +1,7 @@
 // The `rooms` client adapter against Natter's server: sign-in, room list,
 // send with ack, receipts, typing, presence, history, reconnect and catch-up.
 
+#include "backendtesting.h"
 #include "rooms/roomsbackend.h"
 #include "testserver.h"
 
@@ -11,6 +12,7 @@ using namespace natter;
 using namespace natter::client;
 using natter::test::Account;
 using natter::test::TestServer;
+using natter::test::waitConnected;
 
 namespace {
 QString s(const char *text) { return QString::fromUtf8(text); }
@@ -28,19 +30,8 @@ private:
 
     std::unique_ptr<RoomsBackend> signedIn(const QString &user, const QString &password = s("password123"))
     {
-        Backend::Settings settings;
-        settings.serverUrl = m_server->url(QString());
-        settings.signIn.username = user;
-        settings.signIn.password = password;
+        const Backend::Settings settings = test::passwordSignIn(*m_server, user, password);
         return std::make_unique<RoomsBackend>(settings);
-    }
-
-    static bool waitConnected(Backend &backend)
-    {
-        if (backend.connectionState() == Backend::ConnectionState::Connected)
-            return true;
-        QSignalSpy connected(&backend, &Backend::connected);
-        return connected.wait(5000);
     }
 
 private slots:

@@ -6,6 +6,7 @@
 // and Origin, notification / broadcast / private frames, the exact client
 // frame, and a send nobody confirms).
 
+#include "backendtesting.h"
 #include "messagesender.h"
 #include "outbox.h"
 #include "rooms/roomsbackend.h"
@@ -25,6 +26,7 @@ using namespace natter;
 using namespace natter::client;
 using natter::test::Account;
 using natter::test::TestServer;
+using natter::test::waitConnected;
 
 namespace {
 
@@ -90,25 +92,10 @@ private:
     QString m_directRoom; // Natter's id of alice and bob's direct room
     QTemporaryDir m_dir;
 
-    Backend::Settings settingsFor(const QString &user) const
-    {
-        Backend::Settings settings;
-        settings.serverUrl = m_server->url(QString());
-        settings.signIn.username = user;
-        settings.signIn.password = s("password123");
-        return settings;
-    }
+    Backend::Settings settingsFor(const QString &user) const { return test::passwordSignIn(*m_server, user); }
     std::unique_ptr<SocialBackend> signedIn(const QString &user) const
     {
         return std::make_unique<SocialBackend>(settingsFor(user));
-    }
-
-    static bool waitConnected(Backend &backend)
-    {
-        if (backend.connectionState() == Backend::ConnectionState::Connected)
-            return true;
-        QSignalSpy connected(&backend, &Backend::connected);
-        return connected.wait(5000);
     }
 
     static OutgoingMessage text(const QString &roomKey, const QString &clientId, const QString &body)
