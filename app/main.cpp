@@ -1,6 +1,7 @@
 // natter: the desktop app, `--headless` server, `users` administration and `cli`.
 
 #include "clicommand.h"
+#include "desktopcommand.h"
 #include "headlesscommand.h"
 #include "userscommand.h"
 
@@ -8,8 +9,26 @@
 #include <QTextStream>
 #include <cstdio>
 
+namespace {
+
+// The desktop app runs with no arguments, or only with the options it knows.
+bool wantsDesktop(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray argument(argv[i]);
+        if (argument != "--hidden")
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    if (wantsDesktop(argc, argv))
+        return natter::app::runDesktop(argc, argv);
+
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("natter"));
     QCoreApplication::setApplicationVersion(QStringLiteral(NATTER_VERSION));
@@ -21,14 +40,5 @@ int main(int argc, char *argv[])
         return natter::app::runCli(arguments);
 
     // --help, --version, bad flags and --headless share one parser.
-    const bool headless = arguments.contains(QStringLiteral("--headless"));
-    const bool informational = arguments.contains(QStringLiteral("--help"))
-        || arguments.contains(QStringLiteral("-h")) || arguments.contains(QStringLiteral("--version"))
-        || arguments.contains(QStringLiteral("-v"));
-    if (headless || informational || arguments.size() > 1)
-        return natter::app::runHeadless(arguments);
-
-    QTextStream(stderr) << "natter: this build has no desktop UI yet; run 'natter --headless' "
-                           "or see 'natter --help'.\n";
-    return 2;
+    return natter::app::runHeadless(arguments);
 }

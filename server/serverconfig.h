@@ -24,6 +24,7 @@ struct Mount
 
 struct ServerConfig
 {
+    QString name; // shown to people who join (GET /api/natter, the LAN beacon)
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 listenPort = 8000; // 0: the OS picks
     DatabaseUrl database;

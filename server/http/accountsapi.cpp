@@ -1,6 +1,7 @@
 #include "accountsapi.h"
 
 #include "authenticator.h"
+#include "chatserver.h"
 #include "httputil.h"
 #include "passwordhasher.h"
 #include "servercontext.h"
@@ -41,6 +42,19 @@ AccountsApi::AccountsApi(ServerContext &context)
 
 void AccountsApi::registerRoutes(QHttpServer &server)
 {
+    // Natter's own introduction, for clients that join by address: a server that
+    // answers this speaks every dialect at the paths it lists.
+    server.route(QStringLiteral("/api/natter"), QHttpServerRequest::Method::Get, [this] {
+        QJsonObject paths;
+        for (const Mount &mount : effectiveMounts(m_context.config)) {
+            if (mount.port == Mount::mainPort && !paths.contains(mount.dialect))
+                paths.insert(mount.dialect, mount.path);
+        }
+        return http::json({{QStringLiteral("natter"), 1},
+                           {QStringLiteral("name"), m_context.config.name},
+                           {QStringLiteral("registration"), m_context.config.registrationOpen},
+                           {QStringLiteral("dialects"), paths}});
+    });
     server.route(QStringLiteral("/api/auth/register"), QHttpServerRequest::Method::Post,
                  [this](const QHttpServerRequest &request) {
         if (!m_context.config.registrationOpen)

@@ -1,0 +1,64 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Natter.Ui
+
+// The frame of the short first-start forms: a title, a back button, a card.
+Item {
+    id: form
+    property string title
+    property string subtitle
+    default property alias content: column.data
+    signal back()
+
+    ScrollView {
+        anchors.fill: parent
+        contentWidth: availableWidth
+
+        Item {
+            width: parent.width
+            implicitHeight: card.implicitHeight + 96
+
+            Rectangle {
+                id: card
+                anchors.horizontalCenter: parent.horizontalCenter
+                y: 48
+                width: Math.min(parent.width - 48, 520)
+                implicitHeight: column.implicitHeight + 48
+                radius: Theme.radius
+                color: Theme.window
+                border.color: Theme.divider
+
+                ColumnLayout {
+                    id: column
+                    anchors.fill: parent
+                    anchors.margins: 24
+                    spacing: 12
+
+                    RowLayout {
+                        Layout.fillWidth: true
+                        ToolButton {
+                            text: qsTr("‹ Back")
+                            onClicked: form.back()
+                            Accessible.name: qsTr("Back")
+                        }
+                        Item { Layout.fillWidth: true }
+                    }
+                    Label {
+                        text: form.title
+                        font.pixelSize: 22
+                        font.weight: Font.DemiBold
+                        color: Theme.text
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        visible: text.length > 0
+                        text: form.subtitle
+                        wrapMode: Text.Wrap
+                        color: Theme.mutedText
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Natter.Ui
+
+// Join a server: one heard on the LAN or typed by hand; a Natter server takes a
+// username and password (or a new account), any other server a token.
+FormPage {
+    id: form
+    title: qsTr("Join a server")
+
+    property string address
+    property bool probing: false
+    property bool probedOk: false
+    property bool natter: true
+    property string serverName
+    property string error
+
+    function choose(text) {
+        address = text
+        addressField.text = text
+        probing = true
+        probedOk = false
+        error = ""
+        App.probeServer(text)
+    }
+
+    Label {
+        text: qsTr("On your network")
+        font.weight: Font.DemiBold
+        color: Theme.text
+    }
+    Rectangle {
+        Layout.fillWidth: true
+        implicitHeight: Math.max(56, Math.min(lanList.contentHeight, 200))
+        radius: 8
+        color: Theme.sidebar
+        border.color: Theme.divider
+
+        ListView {
+            id: lanList
+            anchors.fill: parent
+            anchors.margins: 1
+            clip: true
+            model: App.lanServers
+            activeFocusOnTab: true
+            keyNavigationEnabled: true
+            delegate: ItemDelegate {
+                id: serverRow
+                required property string name
+                required property string host
+                required property int port
+                required property var dialects
+                width: ListView.view.width
+                text: name
+                Accessible.name: qsTr("%1 at %2:%3").arg(name).arg(host).arg(port)
+                highlighted: form.address === host + ":" + port
+                contentItem: RowLayout {
+                    spacing: 12
+                    AvatarBadge { name: serverRow.name; size: 32 }
+                    ColumnLayout {
+                        spacing: 0
+                        Layout.fillWidth: true
+                        Label { text: name; font.weight: Font.DemiBold; color: Theme.text }
+                        Label { text: host + ":" + port; color: Theme.mutedText; font.pixelSize: 12 }
+                    }
+                }
+                onClicked: form.choose(host + ":" + port)
+            }
+            Label {
+                anchors.centerIn: parent
+                visible: lanList.count === 0
+                text: qsTr("Listening for servers on your network…")
+                color: Theme.mutedText
+            }
+        }
+    }
+
+    Label {
+        text: qsTr("Or type an address")
+        font.weight: Font.DemiBold
+        color: Theme.text
+        Layout.topMargin: 8
+    }
+    RowLayout {
+        Layout.fillWidth: true
+        TextField {
+            id: addressField
+            Layout.fillWidth: true
+            placeholderText: qsTr("host:port, e.g. 192.168.1.23:8000")
+            Accessible.name: qsTr("Server address")
+            focus: true
+            onAccepted: form.choose(text.trim())
+        }
+        Button {
+            text: qsTr("Check")
+            enabled: addressField.text.trim().length > 0 && !form.probing
+            onClicked: form.choose(addressField.text.trim())
+        }
+    }
+    Label {
+        Layout.fillWidth: true
+        visible: form.probing || form.probedOk
+        wrapMode: Text.Wrap
+        color: Theme.mutedText
+        text: form.probing ? qsTr("Checking %1…").arg(form.address)
+            : form.natter ? qsTr("Natter server “%1” found.").arg(form.serverName || form.address)
+            : qsTr("This is not a Natter server. Choose the dialect it speaks and paste a token.")
+    }
+
+    ColumnLayout {
+        Layout.fillWidth: true
+        visible: form.probedOk
+        spacing: 12
+
+        Label { text: qsTr("Dialect"); color: Theme.text }
+        ComboBox {
+            id: dialect
+            Layout.fillWidth: true
+            model: App.dialects
+            currentIndex: Math.max(0, App.dialects.indexOf("rooms"))
+            Accessible.name: qsTr("Dialect")
+        }
+
+        // A Natter server: sign in or register.
+        ColumnLayout {
+            Layout.fillWidth: true
+            visible: form.natter
+            spacing: 12
+            Label { text: qsTr("Username"); color: Theme.text }
+            TextField {
+                id: username
+                Layout.fillWidth: true
+                Accessible.name: qsTr("Username")
+            }
+            Label { text: qsTr("Password"); color: Theme.text }
+            TextField {
+                id: password
+                Layout.fillWidth: true
+                echoMode: TextInput.Password
+                Accessible.name: qsTr("Password")
+                onAccepted: joinButton.clicked()
+            }
+            CheckBox {
+                id: registerNew
+                text: qsTr("Create a new account")
+            }
+        }
+
+        // Any other server: a token from it.
+        ColumnLayout {
+            Layout.fillWidth: true
+            visible: !form.natter
+            spacing: 12
+            Label { text: qsTr("Token"); color: Theme.text }
+            TextField {
+                id: token
+                Layout.fillWidth: true
+                Accessible.name: qsTr("Token")
+                placeholderText: qsTr("Paste the token the server gave you")
+            }
+            Label { text: qsTr("WebSocket path (optional)"); color: Theme.text }
+            TextField {
+                id: path
+                Layout.fillWidth: true
+                Accessible.name: qsTr("WebSocket path")
+                placeholderText: qsTr("the dialect's usual path")
+            }
+        }
+
+        Label {
+            Layout.fillWidth: true
+            visible: form.error.length > 0
+            text: form.error
+            color: Theme.danger
+            wrapMode: Text.Wrap
+        }
+        Button {
+            id: joinButton
+            Layout.fillWidth: true
+            highlighted: true
+            enabled: !App.busy && (form.natter ? username.text.trim().length > 0 && password.text.length > 0
+                                               : token.text.trim().length > 0)
+            text: App.busy ? qsTr("Signing in…")
+                : !form.natter ? qsTr("Connect")
+                : registerNew.checked ? qsTr("Create account") : qsTr("Sign in")
+            onClicked: {
+                form.error = ""
+                if (form.natter)
+                    App.joinServer(form.address, dialect.currentText, username.text.trim(), password.text,
+                                   registerNew.checked)
+                else
+                    App.joinWithToken(form.address, dialect.currentText, path.text, token.text, "")
+            }
+        }
+    }
+
+    Label {
+        Layout.fillWidth: true
+        visible: !form.probedOk && form.error.length > 0
+        text: form.error
+        color: Theme.danger
+        wrapMode: Text.Wrap
+    }
+
+    Connections {
+        target: App
+        function onProbed(address, reachable, natter, name, dialects, registrationOpen) {
+            if (address !== form.address)
+                return
+            form.probing = false
+            if (!reachable) {
+                form.probedOk = false
+                form.error = qsTr("No server answers at %1.").arg(address)
+                return
+            }
+            form.probedOk = true
+            form.natter = natter
+            form.serverName = name
+            registerNew.enabled = !natter || registrationOpen
+        }
+        function onJoinFailed(message) { form.error = message }
+    }
+}

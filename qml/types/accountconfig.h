@@ -1,0 +1,26 @@
+#pragma once
+
+// What the app remembers about one account: where, which dialect, who, and the
+// credentials the server handed out (a token and/or session cookie — never the
+// password). Saved in QSettings by AccountStore.
+
+#include <QString>
+#include <QUrl>
+
+namespace natter::desktop {
+
+struct AccountConfig
+{
+    QString id;          // stable local id (also names the account's cache file)
+    QUrl serverUrl;      // http://host:port
+    QString dialect;     // rooms, cable, chats, social, gateway
+    QString path;        // the dialect's WebSocket path when not its default
+    QString username;
+    QString displayName;
+    QString token;
+    QString cookie;
+    bool hosted = false; // the server this app hosts
+    bool natter = true;  // the server is a Natter server (REST extras available)
+};
+
+} // namespace natter::desktop

@@ -1,0 +1,321 @@
+#include "desktopapp.h"
+
+#include "account.h"
+#include "accountlistmodel.h"
+#include "accountstore.h"
+#include "appsettings.h"
+#include "backendfactory.h"
+#include "chatsession.h"
+#include "hostingcontroller.h"
+#include "natterlogin.h"
+
+#include <QClipboard>
+#include <QDir>
+#include <QGuiApplication>
+#include <QSysInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkReply>
+#include <QUuid>
+
+namespace natter::desktop {
+
+namespace {
+DesktopApp *s_instance = nullptr;
+
+const auto hostNameKey = QStringLiteral("host/name");
+const auto hostAddressKey = QStringLiteral("host/listenAddress");
+const auto hostPortKey = QStringLiteral("host/port");
+const auto hostEnabledKey = QStringLiteral("host/enabled");
+} // namespace
+
+DesktopApp::DesktopApp(const QString &dataDir, QObject *parent)
+    : QObject(parent)
+    , m_dataDir(dataDir)
+    , m_settings(std::make_unique<AppSettings>())
+    , m_accounts(std::make_unique<AccountListModel>())
+    , m_hosting(std::make_unique<HostingController>(QDir(dataDir).filePath(QStringLiteral("host"))))
+{
+    s_instance = this;
+    connect(m_settings.get(), &AppSettings::changed, this, &DesktopApp::applyPrivacy);
+}
+
+DesktopApp::~DesktopApp()
+{
+    if (s_instance == this)
+        s_instance = nullptr;
+}
+
+DesktopApp *DesktopApp::create(QQmlEngine *, QJSEngine *)
+{
+    Q_ASSERT(s_instance);
+    // main() owns the object; the engine must not delete it.
+    QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
+    return s_instance;
+}
+
+DesktopApp *DesktopApp::instance()
+{
+    return s_instance;
+}
+
+bool DesktopApp::hostConfigured() const
+{
+    return m_settings->store().contains(hostPortKey);
+}
+
+QStringList DesktopApp::dialects() const
+{
+    return client::backendDialects();
+}
+
+QString DesktopApp::machineName() const
+{
+    return QSysInfo::machineHostName();
+}
+
+void DesktopApp::copyToClipboard(const QString &text) const
+{
+    if (QClipboard *clipboard = QGuiApplication::clipboard())
+        clipboard->setText(text);
+}
+
+void DesktopApp::restore()
+{
+    QSettings &store = m_settings->store();
+    if (store.value(hostEnabledKey).toBool()) {
+        if (!m_hosting->start(store.value(hostNameKey).toString(), store.value(hostAddressKey).toString(),
+                              store.value(hostPortKey).toInt()))
+            emit hostFailed(m_hosting->errorString());
+    }
+    for (const AccountConfig &config : loadAccounts(store))
+        addAccount(config, !m_current);
+}
+
+void DesktopApp::hostServer(const QString &serverName, const QString &listenAddress, int port,
+                            const QString &username, const QString &password)
+{
+    if (m_busy)
+        return;
+    if (!m_hosting->start(serverName, listenAddress, port)) {
+        emit hostFailed(m_hosting->errorString());
+        return;
+    }
+    QSettings &store = m_settings->store();
+    store.setValue(hostNameKey, serverName);
+    store.setValue(hostAddressKey, listenAddress);
+    // Keep the port the OS picked so the address others saved stays valid.
+    store.setValue(hostPortKey, m_hosting->port());
+    store.setValue(hostEnabledKey, true);
+    emit busyChanged();
+    signIn(m_hosting->localUrl(), QStringLiteral("rooms"), username, password, true, true);
+}
+
+void DesktopApp::resumeHosting()
+{
+    QSettings &store = m_settings->store();
+    if (!m_hosting->start(store.value(hostNameKey).toString(), store.value(hostAddressKey).toString(),
+                          store.value(hostPortKey).toInt())) {
+        emit hostFailed(m_hosting->errorString());
+        return;
+    }
+    store.setValue(hostEnabledKey, true);
+    // The hosted account reconnects by itself (its backend retries with backoff).
+    for (Account *account : m_accounts->accounts()) {
+        if (account->hosted() && account->session())
+            account->session()->backend().connectToServer();
+    }
+}
+
+void DesktopApp::stopHosting()
+{
+    m_settings->store().setValue(hostEnabledKey, false);
+    m_hosting->stop();
+}
+
+QString DesktopApp::normalizedServerUrl(const QString &address) const
+{
+    QString text = address.trimmed();
+    if (text.isEmpty())
+        return {};
+    if (!text.contains(QStringLiteral("://")))
+        text.prepend(QStringLiteral("http://"));
+    QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http" && url.scheme() != u"https"))
+        return {};
+    url.setPath({});
+    url.setQuery(QString());
+    url.setFragment({});
+    return url.toString();
+}
+
+void DesktopApp::probeServer(const QString &address)
+{
+    const QString base = normalizedServerUrl(address);
+    if (base.isEmpty()) {
+        emit probed(address, false, false, {}, {}, false);
+        return;
+    }
+    QNetworkRequest request(QUrl(base + QStringLiteral("/api/natter")));
+    request.setTransferTimeout(5000);
+    QNetworkReply *reply = m_network.get(request);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, address] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const bool reachable = status > 0;
+        const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
+        const bool natter = status == 200 && body.value(QStringLiteral("natter")).toInt() >= 1;
+        emit probed(address, reachable, natter, body.value(QStringLiteral("name")).toString(),
+                    body.value(QStringLiteral("dialects")).toObject().keys(),
+                    body.value(QStringLiteral("registration")).toBool());
+    });
+}
+
+void DesktopApp::joinServer(const QString &address, const QString &dialect, const QString &username,
+                            const QString &password, bool registerNew)
+{
+    const QString base = normalizedServerUrl(address);
+    if (base.isEmpty()) {
+        emit joinFailed(tr("'%1' is not a server address. Type host:port, e.g. 192.168.1.23:8000.").arg(address));
+        return;
+    }
+    signIn(QUrl(base), dialect, username, password, registerNew, false);
+}
+
+void DesktopApp::joinWithToken(const QString &address, const QString &dialect, const QString &path,
+                               const QString &token, const QString &username)
+{
+    const QString base = normalizedServerUrl(address);
+    if (base.isEmpty() || token.trimmed().isEmpty()) {
+        emit joinFailed(tr("An address and a token are needed."));
+        return;
+    }
+    AccountConfig config;
+    config.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    config.serverUrl = QUrl(base);
+    config.dialect = dialect;
+    config.path = path.trimmed();
+    config.username = username.trimmed();
+    config.token = token.trimmed();
+    config.natter = false;
+    Account *account = addAccount(config, true);
+    saveAccounts();
+    emit joined(account);
+}
+
+void DesktopApp::signIn(const QUrl &serverUrl, const QString &dialect, const QString &username,
+                        const QString &password, bool registerNew, bool hosted)
+{
+    setBusy(true);
+    auto *login = new client::NatterLogin(m_network, this);
+    auto attempt = std::make_shared<bool>(registerNew);
+    connect(login, &client::NatterLogin::succeeded, this,
+            [this, login, serverUrl, dialect, username, hosted](const QString &token, const QString &cookie,
+                                                               qint64, const QString &,
+                                                               const QString &displayName) {
+        login->deleteLater();
+        if (hosted)
+            m_hosting->makeAdmin(username);
+        // One account per server and user: signing in again refreshes its token.
+        for (Account *existing : m_accounts->accounts()) {
+            const AccountConfig &known = existing->config();
+            if (known.serverUrl == serverUrl && known.username == username && known.dialect == dialect)
+                removeAccount(known.id);
+        }
+        AccountConfig config;
+        config.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        config.serverUrl = serverUrl;
+        config.dialect = dialect;
+        config.username = username;
+        config.displayName = displayName;
+        config.token = token;
+        config.cookie = cookie;
+        config.hosted = hosted;
+        Account *account = addAccount(config, true);
+        saveAccounts();
+        setBusy(false);
+        emit joined(account);
+    });
+    connect(login, &client::NatterLogin::failed, this,
+            [this, login, attempt, serverUrl, username, password, hosted](int status, const QString &reason) {
+        // Hosting again on a server that already knows this user: sign in instead.
+        if (hosted && *attempt && status == 409) {
+            *attempt = false;
+            login->signIn(serverUrl, username, password, false);
+            return;
+        }
+        login->deleteLater();
+        setBusy(false);
+        const QString message = status == 0 ? tr("The server did not answer: %1").arg(reason)
+            : status == 401                 ? tr("Wrong username or password.")
+                                            : reason;
+        if (hosted)
+            emit hostFailed(message);
+        else
+            emit joinFailed(message);
+    });
+    login->signIn(serverUrl, username, password, registerNew);
+}
+
+Account *DesktopApp::addAccount(const AccountConfig &config, bool select)
+{
+    auto account = std::make_unique<Account>(config, QDir(m_dataDir).filePath(QStringLiteral("accounts")));
+    Account *raw = account.get();
+    raw->setPrivacy(m_settings->sendReadReceipts(), m_settings->sendTyping());
+    connect(raw, &Account::messageArrived, this,
+            [this, raw](const QString &roomKey, const QString &roomName, const QString &sender, const QString &text) {
+        const QString title = sender == roomName || sender.isEmpty() ? roomName : sender + QStringLiteral(" · ") + roomName;
+        emit messageArrived(raw, roomKey, title, text);
+    });
+    m_accounts->add(std::move(account));
+    raw->start();
+    if (select) {
+        m_current = raw;
+        emit currentAccountChanged();
+    }
+    return raw;
+}
+
+void DesktopApp::selectAccount(const QString &accountId)
+{
+    Account *account = m_accounts->find(accountId);
+    if (!account || account == m_current)
+        return;
+    m_current = account;
+    emit currentAccountChanged();
+}
+
+void DesktopApp::removeAccount(const QString &accountId)
+{
+    const bool wasCurrent = m_current && m_current->accountId() == accountId;
+    m_accounts->remove(accountId);
+    if (wasCurrent) {
+        m_current = m_accounts->at(0);
+        emit currentAccountChanged();
+    }
+    saveAccounts();
+}
+
+void DesktopApp::saveAccounts()
+{
+    QList<AccountConfig> configs;
+    for (Account *account : m_accounts->accounts())
+        configs.append(account->config());
+    natter::desktop::saveAccounts(m_settings->store(), configs);
+}
+
+void DesktopApp::setBusy(bool busy)
+{
+    if (m_busy == busy)
+        return;
+    m_busy = busy;
+    emit busyChanged();
+}
+
+void DesktopApp::applyPrivacy()
+{
+    for (Account *account : m_accounts->accounts())
+        account->setPrivacy(m_settings->sendReadReceipts(), m_settings->sendTyping());
+}
+
+} // namespace natter::desktop

@@ -1,0 +1,115 @@
+#pragma once
+
+// The app's root object for QML (`App`): settings, the accounts in the rail,
+// the hosted server, and the two first-start flows (host / join).
+
+#include <QNetworkAccessManager>
+#include <QQmlEngine>
+#include <QObject>
+#include <QPointer>
+
+#include "account.h"
+#include <QtQml/qqmlregistration.h>
+#include <memory>
+
+namespace natter::desktop {
+
+class Account;
+class AccountListModel;
+class AppSettings;
+class HostingController;
+struct AccountConfig;
+
+class DesktopApp : public QObject
+{
+    Q_OBJECT
+    QML_NAMED_ELEMENT(App)
+    QML_SINGLETON
+    Q_MOC_INCLUDE("appsettings.h")
+    Q_MOC_INCLUDE("accountlistmodel.h")
+    Q_MOC_INCLUDE("hostingcontroller.h")
+    Q_MOC_INCLUDE("account.h")
+
+    Q_PROPERTY(natter::desktop::AppSettings *settings READ settings CONSTANT)
+    Q_PROPERTY(natter::desktop::AccountListModel *accounts READ accounts CONSTANT)
+    Q_PROPERTY(natter::desktop::HostingController *hosting READ hosting CONSTANT)
+    Q_PROPERTY(natter::desktop::Account *currentAccount READ currentAccount NOTIFY currentAccountChanged)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    // The saved hosting setup (for "start hosting again").
+    Q_PROPERTY(bool hostConfigured READ hostConfigured NOTIFY busyChanged)
+    Q_PROPERTY(QStringList dialects READ dialects CONSTANT)
+    // This computer's name: the default name of a hosted server.
+    Q_PROPERTY(QString machineName READ machineName CONSTANT)
+
+public:
+    // `dataDir`: accounts' caches and the hosted server's data go below it.
+    explicit DesktopApp(const QString &dataDir, QObject *parent = nullptr);
+    ~DesktopApp() override;
+
+    // The one instance main() made (QML_SINGLETON hands it to the engine).
+    static DesktopApp *create(QQmlEngine *, QJSEngine *);
+    static DesktopApp *instance();
+
+    AppSettings *settings() const { return m_settings.get(); }
+    AccountListModel *accounts() const { return m_accounts.get(); }
+    HostingController *hosting() const { return m_hosting.get(); }
+    Account *currentAccount() const { return m_current; }
+    bool busy() const { return m_busy; }
+    bool hostConfigured() const;
+    QStringList dialects() const;
+    QString machineName() const;
+    Q_INVOKABLE void copyToClipboard(const QString &text) const;
+
+    // Starts the saved accounts (and the hosted server when it was running).
+    void restore();
+
+    // Host a server here and sign in to it as a new (or the existing) user.
+    Q_INVOKABLE void hostServer(const QString &serverName, const QString &listenAddress, int port,
+                                const QString &username, const QString &password);
+    // The hosted server again with its saved settings (after "stop hosting").
+    Q_INVOKABLE void resumeHosting();
+    Q_INVOKABLE void stopHosting();
+    // Asks `address` ("host:port" or a URL) whether it is a Natter server. → probed
+    Q_INVOKABLE void probeServer(const QString &address);
+    // Signs in (or registers) on a Natter server, then speaks `dialect` to it.
+    Q_INVOKABLE void joinServer(const QString &address, const QString &dialect, const QString &username,
+                                const QString &password, bool registerNew);
+    // Any server of a dialect, with a token (and optional WebSocket path) given by the user.
+    Q_INVOKABLE void joinWithToken(const QString &address, const QString &dialect, const QString &path,
+                                   const QString &token, const QString &username);
+    Q_INVOKABLE void selectAccount(const QString &accountId);
+    Q_INVOKABLE void removeAccount(const QString &accountId);
+    // "host:port" → http://host:port (empty when it cannot be a server address).
+    Q_INVOKABLE QString normalizedServerUrl(const QString &address) const;
+
+signals:
+    void currentAccountChanged();
+    void busyChanged();
+    // natter: the server answered GET /api/natter; dialects: the paths it serves.
+    void probed(const QString &address, bool reachable, bool natter, const QString &name,
+                const QStringList &dialects, bool registrationOpen);
+    void joinFailed(const QString &message);
+    void hostFailed(const QString &message);
+    void joined(natter::desktop::Account *account);
+    // A message for a desktop notification (the window decides whether to show it).
+    void messageArrived(natter::desktop::Account *account, const QString &roomKey, const QString &title,
+                        const QString &body);
+
+private:
+    Account *addAccount(const AccountConfig &config, bool select);
+    void signIn(const QUrl &serverUrl, const QString &dialect, const QString &username, const QString &password,
+                bool registerNew, bool hosted);
+    void saveAccounts();
+    void setBusy(bool busy);
+    void applyPrivacy();
+
+    QString m_dataDir;
+    std::unique_ptr<AppSettings> m_settings;
+    std::unique_ptr<AccountListModel> m_accounts;
+    std::unique_ptr<HostingController> m_hosting;
+    QNetworkAccessManager m_network;
+    QPointer<Account> m_current;
+    bool m_busy = false;
+};
+
+} // namespace natter::desktop

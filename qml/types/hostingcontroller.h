@@ -1,0 +1,77 @@
+#pragma once
+
+// Hosting a server from the app: the same ChatServer `natter --headless` runs,
+// with its data in the app's data folder so it survives restarts. Shows the
+// addresses others on the LAN use and how many are connected.
+
+#include <QObject>
+#include <QStringList>
+#include <QtQml/qqmlregistration.h>
+#include <memory>
+
+namespace natter::server {
+class ChatServer;
+}
+
+namespace natter::desktop {
+
+class HostingController : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Hosting belongs to App")
+
+    Q_PROPERTY(bool running READ running NOTIFY runningChanged)
+    Q_PROPERTY(bool stopping READ stopping NOTIFY runningChanged)
+    Q_PROPERTY(QString serverName READ serverName NOTIFY runningChanged)
+    Q_PROPERTY(int port READ port NOTIFY runningChanged)
+    // What others type to join: "192.168.1.23:8000" (the first LAN address),
+    // or the loopback address when the server listens only there.
+    Q_PROPERTY(QString address READ address NOTIFY runningChanged)
+    Q_PROPERTY(QStringList addresses READ addresses NOTIFY runningChanged)
+    Q_PROPERTY(int connectedCount READ connectedCount NOTIFY connectedCountChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY runningChanged)
+
+public:
+    explicit HostingController(const QString &dataDir, QObject *parent = nullptr);
+    ~HostingController() override;
+
+    bool running() const;
+    bool stopping() const { return m_stopping; }
+    QString serverName() const { return m_name; }
+    int port() const;
+    QString address() const;
+    QStringList addresses() const;
+    int connectedCount() const { return m_connected; }
+    QString errorString() const { return m_error; }
+    QString dataDir() const { return m_dataDir; }
+    // Where the app itself connects: loopback unless bound to one address.
+    QUrl localUrl() const;
+
+    // This computer's IPv4 addresses other than loopback (choices to listen on).
+    Q_INVOKABLE QStringList localAddresses() const;
+
+    // `listenAddress`: "0.0.0.0" (every interface), "127.0.0.1", or one address.
+    bool start(const QString &serverName, const QString &listenAddress, int port);
+    // Clients get close 1001; the data stays for the next time.
+    Q_INVOKABLE void stop();
+    // Makes `username` an administrator of the hosted server.
+    bool makeAdmin(const QString &username);
+
+    server::ChatServer *server() const { return m_server.get(); }
+
+signals:
+    void runningChanged();
+    void connectedCountChanged();
+    void stopped();
+
+private:
+    QString m_dataDir;
+    QString m_name;
+    QString m_error;
+    std::unique_ptr<server::ChatServer> m_server;
+    int m_connected = 0;
+    bool m_stopping = false;
+};
+
+} // namespace natter::desktop
