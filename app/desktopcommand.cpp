@@ -1,13 +1,12 @@
 #include "desktopcommand.h"
 
 #include "desktopapp.h"
+#include "desktopwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
-#include <QFont>
 #include <QQmlApplicationEngine>
-#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QStandardPaths>
 #include <QtQml/QQmlExtensionPlugin>
@@ -33,20 +32,16 @@ int runDesktop(int &argc, char **argv)
     parser.addOption(hidden);
     parser.process(app);
 
-    QQuickStyle::setStyle(QStringLiteral("Material"));
-    QFont font(QStringLiteral("Noto Sans"));
-    font.setPointSize(10);
-    QApplication::setFont(font);
-
+    natter::desktop::prepareDesktopStyle();
     const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     natter::desktop::DesktopApp desktop(dataDir);
     desktop.restore();
 
     QQmlApplicationEngine engine;
-    engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Natter/Ui/MainWindow.qml")));
-    if (engine.rootObjects().isEmpty())
+    QQuickWindow *window = natter::desktop::loadMainWindow(engine);
+    if (!window)
         return 1;
-    if (auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst()); window && parser.isSet(hidden))
+    if (parser.isSet(hidden))
         window->hide();
     return app.exec();
 }

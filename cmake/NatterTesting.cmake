@@ -1,16 +1,29 @@
-# add_natter_test(NAME SOURCES... [LIBRARIES libs...] [TIMEOUT s] [LABELS l...])
-# One Qt Test suite, one executable, one CTest entry.
+# add_natter_test(NAME SOURCES... [LIBRARIES libs...] [TIMEOUT s] [LABELS l...] [XVFB])
+# One Qt Test suite, one executable, one CTest entry. Tests run with the
+# offscreen platform; XVFB runs one in a real X server (xvfb-run) instead, for
+# tests that need a real window. Artifacts (screenshots) go to
+# <build>/test-artifacts (NATTER_ARTIFACT_DIR).
+find_program(NATTER_XVFB_RUN xvfb-run)
 function(add_natter_test name)
-    cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBRARIES;LABELS" ${ARGN})
+    cmake_parse_arguments(ARG "XVFB" "TIMEOUT" "SOURCES;LIBRARIES;LABELS" ${ARGN})
     qt_add_executable(${name} ${ARG_SOURCES} ${ARG_UNPARSED_ARGUMENTS})
     natter_strict_target(${name})
     target_link_libraries(${name} PRIVATE Qt6::Test ${ARG_LIBRARIES})
-    add_test(NAME ${name} COMMAND ${name})
+    set(platform offscreen)
+    if(ARG_XVFB)
+        if(NOT NATTER_XVFB_RUN)
+            message(FATAL_ERROR "${name} needs xvfb-run (Debian package xvfb)")
+        endif()
+        add_test(NAME ${name} COMMAND ${NATTER_XVFB_RUN} -a -s "-screen 0 1280x800x24" $<TARGET_FILE:${name}>)
+        set(platform xcb)
+    else()
+        add_test(NAME ${name} COMMAND ${name})
+    endif()
     if(NOT ARG_TIMEOUT)
         set(ARG_TIMEOUT 120)
     endif()
     set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT}
-        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;NATTER_BINARY=$<TARGET_FILE:natter>")
+        ENVIRONMENT "QT_QPA_PLATFORM=${platform};NATTER_BINARY=$<TARGET_FILE:natter>;NATTER_ARTIFACT_DIR=${CMAKE_BINARY_DIR}/test-artifacts")
     if(ARG_LABELS)
         set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
     endif()

@@ -14,6 +14,7 @@ FormPage {
     Label { text: qsTr("Server name"); color: Theme.text }
     TextField {
         id: serverName
+        objectName: "serverNameField"
         Layout.fillWidth: true
         text: App.machineName
         placeholderText: qsTr("e.g. Office")
@@ -55,6 +56,7 @@ FormPage {
     Label { text: qsTr("Your username"); color: Theme.text }
     TextField {
         id: username
+        objectName: "hostUsernameField"
         Layout.fillWidth: true
         placeholderText: qsTr("2–32 letters, digits, . _ -")
         Accessible.name: qsTr("Your username")
@@ -62,6 +64,7 @@ FormPage {
     Label { text: qsTr("Password"); color: Theme.text }
     TextField {
         id: password
+        objectName: "hostPasswordField"
         Layout.fillWidth: true
         echoMode: TextInput.Password
         placeholderText: qsTr("At least 8 characters")
@@ -79,6 +82,7 @@ FormPage {
 
     Button {
         id: hostButton
+        objectName: "hostButton"
         Layout.fillWidth: true
         Layout.topMargin: 8
         highlighted: true

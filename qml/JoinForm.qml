@@ -86,6 +86,7 @@ FormPage {
         Layout.fillWidth: true
         TextField {
             id: addressField
+            objectName: "addressField"
             Layout.fillWidth: true
             placeholderText: qsTr("host:port, e.g. 192.168.1.23:8000")
             Accessible.name: qsTr("Server address")
@@ -93,6 +94,7 @@ FormPage {
             onAccepted: form.choose(text.trim())
         }
         Button {
+            objectName: "checkButton"
             text: qsTr("Check")
             enabled: addressField.text.trim().length > 0 && !form.probing
             onClicked: form.choose(addressField.text.trim())
@@ -130,12 +132,14 @@ FormPage {
             Label { text: qsTr("Username"); color: Theme.text }
             TextField {
                 id: username
+                objectName: "usernameField"
                 Layout.fillWidth: true
                 Accessible.name: qsTr("Username")
             }
             Label { text: qsTr("Password"); color: Theme.text }
             TextField {
                 id: password
+                objectName: "passwordField"
                 Layout.fillWidth: true
                 echoMode: TextInput.Password
                 Accessible.name: qsTr("Password")
@@ -143,6 +147,7 @@ FormPage {
             }
             CheckBox {
                 id: registerNew
+                objectName: "registerCheck"
                 text: qsTr("Create a new account")
             }
         }
@@ -177,6 +182,7 @@ FormPage {
         }
         Button {
             id: joinButton
+            objectName: "joinButton"
             Layout.fillWidth: true
             highlighted: true
             enabled: !App.busy && (form.natter ? username.text.trim().length > 0 && password.text.length > 0

@@ -31,6 +31,7 @@ Item {
     readonly property bool showSender: !outgoing && isGroup && firstOfGroup
     readonly property bool bubbleless: kind === "stamp"
 
+    objectName: "message:" + (messageId.length > 0 ? messageId : clientId)
     implicitHeight: column.implicitHeight + (lastOfGroup ? 8 : 2)
     Accessible.role: Accessible.StaticText
     Accessible.name: (outgoing ? qsTr("You") : senderName) + ": "

@@ -87,6 +87,7 @@ Rectangle {
             ScrollBar.vertical: ScrollBar { }
 
             delegate: RoomDelegate {
+                objectName: "room:" + roomKey
                 width: ListView.view.width
                 selected: roomKey === pane.currentRoomKey
                 onClicked: pane.roomActivated(roomKey)

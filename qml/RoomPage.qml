@@ -146,6 +146,7 @@ Rectangle {
         // Messages, newest at the bottom (row 0).
         ListView {
             id: list
+            objectName: "messageList"
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true

@@ -46,6 +46,7 @@ Page {
                     Layout.topMargin: 16
                     spacing: 16
                     ChoiceCard {
+                        objectName: "hostChoice"
                         Layout.fillWidth: true
                         iconName: "server"
                         title: qsTr("Host a server on this computer")
@@ -54,6 +55,7 @@ Page {
                         focus: true
                     }
                     ChoiceCard {
+                        objectName: "joinChoice"
                         Layout.fillWidth: true
                         iconName: "join"
                         title: qsTr("Join a server")

@@ -29,13 +29,34 @@ ChatSession::ChatSession(std::unique_ptr<Backend> backend, const QString &storag
     Backend *backendPtr = m_backend.get();
 
     connect(backendPtr, &Backend::connected, this, [this] { m_backend->listRooms(); });
+    // Rooms someone else creates reach us through the room list on dialects
+    // that have no per-user channel: look again now and then while connected.
+    m_roomRefresh.setInterval(roomRefreshInterval);
+    connect(&m_roomRefresh, &QTimer::timeout, this, [this] { m_backend->listRooms(); });
+    connect(backendPtr, &Backend::connectionStateChanged, this, [this](Backend::ConnectionState state) {
+        if (state == Backend::ConnectionState::Connected)
+            m_roomRefresh.start();
+        else
+            m_roomRefresh.stop();
+    });
     connect(backendPtr, &Backend::roomsListed, this, [this](const QList<RoomSummary> &rooms) {
         m_rooms->setRooms(rooms);
         m_cache->saveRooms(rooms);
         for (const RoomSummary &room : rooms) {
             if (room.kind == RoomKind::Direct && !room.other.id.isEmpty() && !m_presence->knows(room.other.id))
                 m_presence->setPresence(room.other);
+            // Every room's events, not only the open one's: unread counts,
+            // previews, delivered receipts and notifications need them.
+            if (!m_subscribed.contains(room.key)) {
+                m_subscribed.insert(room.key);
+                m_backend->subscribe(room.key);
+            }
         }
+    });
+    connect(backendPtr, &Backend::connectionStateChanged, this, [this](Backend::ConnectionState state) {
+        // Backends re-subscribe what they had after a reconnect; a new connection starts afresh.
+        if (state == Backend::ConnectionState::Disconnected)
+            m_subscribed.clear();
     });
     connect(backendPtr, &Backend::messageReceived, this, &ChatSession::onMessage);
     connect(m_sender.get(), &MessageSender::acknowledged, this, [this](const QString &clientId, const ChatMessage &stored) {

@@ -9,6 +9,9 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
+#include <QTimer>
+#include <chrono>
 #include <memory>
 
 namespace natter::client {
@@ -63,6 +66,8 @@ public:
     Q_INVOKABLE void setTyping(const QString &roomKey, bool typing);
 
     static constexpr int pageSize = 50;
+    // How often the room list is fetched again while connected.
+    static constexpr std::chrono::seconds roomRefreshInterval{15};
 
 signals:
     void settingsChanged();
@@ -86,6 +91,8 @@ private:
     std::unique_ptr<NotificationModel> m_notifications;
     std::unique_ptr<MessageRequestModel> m_requests;
     QHash<QString, MessageModel *> m_open; // children of this object
+    QSet<QString> m_subscribed;
+    QTimer m_roomRefresh;
     bool m_sendReadReceipts = true;
     bool m_sendTyping = true;
 };

@@ -1,6 +1,8 @@
 // `natter cli` end to end: a headless natter process, and cli processes on
 // different dialects exchanging messages (and a read receipt) through it.
 
+#include "natterprocess.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -12,95 +14,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using natter::testing::natterBinary;
+using natter::testing::NatterProcess;
+using natter::testing::postJson;
+
 namespace {
 QString s(const char *text) { return QString::fromUtf8(text); }
-QString natterBinary() { return qEnvironmentVariable("NATTER_BINARY"); }
-
-// A running natter process whose stdout is JSON lines (cli) or the listening line (headless).
-class NatterProcess : public QObject
-{
-public:
-    explicit NatterProcess(const QStringList &arguments)
-    {
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        connect(&m_process, &QProcess::readyReadStandardOutput, this, [this] {
-            while (m_process.canReadLine())
-                m_lines.append(QString::fromUtf8(m_process.readLine()).trimmed());
-        });
-        m_process.start(natterBinary(), arguments);
-    }
-    ~NatterProcess() override
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(3000);
-        }
-    }
-
-    // Waits (on signals) for a line that matches; removes and returns it.
-    std::optional<QString> waitForLine(const std::function<bool(const QString &)> &match, int timeoutMs = 15000)
-    {
-        QDeadlineTimer deadline(timeoutMs);
-        while (true) {
-            for (qsizetype i = 0; i < m_lines.size(); ++i) {
-                if (match(m_lines.at(i)))
-                    return m_lines.takeAt(i);
-            }
-            if (deadline.hasExpired() || m_process.state() == QProcess::NotRunning)
-                return std::nullopt;
-            QSignalSpy output(&m_process, &QProcess::readyReadStandardOutput);
-            output.wait(static_cast<int>(std::max<qint64>(1, deadline.remainingTime())));
-        }
-    }
-
-    std::optional<QJsonObject> waitForEvent(const QString &event, const std::function<bool(const QJsonObject &)> &extra = {},
-                                            int timeoutMs = 15000)
-    {
-        std::optional<QJsonObject> found;
-        const auto line = waitForLine([&](const QString &text) {
-            const QJsonObject object = QJsonDocument::fromJson(text.toUtf8()).object();
-            return object.value(s("event")).toString() == event && (!extra || extra(object));
-        }, timeoutMs);
-        if (line)
-            found = QJsonDocument::fromJson(line->toUtf8()).object();
-        return found;
-    }
-
-    void writeLine(const QJsonObject &command)
-    {
-        m_process.write(QJsonDocument(command).toJson(QJsonDocument::Compact) + '\n');
-    }
-    void closeInput() { m_process.closeWriteChannel(); }
-    bool waitForExit(int timeoutMs = 15000)
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return true;
-        QSignalSpy finished(&m_process, &QProcess::finished);
-        return finished.wait(timeoutMs);
-    }
-    QProcess &process() { return m_process; }
-    QStringList lines() const { return m_lines; }
-
-private:
-    QProcess m_process;
-    QStringList m_lines;
-};
-
-QJsonObject postJson(const QUrl &url, const QJsonObject &body, const QString &token = {})
-{
-    QNetworkAccessManager network;
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-    QNetworkReply *reply = network.post(request, QJsonDocument(body).toJson());
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    finished.wait(10000);
-    const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
-    delete reply;
-    return json;
-}
-
 } // namespace
 
 class TestCli : public QObject

@@ -1,0 +1,240 @@
+// The desktop app end to end, as a user drives it: a real window (under Xvfb
+// in CTest) over a headless natter server process. Alice joins through the
+// welcome page's form, opens her direct room with Bob, types a message and
+// presses Enter; Bob is a `natter cli` process that sees the message and sends
+// a read receipt, which must come back to Alice's bubble as "read".
+// A screenshot of the main window is saved as a test artifact.
+
+#include "account.h"
+#include "accountlistmodel.h"
+#include "chatsession.h"
+#include "desktopapp.h"
+#include "desktopwindow.h"
+#include "messagemodel.h"
+#include "natterprocess.h"
+#include "roomlistmodel.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QJsonDocument>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtQml/QQmlExtensionPlugin>
+
+Q_IMPORT_QML_PLUGIN(Natter_UiPlugin)
+
+using natter::testing::NatterProcess;
+using natter::testing::postJson;
+
+namespace {
+QString s(const char *text) { return QString::fromUtf8(text); }
+
+QQuickItem *findItem(QQuickItem *root, const QString &objectName)
+{
+    if (!root)
+        return nullptr;
+    if (root->objectName() == objectName && root->isVisible())
+        return root;
+    const QList<QQuickItem *> children = root->childItems();
+    for (QQuickItem *child : children) {
+        if (QQuickItem *found = findItem(child, objectName))
+            return found;
+    }
+    return nullptr;
+}
+} // namespace
+
+class TestDesktopEndToEnd : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<NatterProcess> m_server;
+    QUrl m_base;
+    std::unique_ptr<natter::desktop::DesktopApp> m_app;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    QQuickWindow *m_window = nullptr;
+
+    QQuickItem *item(const QString &name) { return findItem(m_window->contentItem(), name); }
+
+    // Whether the item sits wholly inside the window (not mid-transition).
+    bool settled(QQuickItem *target) const
+    {
+        const QRectF area = target->mapRectToScene(QRectF(0, 0, target->width(), target->height()));
+        return target->isEnabled() && area.width() > 0 && QRectF(0, 0, m_window->width(), m_window->height()).contains(area);
+    }
+
+    // Waits until the named item exists, is visible, enabled, and stays in place
+    // inside the window (page transitions slide items in).
+    QQuickItem *waitForItem(const QString &name)
+    {
+        QQuickItem *found = nullptr;
+        QRectF lastArea;
+        int stillPolls = 0;
+        const auto ready = [&] {
+            found = item(name);
+            if (!found || !settled(found))
+                return false;
+            const QRectF area = found->mapRectToScene(QRectF(0, 0, found->width(), found->height()));
+            stillPolls = area == lastArea ? stillPolls + 1 : 0;
+            lastArea = area;
+            return stillPolls >= 3;
+        };
+        if (!QTest::qWaitFor(ready, 10000))
+            qWarning("no usable item '%s' on screen", qPrintable(name));
+        return found && settled(found) ? found : nullptr;
+    }
+
+    void click(QQuickItem *target)
+    {
+        QVERIFY(target);
+        const QPoint center = target->mapToScene(QPointF(target->width() / 2, target->height() / 2)).toPoint();
+        QTest::mouseClick(static_cast<QWindow *>(m_window), Qt::LeftButton, {}, center);
+    }
+
+    void type(QQuickItem *field, const QString &text)
+    {
+        QVERIFY(field);
+        field->forceActiveFocus();
+        QTRY_VERIFY(field->hasActiveFocus());
+        for (const QChar character : text)
+            QTest::keyClick(static_cast<QWindow *>(m_window), character.toLatin1());
+    }
+
+    void saveScreenshot(const QString &name)
+    {
+        const QString dir = qEnvironmentVariable("NATTER_ARTIFACT_DIR", QDir::currentPath());
+        QDir().mkpath(dir);
+        const QImage image = m_window->grabWindow();
+        QVERIFY(!image.isNull());
+        QVERIFY(image.save(QDir(dir).filePath(name)));
+        qInfo("screenshot: %s", qPrintable(QDir(dir).filePath(name)));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_server = std::make_unique<NatterProcess>(QStringList{s("--headless"), s("--listen"), s("127.0.0.1:0"),
+                                                               s("--data-dir"), m_dir.filePath(s("server"))});
+        const auto line = m_server->waitForLine([](const QString &text) { return text.startsWith(s("Natter server listening")); });
+        QVERIFY(line);
+        m_base = QUrl(line->section(u' ', -1));
+
+        natter::desktop::prepareDesktopStyle();
+        m_app = std::make_unique<natter::desktop::DesktopApp>(m_dir.filePath(s("app")));
+        m_app->restore();
+        m_engine = std::make_unique<QQmlApplicationEngine>();
+        m_window = natter::desktop::loadMainWindow(*m_engine);
+        QVERIFY(m_window);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    }
+
+    void joinSendAndSeeItRead()
+    {
+        // Bob exists; Alice will register from the app. Bob opens the direct room once she exists.
+        const QJsonObject bobAccount = postJson(m_base.resolved(QUrl(s("/api/auth/register"))),
+                                                {{s("username"), s("bob")}, {s("password"), s("password123")},
+                                                 {s("display_name"), s("Bob Smith")}});
+        const QString bobToken = bobAccount.value(s("token")).toString();
+        QVERIFY(!bobToken.isEmpty());
+
+        // Welcome page → Join a server → address → Check → new account.
+        click(waitForItem(s("joinChoice")));
+        type(waitForItem(s("addressField")), m_base.authority());
+        click(waitForItem(s("checkButton")));
+        type(waitForItem(s("usernameField")), s("alice"));
+        type(waitForItem(s("passwordField")), s("password123"));
+        click(waitForItem(s("registerCheck")));
+        // Enter in the password field signs in, as the button below it would.
+        waitForItem(s("passwordField"))->forceActiveFocus();
+        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_Return);
+
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->accounts()->count(), 1, 15000);
+        natter::desktop::Account *alice = m_app->currentAccount();
+        QVERIFY(alice);
+        QTRY_COMPARE_WITH_TIMEOUT(alice->connectionState(), s("online"), 15000);
+
+        // Bob starts the direct chat with Alice, then listens with `natter cli`.
+        const QJsonObject room = postJson(m_base.resolved(QUrl(s("/api/v1.0/chat/rooms/"))),
+                                          {{s("participant"), alice->selfId().toLongLong()}}, bobToken);
+        const QString roomId = QString::number(room.value(s("id")).toInteger());
+        QVERIFY2(room.value(s("id")).toInteger() > 0, QJsonDocument(room).toJson().constData());
+
+        NatterProcess bob({s("cli"), s("--server"), m_base.toString(), s("--dialect"), s("rooms"), s("--user"),
+                           s("bob"), s("--password"), s("password123"), s("--room"), roomId, s("--outbox"),
+                           m_dir.filePath(s("bob.db"))});
+        QVERIFY(bob.waitForEvent(s("subscribed")));
+
+        // The room shows up in Alice's list; she opens it and writes.
+        natter::client::RoomListModel *rooms = alice->session()->rooms();
+        QTRY_VERIFY_WITH_TIMEOUT(rooms->roomIndex(roomId) >= 0, 30000);
+        click(waitForItem(s("room:") + roomId));
+        QQuickItem *composer = waitForItem(s("composerInput"));
+        const QString text = s("Hello Bob, this is Alice from the desktop app");
+        type(composer, text);
+        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_Return);
+
+        const auto received = bob.waitForEvent(s("message"), [&text](const QJsonObject &event) {
+            return event.value(s("text")).toString() == text;
+        });
+        QVERIFY(received);
+        QCOMPARE(received->value(s("from")).toString(), s("alice"));
+
+        // Bob reads it; Alice's bubble turns "read".
+        bob.writeLine({{s("cmd"), s("read")}, {s("room"), roomId}, {s("message"), received->value(s("id"))}});
+        natter::client::MessageModel *messages = alice->openRoom(roomId);
+        QVERIFY(messages);
+        const QString messageId = received->value(s("id")).toVariant().toString();
+        QTRY_VERIFY_WITH_TIMEOUT(messages->rowOfId(messageId) >= 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(messages->index(messages->rowOfId(messageId))
+                                      .data(natter::client::MessageModel::StatusNameRole).toString(),
+                                  s("read"), 10000);
+        // …and the delegate on screen shows it.
+        QTRY_VERIFY_WITH_TIMEOUT(item(s("message:") + messageId), 5000);
+
+        // Bob answers; it appears in Alice's room.
+        bob.writeLine({{s("cmd"), s("send")}, {s("room"), roomId}, {s("text"), s("Hi Alice! Got it.")},
+                       {s("temp_id"), s("bob-1")}});
+        QVERIFY(bob.waitForEvent(s("ack")));
+        QTRY_COMPARE_WITH_TIMEOUT(messages->rowCount(), 2, 10000);
+
+        saveScreenshot(s("desktop-main-window.png"));
+        bob.closeInput();
+        QVERIFY(bob.waitForExit());
+    }
+
+    void cleanup()
+    {
+        // What the user saw when it went wrong.
+        if (QTest::currentTestFailed())
+            saveScreenshot(s("desktop-failure.png"));
+    }
+
+    void cleanupTestCase()
+    {
+        m_engine.reset();
+        m_app.reset();
+    }
+};
+
+int main(int argc, char *argv[])
+{
+    // The app's settings and data go to a throwaway place.
+    QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", QDir(home.path()).filePath(QStringLiteral("config")).toUtf8());
+    qputenv("XDG_DATA_HOME", QDir(home.path()).filePath(QStringLiteral("data")).toUtf8());
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("NatterTest"));
+    QApplication::setApplicationName(QStringLiteral("natter-e2e"));
+    TestDesktopEndToEnd test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_desktope2e.moc"
