@@ -5,7 +5,7 @@
 #include <QNetworkInterface>
 #include <QVariant>
 
-Q_LOGGING_CATEGORY(lcAnnouncer, "natter.discovery.announcer")
+Q_LOGGING_CATEGORY(lcAnnouncer, "natter.discovery.announcer", QtInfoMsg)
 
 namespace natter::discovery {
 namespace {

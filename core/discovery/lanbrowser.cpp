@@ -4,7 +4,7 @@
 #include <QNetworkDatagram>
 #include <QNetworkInterface>
 
-Q_LOGGING_CATEGORY(lcBrowser, "natter.discovery.browser")
+Q_LOGGING_CATEGORY(lcBrowser, "natter.discovery.browser", QtInfoMsg)
 
 namespace natter::discovery {
 
