@@ -1,6 +1,7 @@
 // natter: the desktop app, `--headless` server, `users` administration and `cli`.
 
 #include "clicommand.h"
+#include "discovercommand.h"
 #include "headlesscommand.h"
 #include "userscommand.h"
 
@@ -19,6 +20,8 @@ int main(int argc, char *argv[])
         return natter::app::runUsers(arguments);
     if (arguments.size() > 1 && arguments.at(1) == u"cli")
         return natter::app::runCli(arguments);
+    if (arguments.size() > 1 && arguments.at(1) == u"discover")
+        return natter::app::runDiscover(arguments);
 
     // --help, --version, bad flags and --headless share one parser.
     const bool headless = arguments.contains(QStringLiteral("--headless"));
