@@ -98,9 +98,10 @@ int runHeadless(const QStringList &arguments)
                                            QStringLiteral("An Origin allowed to open the cookie-authenticated "
                                                           "social /ws (default: the server's own). Repeatable."),
                                            QStringLiteral("origin"));
+    const QString hostName = QSysInfo::machineHostName();
     const QCommandLineOption name(QStringLiteral("name"),
                                   QStringLiteral("Name announced on the LAN (default: this computer's host name)."),
-                                  QStringLiteral("name"), QSysInfo::machineHostName());
+                                  QStringLiteral("name"), hostName.isEmpty() ? QStringLiteral("Natter") : hostName);
     const QCommandLineOption noAnnounce(QStringLiteral("no-announce"),
                                         QStringLiteral("Do not announce the server on the LAN."));
     const QCommandLineOption discoveryPort(
