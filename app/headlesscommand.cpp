@@ -2,6 +2,7 @@
 
 #include "chatserver.h"
 #include "endpointfactory.h"
+#include "serverannouncement.h"
 #include "serveroptions.h"
 #include "unixsignalwatcher.h"
 
@@ -9,6 +10,7 @@
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QRegularExpression>
+#include <QSysInfo>
 #include <QTextStream>
 #include <cstdio>
 
@@ -96,7 +98,18 @@ int runHeadless(const QStringList &arguments)
                                            QStringLiteral("An Origin allowed to open the cookie-authenticated "
                                                           "social /ws (default: the server's own). Repeatable."),
                                            QStringLiteral("origin"));
-    parser.addOptions({headless, listen, noRegistration, heartbeat, mount, allowedOrigin});
+    const QString hostName = QSysInfo::machineHostName();
+    const QCommandLineOption name(QStringLiteral("name"),
+                                  QStringLiteral("Name announced on the LAN (default: this computer's host name)."),
+                                  QStringLiteral("name"), hostName.isEmpty() ? QStringLiteral("Natter") : hostName);
+    const QCommandLineOption noAnnounce(QStringLiteral("no-announce"),
+                                        QStringLiteral("Do not announce the server on the LAN."));
+    const QCommandLineOption discoveryPort(
+        QStringLiteral("discovery-port"),
+        QStringLiteral("UDP port of the LAN announcements (default %1).").arg(discovery::DiscoveryChannel::defaultPort),
+        QStringLiteral("port"), QString::number(discovery::DiscoveryChannel::defaultPort));
+    parser.addOptions({headless, listen, noRegistration, heartbeat, mount, allowedOrigin, name, noAnnounce,
+                       discoveryPort});
     ServerOptions storage;
     storage.addTo(parser);
 
@@ -144,17 +157,38 @@ int runHeadless(const QStringList &arguments)
         config.extraMounts.append(*parsed);
     }
     config.allowedOrigins = parser.values(allowedOrigin);
+    discovery::DiscoveryChannel channel;
+    const uint discoveryPortNumber = parser.value(discoveryPort).toUInt();
+    if (discoveryPortNumber == 0 || discoveryPortNumber > 65535) {
+        err << "natter: --discovery-port wants a port number\n";
+        return 2;
+    }
+    channel.port = static_cast<quint16>(discoveryPortNumber);
+    if (parser.value(name).trimmed().isEmpty()) {
+        err << "natter: --name must not be empty\n";
+        return 2;
+    }
 
     server::ChatServer server(config);
     if (!server.start()) {
         err << "natter: " << server.errorString() << '\n';
         return 1;
     }
+    std::unique_ptr<discovery::LanAnnouncer> announcer;
+    if (!parser.isSet(noAnnounce)) {
+        // Not fatal: the server works without being listed on the LAN.
+        announcer = announceServer(server, parser.value(name), channel, &error);
+        if (!announcer)
+            err << "natter: not announced on the LAN: " << error << Qt::endl;
+    }
     UnixSignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &server, [&server](int signal) {
-        qCInfo(lcHeadless) << "signal" << signal << "- closing connections";
-        server.shutdown();
-    });
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &server,
+                     [&server, &announcer](int signal) {
+                         qCInfo(lcHeadless) << "signal" << signal << "- closing connections";
+                         if (announcer)
+                             announcer->stop();
+                         server.shutdown();
+                     });
     QObject::connect(&server, &server::ChatServer::stopped, qApp, [] { QCoreApplication::exit(0); });
 
     QTextStream out(stdout);

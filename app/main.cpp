@@ -2,6 +2,7 @@
 
 #include "clicommand.h"
 #include "desktopcommand.h"
+#include "discovercommand.h"
 #include "headlesscommand.h"
 #include "userscommand.h"
 
@@ -38,6 +39,8 @@ int main(int argc, char *argv[])
         return natter::app::runUsers(arguments);
     if (arguments.size() > 1 && arguments.at(1) == u"cli")
         return natter::app::runCli(arguments);
+    if (arguments.size() > 1 && arguments.at(1) == u"discover")
+        return natter::app::runDiscover(arguments);
 
     // --help, --version, bad flags and --headless share one parser.
     return natter::app::runHeadless(arguments);

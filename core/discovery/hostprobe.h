@@ -1,0 +1,32 @@
+#pragma once
+
+// Asks a host typed by the user whether a Natter server answers there: a
+// POST to the rooms dialect's /api/v1.0/chat/health-check/ without
+// credentials. A Natter server answers 401 (200 with a session); refused
+// connections, timeouts and other answers count as not reachable.
+
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <chrono>
+
+namespace natter::discovery {
+
+class HostProbe : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HostProbe(QObject *parent = nullptr);
+
+    void setTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
+    // Answers with probed(key, …) once; `key` is the caller's name for the host.
+    void probe(const QString &key, const QUrl &baseUrl);
+
+signals:
+    void probed(const QString &key, bool reachable);
+
+private:
+    QNetworkAccessManager m_network;
+    std::chrono::milliseconds m_timeout{3000};
+};
+
+} // namespace natter::discovery
