@@ -177,7 +177,7 @@ int runHeadless(const QStringList &arguments)
     std::unique_ptr<discovery::LanAnnouncer> announcer;
     if (!parser.isSet(noAnnounce)) {
         // Not fatal: the server works without being listed on the LAN.
-        announcer = announceServer(server, parser.value(name), channel, &error);
+        announcer = server::announceServer(server, parser.value(name), channel, &error);
         if (!announcer)
             err << "natter: not announced on the LAN: " << error << Qt::endl;
     }

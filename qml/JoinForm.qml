@@ -51,6 +51,9 @@ FormPage {
                 required property string host
                 required property int port
                 required property var dialects
+                required property bool manual
+                required property bool reachable
+                required property bool checking
                 width: ListView.view.width
                 text: name
                 Accessible.name: qsTr("%1 at %2:%3").arg(name).arg(host).arg(port)
@@ -62,7 +65,22 @@ FormPage {
                         spacing: 0
                         Layout.fillWidth: true
                         Label { text: name; font.weight: Font.DemiBold; color: Theme.text }
-                        Label { text: host + ":" + port; color: Theme.mutedText; font.pixelSize: 12 }
+                        Label {
+                            text: !serverRow.manual ? serverRow.host + ":" + serverRow.port
+                                : serverRow.checking ? qsTr("%1:%2 · checking…").arg(serverRow.host).arg(serverRow.port)
+                                : serverRow.reachable ? qsTr("%1:%2 · added by hand").arg(serverRow.host).arg(serverRow.port)
+                                : qsTr("%1:%2 · not answering").arg(serverRow.host).arg(serverRow.port)
+                            color: Theme.mutedText
+                            font.pixelSize: 12
+                        }
+                    }
+                    RailToolButton {
+                        visible: serverRow.manual
+                        iconName: "close"
+                        iconSize: 14
+                        implicitWidth: 32; implicitHeight: 32
+                        toolTip: qsTr("Forget this address")
+                        onClicked: App.lanServers.removeManualHost(serverRow.host + ":" + serverRow.port)
                     }
                 }
                 onClicked: form.choose(host + ":" + port)
@@ -222,6 +240,15 @@ FormPage {
             }
             form.probedOk = true
             form.natter = natter
+            // Remember typed addresses for networks where the LAN beacon does not reach.
+            let heard = false
+            for (let row = 0; row < lanList.count; ++row) {
+                const item = lanList.itemAtIndex(row)
+                if (item && item.host + ":" + item.port === address)
+                    heard = true
+            }
+            if (!heard)
+                App.lanServers.addManualHost(address)
             form.serverName = name
             registerNew.enabled = !natter || registrationOpen
         }

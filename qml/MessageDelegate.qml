@@ -200,7 +200,7 @@ Item {
                         anchors.bottomMargin: 5
                         spacing: 4
                         Label {
-                            text: message.createdAt ? Qt.formatTime(message.createdAt, Qt.locale().timeFormat(Locale.ShortFormat)) : ""
+                            text: message.createdAt ? Qt.formatTime(message.createdAt, Theme.shortTimeFormat) : ""
                             font.pixelSize: 11
                             color: message.outgoing && !message.bubbleless ? Qt.rgba(1, 1, 1, 0.8) : Theme.mutedText
                         }

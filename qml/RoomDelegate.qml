@@ -37,7 +37,7 @@ ItemDelegate {
             return ""
         const now = new Date()
         if (when.toDateString() === now.toDateString())
-            return Qt.formatTime(when, Qt.locale().timeFormat(Locale.ShortFormat))
+            return Qt.formatTime(when, Theme.shortTimeFormat)
         const days = (now - when) / 86400000
         if (days < 7)
             return Qt.locale().dayName(when.getDay(), Locale.ShortFormat)

@@ -31,6 +31,7 @@ Rectangle {
             delegate: AbstractButton {
                 id: railButton
                 required property var account
+                required property string serverName
                 required property string label
                 required property string serverAddress
                 required property string dialect
@@ -47,7 +48,8 @@ Rectangle {
 
                 ToolTip.visible: hovered
                 ToolTip.delay: 400
-                ToolTip.text: (hosted ? qsTr("Hosted here · %1").arg(serverAddress) : serverAddress)
+                ToolTip.text: (hosted ? qsTr("%1 · hosted here on %2").arg(serverName).arg(serverAddress)
+                                      : qsTr("%1 · %2").arg(serverName).arg(serverAddress))
                               + "\n" + qsTr("%1 as %2 · %3").arg(dialect).arg(label).arg(connectionState)
 
                 Rectangle {
@@ -60,8 +62,7 @@ Rectangle {
                 AvatarBadge {
                     anchors.centerIn: parent
                     size: 44
-                    name: railButton.hosted ? (App.hosting.serverName || railButton.serverAddress)
-                                            : railButton.label + " " + railButton.serverAddress
+                    name: railButton.serverName
                     radius: railButton.current ? 14 : 22
                     border.width: railButton.activeFocus ? 2 : 0
                     border.color: Theme.accent

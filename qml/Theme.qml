@@ -54,6 +54,9 @@ QtObject {
         return (words[0][0] + words[1][0]).toUpperCase()
     }
 
+    // The locale's short time without seconds (some locales' short format has them).
+    readonly property string shortTimeFormat: Qt.locale().timeFormat(Locale.ShortFormat).replace(/[:.]ss/, "")
+
     function icon(name) {
         return "qrc:/natter/icons/" + name + ".svg"
     }

@@ -13,15 +13,15 @@ HostProbe::HostProbe(QObject *parent)
 void HostProbe::probe(const QString &key, const QUrl &baseUrl)
 {
     QUrl url = baseUrl;
-    url.setPath(QStringLiteral("/api/v1.0/chat/health-check/"));
+    // Natter's introduction (GET /api/natter); any HTTP answer means a server is there.
+    url.setPath(QStringLiteral("/api/natter"));
     QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     request.setTransferTimeout(static_cast<int>(m_timeout.count()));
-    QNetworkReply *reply = m_network.post(request, QByteArrayLiteral("{}"));
+    QNetworkReply *reply = m_network.get(request);
     connect(reply, &QNetworkReply::finished, this, [this, reply, key] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        emit probed(key, status == 200 || status == 401);
+        emit probed(key, status > 0);
     });
 }
 

@@ -1,9 +1,8 @@
 #pragma once
 
-// Asks a host typed by the user whether a Natter server answers there: a
-// POST to the rooms dialect's /api/v1.0/chat/health-check/ without
-// credentials. A Natter server answers 401 (200 with a session); refused
-// connections, timeouts and other answers count as not reachable.
+// Asks a host typed by the user whether a server answers there: a GET of
+// Natter's /api/natter introduction. Any HTTP answer counts as reachable;
+// refused connections and timeouts do not.
 
 #include <QNetworkAccessManager>
 #include <QObject>

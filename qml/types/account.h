@@ -32,6 +32,8 @@ class Account : public QObject
     Q_PROPERTY(QString accountId READ accountId CONSTANT)
     Q_PROPERTY(QString label READ label CONSTANT)
     Q_PROPERTY(QString serverAddress READ serverAddress CONSTANT)
+    // The server's own name, else its address: what the rail shows.
+    Q_PROPERTY(QString serverName READ serverName CONSTANT)
     Q_PROPERTY(QString dialect READ dialect CONSTANT)
     Q_PROPERTY(QString username READ username CONSTANT)
     Q_PROPERTY(bool hosted READ hosted CONSTANT)
@@ -58,6 +60,7 @@ public:
     QString accountId() const { return m_config.id; }
     QString label() const;
     QString serverAddress() const;
+    QString serverName() const { return m_config.serverName.isEmpty() ? serverAddress() : m_config.serverName; }
     QString dialect() const { return m_config.dialect; }
     QString username() const { return m_config.username; }
     bool hosted() const { return m_config.hosted; }

@@ -14,6 +14,7 @@ struct AccountConfig
     QString id;          // stable local id (also names the account's cache file)
     QUrl serverUrl;      // http://host:port
     QString dialect;     // rooms, cable, chats, social, gateway
+    QString serverName;  // as the server introduced itself (GET /api/natter), if it did
     QString path;        // the dialect's WebSocket path when not its default
     QString username;
     QString displayName;

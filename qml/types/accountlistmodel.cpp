@@ -30,6 +30,8 @@ QVariant AccountListModel::data(const QModelIndex &index, int role) const
         return account->label();
     case ServerAddressRole:
         return account->serverAddress();
+    case ServerNameRole:
+        return account->serverName();
     case DialectRole:
         return account->dialect();
     case HostedRole:
@@ -49,6 +51,7 @@ QHash<int, QByteArray> AccountListModel::roleNames() const
             {AccountIdRole, "accountId"},
             {LabelRole, "label"},
             {ServerAddressRole, "serverAddress"},
+            {ServerNameRole, "serverName"},
             {DialectRole, "dialect"},
             {HostedRole, "hosted"},
             {ConnectionStateRole, "connectionState"},

@@ -27,6 +27,7 @@ public:
         AccountIdRole,                  // "accountId"       QString
         LabelRole,                      // "label"           QString: who we are there (also DisplayRole)
         ServerAddressRole,              // "serverAddress"   QString: host:port
+        ServerNameRole,                 // "serverName"      QString: the server's name, else its address
         DialectRole,                    // "dialect"         QString
         HostedRole,                     // "hosted"          bool: the server this app hosts
         ConnectionStateRole,            // "connectionState" QString: offline/connecting/online/reconnecting

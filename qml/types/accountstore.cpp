@@ -15,6 +15,7 @@ QList<AccountConfig> loadAccounts(QSettings &settings)
         config.serverUrl = settings.value(QStringLiteral("serverUrl")).toUrl();
         config.dialect = settings.value(QStringLiteral("dialect")).toString();
         config.path = settings.value(QStringLiteral("path")).toString();
+        config.serverName = settings.value(QStringLiteral("serverName")).toString();
         config.username = settings.value(QStringLiteral("username")).toString();
         config.displayName = settings.value(QStringLiteral("displayName")).toString();
         config.token = settings.value(QStringLiteral("token")).toString();
@@ -39,6 +40,7 @@ void saveAccounts(QSettings &settings, const QList<AccountConfig> &accounts)
         settings.setValue(QStringLiteral("serverUrl"), config.serverUrl);
         settings.setValue(QStringLiteral("dialect"), config.dialect);
         settings.setValue(QStringLiteral("path"), config.path);
+        settings.setValue(QStringLiteral("serverName"), config.serverName);
         settings.setValue(QStringLiteral("username"), config.username);
         settings.setValue(QStringLiteral("displayName"), config.displayName);
         settings.setValue(QStringLiteral("token"), config.token);

@@ -5,6 +5,7 @@
 // links QtQml).
 
 #include "chatsession.h"
+#include "discoveredservermodel.h"
 #include "messagemodel.h"
 #include "messagerequestmodel.h"
 #include "notificationmodel.h"
@@ -79,6 +80,14 @@ struct MessageRequestModelForeign
     QML_FOREIGN(natter::client::MessageRequestModel)
     QML_NAMED_ELEMENT(MessageRequestModel)
     QML_UNCREATABLE("Owned by the chat session")
+};
+
+struct DiscoveredServerModelForeign
+{
+    Q_GADGET
+    QML_FOREIGN(natter::discovery::DiscoveredServerModel)
+    QML_NAMED_ELEMENT(DiscoveredServerModel)
+    QML_UNCREATABLE("App.lanServers")
 };
 
 } // namespace natter::desktop::foreign

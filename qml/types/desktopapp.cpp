@@ -6,6 +6,7 @@
 #include "appsettings.h"
 #include "backendfactory.h"
 #include "chatsession.h"
+#include "discoveredservermodel.h"
 #include "hostingcontroller.h"
 #include "natterlogin.h"
 
@@ -35,8 +36,15 @@ DesktopApp::DesktopApp(const QString &dataDir, QObject *parent)
     , m_settings(std::make_unique<AppSettings>())
     , m_accounts(std::make_unique<AccountListModel>())
     , m_hosting(std::make_unique<HostingController>(QDir(dataDir).filePath(QStringLiteral("host"))))
+    , m_lanServers(std::make_unique<discovery::DiscoveredServerModel>())
 {
     s_instance = this;
+    m_lanServers->setManualHosts(m_settings->manualHosts());
+    connect(m_lanServers.get(), &discovery::DiscoveredServerModel::manualHostsChanged, this,
+            [this] { m_settings->setManualHosts(m_lanServers->manualHosts()); });
+    // Not hearing the LAN (port taken, no network) leaves typed addresses working.
+    if (!m_lanServers->start())
+        qWarning("LAN discovery is not listening; join by address instead");
     connect(m_settings.get(), &AppSettings::changed, this, &DesktopApp::applyPrivacy);
 }
 
@@ -165,6 +173,8 @@ void DesktopApp::probeServer(const QString &address)
         const bool reachable = status > 0;
         const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
         const bool natter = status == 200 && body.value(QStringLiteral("natter")).toInt() >= 1;
+        if (natter)
+            m_serverNames.insert(normalizedServerUrl(address), body.value(QStringLiteral("name")).toString());
         emit probed(address, reachable, natter, body.value(QStringLiteral("name")).toString(),
                     body.value(QStringLiteral("dialects")).toObject().keys(),
                     body.value(QStringLiteral("registration")).toBool());
@@ -231,6 +241,7 @@ void DesktopApp::signIn(const QUrl &serverUrl, const QString &dialect, const QSt
         config.token = token;
         config.cookie = cookie;
         config.hosted = hosted;
+        config.serverName = hosted ? m_hosting->serverName() : m_serverNames.value(serverUrl.toString());
         Account *account = addAccount(config, true);
         saveAccounts();
         setBusy(false);

@@ -12,6 +12,10 @@
 #include <QtQml/qqmlregistration.h>
 #include <memory>
 
+namespace natter::discovery {
+class DiscoveredServerModel;
+}
+
 namespace natter::desktop {
 
 class Account;
@@ -29,6 +33,7 @@ class DesktopApp : public QObject
     Q_MOC_INCLUDE("accountlistmodel.h")
     Q_MOC_INCLUDE("hostingcontroller.h")
     Q_MOC_INCLUDE("account.h")
+    Q_MOC_INCLUDE("discoveredservermodel.h")
 
     Q_PROPERTY(natter::desktop::AppSettings *settings READ settings CONSTANT)
     Q_PROPERTY(natter::desktop::AccountListModel *accounts READ accounts CONSTANT)
@@ -38,6 +43,8 @@ class DesktopApp : public QObject
     // The saved hosting setup (for "start hosting again").
     Q_PROPERTY(bool hostConfigured READ hostConfigured NOTIFY busyChanged)
     Q_PROPERTY(QStringList dialects READ dialects CONSTANT)
+    // Servers heard on the LAN, and the hosts typed by hand (kept in the settings).
+    Q_PROPERTY(natter::discovery::DiscoveredServerModel *lanServers READ lanServers CONSTANT)
     // This computer's name: the default name of a hosted server.
     Q_PROPERTY(QString machineName READ machineName CONSTANT)
 
@@ -53,6 +60,7 @@ public:
     AppSettings *settings() const { return m_settings.get(); }
     AccountListModel *accounts() const { return m_accounts.get(); }
     HostingController *hosting() const { return m_hosting.get(); }
+    discovery::DiscoveredServerModel *lanServers() const { return m_lanServers.get(); }
     Account *currentAccount() const { return m_current; }
     bool busy() const { return m_busy; }
     bool hostConfigured() const;
@@ -107,8 +115,10 @@ private:
     std::unique_ptr<AppSettings> m_settings;
     std::unique_ptr<AccountListModel> m_accounts;
     std::unique_ptr<HostingController> m_hosting;
+    std::unique_ptr<discovery::DiscoveredServerModel> m_lanServers;
     QNetworkAccessManager m_network;
     QPointer<Account> m_current;
+    QHash<QString, QString> m_serverNames; // base URL → the name GET /api/natter gave
     bool m_busy = false;
 };
 

@@ -1,6 +1,8 @@
 #include "hostingcontroller.h"
 
 #include "chatserver.h"
+#include "lanannouncer.h"
+#include "serverannouncement.h"
 #include "domain.h"
 #include "store.h"
 
@@ -18,6 +20,7 @@ HostingController::HostingController(const QString &dataDir, QObject *parent)
 
 HostingController::~HostingController()
 {
+    m_announcer.reset();
     if (m_server)
         m_server->stop();
 }
@@ -108,6 +111,8 @@ bool HostingController::start(const QString &serverName, const QString &listenAd
     }
     m_name = serverName;
     m_connected = 0;
+    m_announceError.clear();
+    m_announcer = server::announceServer(*m_server, serverName, discovery::DiscoveryChannel{}, &m_announceError);
     connect(m_server.get(), &server::ChatServer::sessionCountChanged, this, [this](int count) {
         m_connected = count;
         emit connectedCountChanged();
@@ -129,6 +134,7 @@ void HostingController::stop()
     if (!m_server || m_stopping)
         return;
     m_stopping = true;
+    m_announcer.reset();
     emit runningChanged();
     m_server->shutdown();
 }

@@ -12,6 +12,9 @@
 namespace natter::server {
 class ChatServer;
 }
+namespace natter::discovery {
+class LanAnnouncer;
+}
 
 namespace natter::desktop {
 
@@ -31,6 +34,8 @@ class HostingController : public QObject
     Q_PROPERTY(QStringList addresses READ addresses NOTIFY runningChanged)
     Q_PROPERTY(int connectedCount READ connectedCount NOTIFY connectedCountChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY runningChanged)
+    // Why the LAN cannot hear about us (the server still runs); empty when announcing.
+    Q_PROPERTY(QString announceError READ announceError NOTIFY runningChanged)
 
 public:
     explicit HostingController(const QString &dataDir, QObject *parent = nullptr);
@@ -44,6 +49,7 @@ public:
     QStringList addresses() const;
     int connectedCount() const { return m_connected; }
     QString errorString() const { return m_error; }
+    QString announceError() const { return m_announceError; }
     QString dataDir() const { return m_dataDir; }
     // Where the app itself connects: loopback unless bound to one address.
     QUrl localUrl() const;
@@ -69,7 +75,9 @@ private:
     QString m_dataDir;
     QString m_name;
     QString m_error;
+    QString m_announceError;
     std::unique_ptr<server::ChatServer> m_server;
+    std::unique_ptr<discovery::LanAnnouncer> m_announcer; // tells the LAN we are here
     int m_connected = 0;
     bool m_stopping = false;
 };

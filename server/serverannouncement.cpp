@@ -3,7 +3,7 @@
 #include "chatserver.h"
 #include "lanserverid.h"
 
-namespace natter::app {
+namespace natter::server {
 
 discovery::LanBeacon beaconFor(const server::ChatServer &server, const QString &name)
 {
@@ -34,4 +34,4 @@ std::unique_ptr<discovery::LanAnnouncer> announceServer(const server::ChatServer
     return announcer;
 }
 
-} // namespace natter::app
+} // namespace natter::server

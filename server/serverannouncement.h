@@ -12,7 +12,7 @@ namespace natter::server {
 class ChatServer;
 }
 
-namespace natter::app {
+namespace natter::server {
 
 // The beacon for `server` (which must be running), named `name`, with the id
 // kept in the server's data directory.
@@ -24,4 +24,4 @@ std::unique_ptr<discovery::LanAnnouncer> announceServer(const server::ChatServer
                                                         const discovery::DiscoveryChannel &channel,
                                                         QString *error);
 
-} // namespace natter::app
+} // namespace natter::server
