@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
 #include <QWebSocketHandshakeOptions>
@@ -304,6 +305,29 @@ private slots:
         QVERIFY(bob->socket().subprotocol().isEmpty());
         perform(*bob, lobbyIdentifier(), say(s("hello")));
         QVERIFY(client->waitFor(isMessageWithText(s("hello"))));
+    }
+
+    void upgradeHeadInPieces()
+    {
+        // The front door waits for the whole head, however it arrives.
+        const QUrl url = cableUrl(m_alice.token);
+        const QByteArray request = "GET " + url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority).toUtf8()
+            + " HTTP/1.1\r\nHost: " + url.authority().toUtf8()
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13"
+              "\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: actioncable-v1-json\r\n\r\n";
+        QTcpSocket socket;
+        QByteArray received;
+        connect(&socket, &QTcpSocket::readyRead, &socket, [&] { received += socket.readAll(); });
+        QSignalSpy connected(&socket, &QTcpSocket::connected);
+        socket.connectToHost(url.host(), static_cast<quint16>(url.port()));
+        QVERIFY(connected.wait());
+        const qsizetype half = request.size() / 2;
+        socket.write(request.first(half));
+        QTimer::singleShot(100, &socket, [&] { socket.write(request.sliced(half)); });
+        QTRY_VERIFY(received.contains("\r\n\r\n"));
+        QVERIFY2(received.startsWith("HTTP/1.1 101"), received.constData());
+        QCOMPARE(test::headerValue(received.first(received.indexOf("\r\n\r\n")), "Sec-WebSocket-Protocol"),
+                 QByteArray("actioncable-v1-json"));
     }
 
     void refusalsStillComeBeforeTheUpgrade()
