@@ -20,7 +20,9 @@
 // 6.4's QHttpServer cannot select one, so this door's handshakes run in a
 // QWebSocketServer of the listener's own (see Listener, FrontDoor): the 101
 // names `actioncable-v1-json` when the client asks for it; a client that asks
-// for none connects without one.
+// for none connects without one. Only a connection's first request is looked
+// at: an upgrade after a kept-alive HTTP request still gets QHttpServer's
+// handshake, without a subprotocol (browsers normally open a new one).
 //
 // Commands (all JSON objects with a string `command`):
 //   subscribe   {"identifier": "{\"channel\":\"MessageChannel\"}"}              → the lobby
