@@ -5,6 +5,7 @@
 #include "http/accountsapi.h"
 #include "http/groupsapi.h"
 #include "hub.h"
+#include "listener.h"
 #include "passwordhasher.h"
 #include "servercontext.h"
 #include "store.h"
@@ -12,28 +13,12 @@
 
 #include <QHttpServer>
 #include <QLoggingCategory>
-#include <QTcpServer>
 #include <QTimer>
-#include <QWebSocket>
 #include <map>
 
 Q_LOGGING_CATEGORY(lcServer, "natter.server")
 
 namespace natter::server {
-
-// One port: an HTTP server with the REST routes and the dialect doors mounted on it.
-struct Listener
-{
-    int requestedPort = Mount::mainPort;
-    std::unique_ptr<QHttpServer> http = std::make_unique<QHttpServer>();
-    std::vector<std::unique_ptr<DialectEndpoint>> endpoints;
-
-    quint16 port() const
-    {
-        const auto servers = http->findChildren<QTcpServer *>();
-        return servers.isEmpty() ? 0 : servers.first()->serverPort();
-    }
-};
 
 struct ChatServer::Parts
 {
@@ -57,7 +42,7 @@ struct ChatServer::Parts
     ServerContext context;
     AccountsApi accounts;
     GroupsApi groups;
-    std::vector<Listener> listeners; // [0] is the main port
+    std::vector<std::unique_ptr<Listener>> listeners; // [0] is the main port
 };
 
 QList<Mount> effectiveMounts(const ServerConfig &config)
@@ -118,28 +103,20 @@ bool ChatServer::start()
         }
         mountsByPort[mount.port].append(mount);
     }
-    // The accept lambdas keep a reference to their Listener: the vector must never reallocate.
-    parts->listeners.reserve(mountsByPort.size());
     for (const auto &[port, mounts] : mountsByPort) {
-        Listener &listener = parts->listeners.emplace_back();
-        listener.requestedPort = port;
+        auto listener = std::make_unique<Listener>(m_config.maxFrameBytes);
         const quint16 bindPort = port == Mount::mainPort ? m_config.listenPort : static_cast<quint16>(port);
-        parts->accounts.registerRoutes(*listener.http);
-        parts->groups.registerRoutes(*listener.http);
-        for (const Mount &mount : mounts) {
-            auto endpoint = makeEndpoint(mount.dialect, parts->context, mount.path);
-            endpoint->registerRoutes(*listener.http);
-            listener.endpoints.push_back(std::move(endpoint));
-        }
-        QHttpServer *http = listener.http.get();
-        connect(http, &QHttpServer::newWebSocketConnection, this,
-                [this, &listener] { acceptWebSockets(listener); });
-        if (http->listen(m_config.listenAddress, bindPort) == 0) {
+        parts->accounts.registerRoutes(listener->http());
+        parts->groups.registerRoutes(listener->http());
+        for (const Mount &mount : mounts)
+            listener->mount(makeEndpoint(mount.dialect, parts->context, mount.path));
+        if (!listener->listen(m_config.listenAddress, bindPort)) {
             m_error = QStringLiteral("Cannot listen on %1:%2")
                           .arg(m_config.listenAddress.toString())
                           .arg(bindPort);
             return false;
         }
+        parts->listeners.push_back(std::move(listener));
     }
     connect(&parts->hub, &Hub::sessionCountChanged, this, &ChatServer::sessionCountChanged);
     m_parts = std::move(parts);
@@ -150,10 +127,8 @@ bool ChatServer::start()
 
 void ChatServer::closeListeners()
 {
-    for (Listener &listener : m_parts->listeners) {
-        for (QTcpServer *server : listener.http->findChildren<QTcpServer *>())
-            server->close();
-    }
+    for (const auto &listener : m_parts->listeners)
+        listener->close();
 }
 
 void ChatServer::stop()
@@ -163,8 +138,8 @@ void ChatServer::stop()
     closeListeners();
     m_parts->hub.closeAllSessions();
     // Sessions are children of their endpoints: destroying those ends them.
-    for (Listener &listener : m_parts->listeners)
-        listener.endpoints.clear();
+    for (const auto &listener : m_parts->listeners)
+        listener->clearEndpoints();
     m_parts->store.close();
     m_parts.reset();
     qCInfo(lcServer) << "stopped";
@@ -201,15 +176,15 @@ bool ChatServer::isRunning() const
 
 quint16 ChatServer::port() const
 {
-    return m_parts ? m_parts->listeners.front().port() : 0;
+    return m_parts ? m_parts->listeners.front()->port() : 0;
 }
 
 QList<quint16> ChatServer::ports() const
 {
     QList<quint16> ports;
     if (m_parts) {
-        for (const Listener &listener : m_parts->listeners)
-            ports.append(listener.port());
+        for (const auto &listener : m_parts->listeners)
+            ports.append(listener->port());
     }
     return ports;
 }
@@ -244,23 +219,6 @@ Authenticator &ChatServer::authenticator()
 {
     Q_ASSERT(m_parts);
     return m_parts->auth;
-}
-
-void ChatServer::acceptWebSockets(Listener &listener)
-{
-    while (std::unique_ptr<QWebSocket> socket = listener.http->nextPendingWebSocketConnection()) {
-        socket->setMaxAllowedIncomingFrameSize(static_cast<quint64>(m_config.maxFrameBytes));
-        socket->setMaxAllowedIncomingMessageSize(static_cast<quint64>(m_config.maxFrameBytes));
-        const QString path = socket->requestUrl().path();
-        const auto owner = std::find_if(listener.endpoints.cbegin(), listener.endpoints.cend(),
-                                        [&path](const auto &endpoint) { return endpoint->handlesPath(path); });
-        if (owner == listener.endpoints.cend()) {
-            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("Unknown path"));
-            socket.release()->deleteLater();
-            continue;
-        }
-        (*owner)->accept(std::move(socket));
-    }
 }
 
 } // namespace natter::server

@@ -17,8 +17,6 @@ class Hub;
 class Store;
 class Authenticator;
 
-struct Listener;
-
 // The doors the server opens: every dialect at its default path on the main
 // port, adjusted by the config's extra mounts.
 QList<Mount> effectiveMounts(const ServerConfig &config);
@@ -58,7 +56,6 @@ signals:
     void stopped();
 
 private:
-    void acceptWebSockets(Listener &listener);
     void closeListeners();
 
     struct Parts;

@@ -5,7 +5,9 @@
 // authorise; the hub does the domain work; the endpoint's sessions encode
 // the hub's events in the dialect's own format.
 
+#include <QNetworkRequest>
 #include <QObject>
+#include <QStringList>
 #include <QWebSocket>
 #include <memory>
 
@@ -29,6 +31,17 @@ public:
     virtual bool handlesPath(const QString &path) const;
     // Register the upgrade route (and any REST routes) on the HTTP server.
     virtual void registerRoutes(QHttpServer &server) = 0;
+    // WebSocket subprotocols the 101 may select. Non-empty: the listener runs
+    // this door's handshakes itself (see Listener) instead of QHttpServer.
+    virtual QStringList subprotocols() const { return {}; }
+    // For those handshakes: whether the upgrade passes the checks the upgrade
+    // route makes before upgrading. If not, the route gets the request and
+    // answers the refusal as always.
+    virtual bool admitsUpgrade(const QNetworkRequest &upgrade) const
+    {
+        Q_UNUSED(upgrade);
+        return true;
+    }
     // Take over an upgraded socket; authenticate it and run the session.
     virtual void accept(std::unique_ptr<QWebSocket> socket) = 0;
 

@@ -67,33 +67,6 @@ auto isSubscriptionAnswer(const QString &type, const QJsonValue &identifier)
     };
 }
 
-// The whole HTTP answer head to a hand-written upgrade request.
-QByteArray rawUpgradeHead(const QUrl &url, const QList<QByteArray> &extraHeaders)
-{
-    QTcpSocket socket;
-    QByteArray received;
-    QEventLoop loop;
-    QObject::connect(&socket, &QTcpSocket::connected, &loop, [&] {
-        QByteArray request = "GET " + url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority).toUtf8()
-            + " HTTP/1.1\r\nHost: " + url.authority().toUtf8()
-            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13"
-              "\r\nSec-WebSocket-Key: ZGZrdmh3dmJyenZsbnhlYg==\r\n";
-        for (const QByteArray &header : extraHeaders)
-            request += header + "\r\n";
-        socket.write(request + "\r\n");
-    });
-    QObject::connect(&socket, &QTcpSocket::readyRead, &loop, [&] {
-        received += socket.readAll();
-        if (received.contains("\r\n\r\n"))
-            loop.quit();
-    });
-    QObject::connect(&socket, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
-    QTimer::singleShot(5000, &loop, &QEventLoop::quit);
-    socket.connectToHost(url.host(), static_cast<quint16>(url.port()));
-    loop.exec();
-    return received.left(received.indexOf("\r\n\r\n"));
-}
-
 } // namespace
 
 class TestCableDialect : public QObject
@@ -153,6 +126,19 @@ private:
     }
 
     int stored(qint64 roomId) { return store().messageCount(roomId); }
+
+    // Connected (welcome received) with QWebSocketHandshakeOptions asking for actioncable-v1-json.
+    static std::unique_ptr<WsClient> subprotocolClient(const QUrl &url)
+    {
+        auto client = std::make_unique<WsClient>();
+        QWebSocketHandshakeOptions options;
+        options.setSubprotocols({s("actioncable-v1-json")});
+        QSignalSpy connected(&client->socket(), &QWebSocket::connected);
+        client->socket().open(url, options);
+        if (!connected.wait() || !client->waitForType(s("welcome")))
+            return nullptr;
+        return client;
+    }
 
 private slots:
     void init()
@@ -285,30 +271,107 @@ private slots:
         QVERIFY2(line.startsWith(QByteArray(QByteArray("HTTP/1.1 ") + status)), line.constData());
     }
 
-    void subprotocolRequestStillConnects()
-    {
-        // What a Rails consumer asks for. Qt 6.4's QHttpServer cannot be told to
-        // select it (see cableendpoint.h): the client connects, and if a later Qt
-        // selects a protocol it must be actioncable-v1-json.
-        WsClient client;
-        QWebSocketHandshakeOptions options;
-        options.setSubprotocols({s("actioncable-v1-json"), s("actioncable-unsupported")});
-        QSignalSpy connected(&client.socket(), &QWebSocket::connected);
-        client.socket().open(cableUrl(m_alice.token), options);
-        QVERIFY(connected.wait());
-        QVERIFY(client.waitForType(s("welcome")));
-        const QString chosen = client.socket().subprotocol();
-        QVERIFY2(chosen.isEmpty() || chosen == u"actioncable-v1-json", qPrintable(chosen));
-        QVERIFY(subscribe(client, lobbyIdentifier()));
+    // --- the actioncable-v1-json subprotocol ------------------------------------
 
-        const QByteArray head = rawUpgradeHead(
-            cableUrl(m_alice.token), {"Sec-WebSocket-Protocol: actioncable-v1-json, actioncable-unsupported"});
+    void upgradeNamesTheSubprotocol()
+    {
+        // What Rails consumers and browsers insist on: the 101 must select it.
+        const QByteArray head = test::rawUpgradeHead(
+            cableUrl(m_alice.token), {"Sec-WebSocket-Protocol: actioncable-unsupported, actioncable-v1-json"});
         QVERIFY2(head.startsWith("HTTP/1.1 101"), head.constData());
-        const qsizetype at = head.toLower().indexOf("sec-websocket-protocol:");
-        if (at >= 0) {
-            const QByteArray value = head.mid(at + 23, head.indexOf("\r\n", at) - at - 23).trimmed();
-            QCOMPARE(value, QByteArray("actioncable-v1-json"));
+        QCOMPARE(test::headerValue(head, "Sec-WebSocket-Protocol"), QByteArray("actioncable-v1-json"));
+    }
+
+    void upgradeWithoutSubprotocolSelectsNone()
+    {
+        // The spec's own example asks for none.
+        const QByteArray head = test::rawUpgradeHead(cableUrl(m_alice.token));
+        QVERIFY2(head.startsWith("HTTP/1.1 101"), head.constData());
+        QVERIFY(test::headerValue(head, "Sec-WebSocket-Protocol").isEmpty());
+        const QByteArray unknown = test::rawUpgradeHead(cableUrl(m_alice.token),
+                                                        {"Sec-WebSocket-Protocol: actioncable-unsupported"});
+        QVERIFY2(unknown.startsWith("HTTP/1.1 101"), unknown.constData());
+        QVERIFY(test::headerValue(unknown, "Sec-WebSocket-Protocol").isEmpty());
+    }
+
+    void qtClientAskingForTheSubprotocolGetsIt()
+    {
+        auto client = subprotocolClient(cableUrl(m_alice.token));
+        QVERIFY(client);
+        QCOMPARE(client->socket().subprotocol(), s("actioncable-v1-json"));
+        QVERIFY(subscribe(*client, lobbyIdentifier()));
+        auto bob = subscribed(m_bob, lobbyIdentifier()); // a client asking for none, beside it
+        QVERIFY(bob);
+        QVERIFY(bob->socket().subprotocol().isEmpty());
+        perform(*bob, lobbyIdentifier(), say(s("hello")));
+        QVERIFY(client->waitFor(isMessageWithText(s("hello"))));
+    }
+
+    void upgradeHeadInPieces()
+    {
+        // The front door waits for the whole head, however it arrives.
+        const QUrl url = cableUrl(m_alice.token);
+        const QByteArray request = "GET " + url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority).toUtf8()
+            + " HTTP/1.1\r\nHost: " + url.authority().toUtf8()
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13"
+              "\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: actioncable-v1-json\r\n\r\n";
+        QTcpSocket socket;
+        QByteArray received;
+        connect(&socket, &QTcpSocket::readyRead, &socket, [&] { received += socket.readAll(); });
+        QSignalSpy connected(&socket, &QTcpSocket::connected);
+        socket.connectToHost(url.host(), static_cast<quint16>(url.port()));
+        QVERIFY(connected.wait());
+        const qsizetype half = request.size() / 2;
+        socket.write(request.first(half));
+        QTimer::singleShot(100, &socket, [&] { socket.write(request.sliced(half)); });
+        QTRY_VERIFY(received.contains("\r\n\r\n"));
+        QVERIFY2(received.startsWith("HTTP/1.1 101"), received.constData());
+        QCOMPARE(test::headerValue(received.first(received.indexOf("\r\n\r\n")), "Sec-WebSocket-Protocol"),
+                 QByteArray("actioncable-v1-json"));
+    }
+
+    void refusalsStillComeBeforeTheUpgrade()
+    {
+        const QByteArray head = test::rawUpgradeHead(
+            cableUrl({}), {"Cookie: natter_session=" + m_alice.token.toUtf8(), "Origin: http://evil.example",
+                           "Sec-WebSocket-Protocol: actioncable-v1-json"});
+        QVERIFY2(head.startsWith("HTTP/1.1 403"), head.constData());
+        QVERIFY(test::headerValue(head, "Sec-WebSocket-Protocol").isEmpty());
+    }
+
+    void plainHttpAndOtherDialectsShareThePort()
+    {
+        QCOMPARE(m_server->get(s("/api/stamp_messages"), m_alice.token).status, 200);
+        QCOMPARE(m_server->get(s("/cable?token=") + m_alice.token).status, 426);
+        QCOMPARE(m_server->get(s("/no/such/route")).status, 404);
+        const QByteArray chats = test::rawUpgradeStatusLine(m_server->wsUrl(s("/chats/ws?token=") + m_alice.token));
+        QVERIFY2(chats.startsWith("HTTP/1.1 101"), chats.constData());
+    }
+
+    void subprotocolOnAnExtraPortAndShutdown()
+    {
+        auto config = TestServer::defaultConfig();
+        config.extraMounts.append(server::Mount{s("cable"), s("/actioncable"), 0});
+        m_server = std::make_unique<TestServer>(config);
+        QVERIFY(m_server->start());
+        const Account alice = m_server->registerUser(s("alice"), s("Alice"));
+        const QList<quint16> ports = m_server->server().ports();
+        QCOMPARE(ports.size(), 2);
+        QUrl url(s("ws://127.0.0.1/actioncable?token=") + alice.token);
+        url.setPort(ports.at(1));
+        auto extra = subprotocolClient(url);
+        QVERIFY(extra);
+        QCOMPARE(extra->socket().subprotocol(), s("actioncable-v1-json"));
+        auto main = subprotocolClient(cableUrl(alice.token));
+        QVERIFY(main);
+
+        QSignalSpy stopped(&m_server->server(), &server::ChatServer::stopped);
+        m_server->server().shutdown();
+        for (WsClient *client : {extra.get(), main.get()}) {
+            QVERIFY(client->waitForDisconnect());
+            QCOMPARE(client->closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
         }
+        QTRY_COMPARE(stopped.size(), 1);
     }
 
     void shutdownSendsServerRestart()

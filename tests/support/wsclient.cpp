@@ -82,7 +82,7 @@ bool WsClient::waitForDisconnect(int timeoutMs)
     return disconnected.wait(timeoutMs);
 }
 
-QByteArray rawUpgradeStatusLine(const QUrl &url, const QList<QByteArray> &extraHeaders)
+QByteArray rawUpgradeHead(const QUrl &url, const QList<QByteArray> &extraHeaders)
 {
     // Asynchronous on purpose: the server under test runs on this thread's event loop.
     QTcpSocket socket;
@@ -99,7 +99,7 @@ QByteArray rawUpgradeStatusLine(const QUrl &url, const QList<QByteArray> &extraH
     });
     QObject::connect(&socket, &QTcpSocket::readyRead, &loop, [&] {
         received += socket.readAll();
-        if (received.contains("\r\n"))
+        if (received.contains("\r\n\r\n"))
             loop.quit();
     });
     QObject::connect(&socket, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
@@ -107,7 +107,26 @@ QByteArray rawUpgradeStatusLine(const QUrl &url, const QList<QByteArray> &extraH
     QTimer::singleShot(5000, &loop, &QEventLoop::quit);
     socket.connectToHost(url.host(), static_cast<quint16>(url.port()));
     loop.exec();
-    return received.left(received.indexOf("\r\n"));
+    const qsizetype end = received.indexOf("\r\n\r\n");
+    return end < 0 ? received : received.left(end);
+}
+
+QByteArray rawUpgradeStatusLine(const QUrl &url, const QList<QByteArray> &extraHeaders)
+{
+    const QByteArray head = rawUpgradeHead(url, extraHeaders);
+    const qsizetype end = head.indexOf("\r\n");
+    return end < 0 ? head : head.left(end);
+}
+
+QByteArray headerValue(const QByteArray &head, const QByteArray &name)
+{
+    const QList<QByteArray> lines = head.split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        if (colon > 0 && lines[i].left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
+            return lines[i].mid(colon + 1).trimmed();
+    }
+    return {};
 }
 
 } // namespace natter::test

@@ -43,8 +43,12 @@ private:
     QList<QJsonObject> m_frames;
 };
 
-// Sends a WebSocket upgrade by hand and returns the server's status line
+// Sends a WebSocket upgrade by hand and returns the server's answer head
+// (status line and headers, without the blank line) or status line
 // ("HTTP/1.1 101 Switching Protocols", "HTTP/1.1 401 Unauthorized"…).
+QByteArray rawUpgradeHead(const QUrl &url, const QList<QByteArray> &extraHeaders = {});
 QByteArray rawUpgradeStatusLine(const QUrl &url, const QList<QByteArray> &extraHeaders = {});
+// A header's value in such a head (case-insensitive name); empty if absent.
+QByteArray headerValue(const QByteArray &head, const QByteArray &name);
 
 } // namespace natter::test

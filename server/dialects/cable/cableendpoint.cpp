@@ -106,6 +106,16 @@ void CableEndpoint::registerRoutes(QHttpServer &server)
                  [this](const QHttpServerRequest &request) { return stampMessages(request); });
 }
 
+QStringList CableEndpoint::subprotocols() const
+{
+    return {str("actioncable-v1-json")};
+}
+
+bool CableEndpoint::admitsUpgrade(const QNetworkRequest &upgrade) const
+{
+    return originAllowed(credentialsOf(upgrade), upgrade.rawHeader("Origin"), upgrade.rawHeader("Host"));
+}
+
 QHttpServerResponse CableEndpoint::stampMessages(const QHttpServerRequest &request) const
 {
     if (!m_context.auth.authenticate(credentialsOf(request)))

@@ -15,14 +15,14 @@
 // WebSocket server); a socket that fails there gets the disconnect frame with
 // reason "invalid_request".
 //
-// Subprotocol. Rails offers `actioncable-v1-json`. Qt 6.4's QHttpServer runs
-// the handshake in a QWebSocketServer it keeps private (no accessor, no
-// installed private headers), so its supported subprotocols cannot be set:
-// the 101 answer carries no Sec-WebSocket-Protocol. A QWebSocket client that
-// asks for `actioncable-v1-json` (QWebSocketHandshakeOptions) still connects,
-// with subprotocol() empty, and everything works. Browsers (WHATWG fetch rules)
-// fail a handshake whose answer selects no subprotocol when one was asked for,
-// so a browser @rails/actioncable consumer needs a proxy that adds the header.
+// Subprotocol. Rails clients ask for `actioncable-v1-json` and browsers fail
+// a handshake whose 101 selects no subprotocol when one was asked for. Qt
+// 6.4's QHttpServer cannot select one, so this door's handshakes run in a
+// QWebSocketServer of the listener's own (see Listener, FrontDoor): the 101
+// names `actioncable-v1-json` when the client asks for it; a client that asks
+// for none connects without one. Only a connection's first request is looked
+// at: an upgrade after a kept-alive HTTP request still gets QHttpServer's
+// handshake, without a subprotocol (browsers normally open a new one).
 //
 // Commands (all JSON objects with a string `command`):
 //   subscribe   {"identifier": "{\"channel\":\"MessageChannel\"}"}              → the lobby
@@ -67,6 +67,8 @@ public:
 
     QLatin1StringView dialect() const override { return QLatin1StringView("cable"); }
     void registerRoutes(QHttpServer &server) override;
+    QStringList subprotocols() const override;
+    bool admitsUpgrade(const QNetworkRequest &upgrade) const override;
     void accept(std::unique_ptr<QWebSocket> socket) override;
 
 private:

@@ -1,0 +1,106 @@
+#include "frontdoor.h"
+
+#include <QTcpSocket>
+#include <QTimer>
+#include <QUrl>
+#include <optional>
+
+namespace natter::server {
+namespace {
+
+constexpr QByteArrayView headEnd{"\r\n\r\n"};
+
+// A complete request head ("GET /cable?token=… HTTP/1.1\r\nHost: …\r\n…") as the
+// QNetworkRequest a server-side QWebSocket carries, if it asks for a WebSocket upgrade.
+std::optional<QNetworkRequest> webSocketUpgrade(QByteArrayView head)
+{
+    const QList<QByteArray> lines = head.toByteArray().split('\n');
+    const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
+    if (requestLine.size() != 3 || requestLine[0] != "GET")
+        return std::nullopt;
+
+    QNetworkRequest request;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        if (colon <= 0)
+            continue;
+        const QByteArray name = lines[i].first(colon).trimmed();
+        const QByteArray value = lines[i].sliced(colon + 1).trimmed();
+        // QNetworkRequest keeps one value per name: join repeated headers as HTTP allows.
+        const QByteArray earlier = request.rawHeader(name);
+        const QByteArrayView separator = name.compare("cookie", Qt::CaseInsensitive) == 0 ? "; " : ", ";
+        request.setRawHeader(name, earlier.isEmpty() ? value : earlier + separator + value);
+    }
+    if (request.rawHeader("Upgrade").compare("websocket", Qt::CaseInsensitive) != 0)
+        return std::nullopt;
+
+    QUrl url = QUrl::fromEncoded(requestLine[1]);
+    url.setScheme(QStringLiteral("ws"));
+    if (url.host().isEmpty())
+        url.setAuthority(QString::fromLatin1(request.rawHeader("Host")));
+    request.setUrl(url);
+    return request;
+}
+
+} // namespace
+
+FrontDoor::FrontDoor(UpgradeClaim claim, QObject *parent)
+    : QTcpServer(parent)
+    , m_claim(std::move(claim))
+{
+}
+
+void FrontDoor::incomingConnection(qintptr handle)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(handle)) {
+        delete socket;
+        return;
+    }
+    auto *deadline = new QTimer(socket);
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, socket, [socket] {
+        socket->abort();
+        socket->deleteLater();
+    });
+    deadline->start(headTimeout);
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket, deadline] { inspect(socket, deadline); });
+    connect(socket, &QTcpSocket::disconnected, this, [socket] { socket->deleteLater(); });
+}
+
+void FrontDoor::inspect(QTcpSocket *socket, QTimer *deadline)
+{
+    // Peek only: whoever gets the socket reads the request itself.
+    const QByteArray buffered = socket->peek(maxHeadBytes);
+    const qsizetype end = buffered.indexOf(headEnd);
+    if (end < 0) {
+        if (buffered.size() >= maxHeadBytes)
+            refuseOversizedHead(socket);
+        return;
+    }
+    socket->disconnect(this);
+    delete deadline;
+    const std::optional<QNetworkRequest> upgrade = webSocketUpgrade(QByteArrayView(buffered).first(end));
+    if (upgrade && m_claim(socket, *upgrade))
+        return;
+    passOn(socket);
+}
+
+void FrontDoor::refuseOversizedHead(QTcpSocket *socket)
+{
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    socket->write("HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                  "Content-Length: 0\r\nConnection: close\r\n\r\n");
+    socket->disconnectFromHost();
+}
+
+void FrontDoor::passOn(QTcpSocket *socket)
+{
+    addPendingConnection(socket); // QHttpServer takes it at once (pendingConnectionAvailable)
+    // QHttpServer reads on readyRead, but the request is already buffered: nothing
+    // new may arrive. Qt's own hand-over to QWebSocketServer nudges it the same way.
+    if (socket->bytesAvailable() > 0)
+        emit socket->readyRead();
+}
+
+} // namespace natter::server

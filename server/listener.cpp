@@ -1,0 +1,146 @@
+#include "listener.h"
+
+#include "dialectendpoint.h"
+#include "frontdoor.h"
+
+#include <QHttpServer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+namespace natter::server {
+namespace {
+
+// A QWebSocket does not own the QTcpSocket it was upgraded from: make that
+// socket its child, so it goes when the session deletes the QWebSocket.
+void adoptTransport(QWebSocket &webSocket, const QWebSocketServer &handshakes)
+{
+    const auto transports = handshakes.findChildren<QTcpSocket *>(Qt::FindDirectChildrenOnly);
+    for (QTcpSocket *transport : transports) {
+        if (transport->peerPort() == webSocket.peerPort() && transport->peerAddress() == webSocket.peerAddress()) {
+            transport->setParent(&webSocket);
+            return;
+        }
+    }
+}
+
+} // namespace
+
+Listener::Listener(qint64 maxFrameBytes)
+    : m_maxFrameBytes(maxFrameBytes)
+    , m_http(std::make_unique<QHttpServer>())
+{
+    QObject::connect(m_http.get(), &QHttpServer::newWebSocketConnection, m_http.get(),
+                     [this] { takeHttpUpgrades(); });
+}
+
+Listener::~Listener()
+{
+    clearEndpoints();
+}
+
+void Listener::mount(std::unique_ptr<DialectEndpoint> endpoint)
+{
+    endpoint->registerRoutes(*m_http);
+    const QStringList subprotocols = endpoint->subprotocols();
+    if (!subprotocols.isEmpty()) {
+        auto handshakes = std::make_unique<QWebSocketServer>(QStringLiteral("Natter"),
+                                                             QWebSocketServer::NonSecureMode);
+        handshakes->setSupportedSubprotocols(subprotocols);
+        QWebSocketServer *server = handshakes.get();
+        DialectEndpoint *owner = endpoint.get();
+        QObject::connect(server, &QWebSocketServer::newConnection, owner,
+                         [this, owner, server] { takeHandshaken(*owner, *server); });
+        m_handshakes.emplace(owner, std::move(handshakes));
+    }
+    m_endpoints.push_back(std::move(endpoint));
+}
+
+bool Listener::listen(const QHostAddress &address, quint16 port)
+{
+    if (m_handshakes.empty())
+        return m_http->listen(address, port) != 0;
+    auto door = std::make_unique<FrontDoor>(
+        [this](QTcpSocket *socket, const QNetworkRequest &upgrade) { return claimUpgrade(socket, upgrade); });
+    if (!door->listen(address, port))
+        return false;
+    m_http->bind(door.release()); // parents it to the HTTP server
+    return true;
+}
+
+quint16 Listener::port() const
+{
+    const QList<QTcpServer *> servers = m_http->servers();
+    return servers.isEmpty() ? 0 : servers.first()->serverPort();
+}
+
+void Listener::close()
+{
+    for (QTcpServer *server : m_http->servers())
+        server->close();
+}
+
+void Listener::clearEndpoints()
+{
+    m_endpoints.clear();
+}
+
+void Listener::takeHttpUpgrades()
+{
+    while (std::unique_ptr<QWebSocket> socket = m_http->nextPendingWebSocketConnection()) {
+        DialectEndpoint *owner = endpointFor(socket->requestUrl().path());
+        if (!owner) {
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("Unknown path"));
+            socket.release()->deleteLater();
+            continue;
+        }
+        accept(*owner, std::move(socket));
+    }
+}
+
+void Listener::takeHandshaken(DialectEndpoint &endpoint, QWebSocketServer &handshakes)
+{
+    while (QWebSocket *socket = handshakes.nextPendingConnection()) {
+        socket->setParent(nullptr); // owned by its session from now on
+        adoptTransport(*socket, handshakes);
+        accept(endpoint, std::unique_ptr<QWebSocket>(socket));
+    }
+}
+
+bool Listener::claimUpgrade(QTcpSocket *socket, const QNetworkRequest &upgrade)
+{
+    DialectEndpoint *owner = endpointFor(upgrade.url().path());
+    const auto handshakes = m_handshakes.find(owner);
+    // Not ours, or refused before the upgrade: QHttpServer's route answers as before.
+    if (handshakes == m_handshakes.end() || !owner->admitsUpgrade(upgrade))
+        return false;
+    // Until a QWebSocket adopts it (adoptTransport) the handshake server keeps
+    // the socket; a failed handshake closes it and it goes.
+    QWebSocketServer *server = handshakes->second.get();
+    socket->setParent(server);
+    QObject::connect(socket, &QTcpSocket::disconnected, server, [socket, server] {
+        if (socket->parent() == server)
+            socket->deleteLater();
+    });
+    server->handleConnection(socket);
+    return true;
+}
+
+DialectEndpoint *Listener::endpointFor(const QString &path) const
+{
+    for (const auto &endpoint : m_endpoints) {
+        if (endpoint->handlesPath(path))
+            return endpoint.get();
+    }
+    return nullptr;
+}
+
+void Listener::accept(DialectEndpoint &endpoint, std::unique_ptr<QWebSocket> socket) const
+{
+    socket->setMaxAllowedIncomingFrameSize(static_cast<quint64>(m_maxFrameBytes));
+    socket->setMaxAllowedIncomingMessageSize(static_cast<quint64>(m_maxFrameBytes));
+    endpoint.accept(std::move(socket));
+}
+
+} // namespace natter::server

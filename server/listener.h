@@ -1,0 +1,57 @@
+#pragma once
+
+// One port: an HTTP server with the REST routes and the dialect doors mounted
+// on it. A door whose dialect names WebSocket subprotocols (cable's
+// actioncable-v1-json) gets its handshake from a QWebSocketServer of our own,
+// reached through a FrontDoor, because QHttpServer 6.4 cannot select one.
+
+#include <QHostAddress>
+#include <QNetworkRequest>
+#include <map>
+#include <memory>
+#include <vector>
+
+class QHttpServer;
+class QTcpSocket;
+class QWebSocket;
+class QWebSocketServer;
+
+namespace natter::server {
+
+class DialectEndpoint;
+
+class Listener
+{
+public:
+    // `maxFrameBytes`: the incoming frame and message limit of every socket.
+    explicit Listener(qint64 maxFrameBytes);
+    ~Listener();
+    Listener(const Listener &) = delete;
+    Listener &operator=(const Listener &) = delete;
+
+    QHttpServer &http() { return *m_http; }
+    // Registers the endpoint's routes and takes its upgrades from now on.
+    void mount(std::unique_ptr<DialectEndpoint> endpoint);
+    bool listen(const QHostAddress &address, quint16 port);
+    quint16 port() const;
+    // Stops accepting connections; open sockets stay.
+    void close();
+    // Ends every session (they are children of their endpoints).
+    void clearEndpoints();
+
+private:
+    void takeHttpUpgrades();
+    void takeHandshaken(DialectEndpoint &endpoint, QWebSocketServer &handshakes);
+    bool claimUpgrade(QTcpSocket *socket, const QNetworkRequest &upgrade);
+    DialectEndpoint *endpointFor(const QString &path) const;
+    void accept(DialectEndpoint &endpoint, std::unique_ptr<QWebSocket> socket) const;
+
+    qint64 m_maxFrameBytes;
+    std::unique_ptr<QHttpServer> m_http;
+    // One per door that selects a subprotocol. A connection is its child until
+    // the QWebSocket it becomes adopts it; outlives the endpoints' sessions.
+    std::map<const DialectEndpoint *, std::unique_ptr<QWebSocketServer>> m_handshakes;
+    std::vector<std::unique_ptr<DialectEndpoint>> m_endpoints;
+};
+
+} // namespace natter::server
