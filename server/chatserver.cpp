@@ -4,6 +4,7 @@
 #include "dialects/endpointfactory.h"
 #include "http/accountsapi.h"
 #include "http/groupsapi.h"
+#include "http/usersapi.h"
 #include "hub.h"
 #include "passwordhasher.h"
 #include "servercontext.h"
@@ -46,6 +47,7 @@ struct ChatServer::Parts
         , context{config, store, hub, auth, passwords}
         , accounts(context)
         , groups(context)
+        , users(context)
     {
     }
 
@@ -57,6 +59,7 @@ struct ChatServer::Parts
     ServerContext context;
     AccountsApi accounts;
     GroupsApi groups;
+    UsersApi users;
     std::vector<Listener> listeners; // [0] is the main port
 };
 
@@ -126,6 +129,7 @@ bool ChatServer::start()
         const quint16 bindPort = port == Mount::mainPort ? m_config.listenPort : static_cast<quint16>(port);
         parts->accounts.registerRoutes(*listener.http);
         parts->groups.registerRoutes(*listener.http);
+        parts->users.registerRoutes(*listener.http);
         for (const Mount &mount : mounts) {
             auto endpoint = makeEndpoint(mount.dialect, parts->context, mount.path);
             endpoint->registerRoutes(*listener.http);
