@@ -155,8 +155,16 @@ private slots:
         QCOMPARE(bob->username, s("bob"));
         QCOMPARE(bob->displayName, s("Bob Builder"));
 
-        // Not ourselves.
+        // Not ourselves; a query with a space and an ampersand goes as it is.
         QSignalSpy found(alice.get(), &Backend::peopleFound);
+        alice->searchPeople(s("b B"));
+        QVERIFY(found.wait());
+        QCOMPARE(arg<QList<Person>>(found, 0, 1).size(), 1);
+        found.clear();
+        alice->searchPeople(s("b&B"));
+        QVERIFY(found.wait());
+        QVERIFY(arg<QList<Person>>(found, 0, 1).isEmpty());
+        found.clear();
         alice->searchPeople(s("alice"));
         QVERIFY(found.wait());
         QCOMPARE(arg<QString>(found, 0, 0), s("alice"));
