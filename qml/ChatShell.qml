@@ -53,7 +53,7 @@ Item {
                 account: shell.account
                 currentRoomKey: shell.roomKey
                 onRoomActivated: (key) => shell.openRoom(key)
-                onNewChatRequested: newChatDialog.open()
+                onNewChatRequested: { newChatDialog.inviteRoomKey = ""; newChatDialog.open() }
                 onNotificationsRequested: notificationsPopup.open()
                 onWidthChanged: if (width > 0) App.settings.sidebarWidth = Math.round(width)
             }
@@ -63,6 +63,11 @@ Item {
                 SplitView.fillWidth: true
                 account: shell.account
                 roomKey: shell.roomKey
+                onInviteRequested: (key, name) => {
+                    newChatDialog.inviteRoomKey = key
+                    newChatDialog.inviteRoomName = name
+                    newChatDialog.open()
+                }
             }
         }
     }
@@ -84,7 +89,7 @@ Item {
     }
 
     Shortcut { sequence: "Ctrl+K"; onActivated: quickSwitcher.open() }
-    Shortcut { sequence: "Ctrl+N"; onActivated: newChatDialog.open() }
+    Shortcut { sequence: "Ctrl+N"; onActivated: { newChatDialog.inviteRoomKey = ""; newChatDialog.open() } }
     Shortcut { sequence: "Ctrl+F"; onActivated: roomList.focusSearch() }
     Shortcut { sequence: "Alt+Up"; onActivated: shell.stepRoom(-1) }
     Shortcut { sequence: "Alt+Down"; onActivated: shell.stepRoom(1) }

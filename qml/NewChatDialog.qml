@@ -3,23 +3,29 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Natter.Ui
 
-// Ctrl+N: find a person and start a direct chat, or name a group and pick members.
+// Ctrl+N: find a person and start a direct chat, or name a group and pick
+// members. With inviteRoomKey set: invite people to that group.
 Dialog {
     id: dialog
     property Account account
     signal roomChosen(string key)
 
     property bool groupMode: false
+    property string inviteRoomKey
+    property string inviteRoomName
+    readonly property bool inviteMode: inviteRoomKey.length > 0
+    property string notice
     property var chosen: ({})
     property string error
 
-    title: groupMode ? qsTr("New group") : qsTr("New chat")
+    title: inviteMode ? qsTr("Invite to %1").arg(inviteRoomName) : groupMode ? qsTr("New group") : qsTr("New chat")
     modal: true
     anchors.centerIn: Overlay.overlay
     width: 440
     height: 520
     onOpened: {
         error = ""
+        notice = ""
         chosen = ({})
         query.text = ""
         groupName.text = ""
@@ -48,6 +54,7 @@ Dialog {
         TabBar {
             id: modeBar
             Layout.fillWidth: true
+            visible: !dialog.inviteMode && dialog.account !== null && dialog.account.session.canCreateGroups
             currentIndex: dialog.groupMode ? 1 : 0
             TabButton { text: qsTr("Direct chat"); onClicked: dialog.groupMode = false }
             TabButton { text: qsTr("Group"); onClicked: dialog.groupMode = true }
@@ -55,7 +62,7 @@ Dialog {
         TextField {
             id: groupName
             Layout.fillWidth: true
-            visible: dialog.groupMode
+            visible: dialog.groupMode && !dialog.inviteMode
             placeholderText: qsTr("Group name")
             Accessible.name: qsTr("Group name")
         }
@@ -92,14 +99,17 @@ Dialog {
                         Label { text: "@" + person.username; color: Theme.mutedText; font.pixelSize: 12 }
                     }
                     CheckBox {
-                        visible: dialog.groupMode
+                        visible: dialog.groupMode && !dialog.inviteMode
                         checked: dialog.chosen[person.personId] === true
                         onToggled: { const next = Object.assign({}, dialog.chosen); next[person.personId] = checked; dialog.chosen = next }
                         Accessible.name: qsTr("Add %1").arg(person.displayName || person.username)
                     }
                 }
                 onClicked: {
-                    if (dialog.groupMode) {
+                    if (dialog.inviteMode) {
+                        dialog.account.session.inviteToGroup(dialog.inviteRoomKey, personId)
+                        dialog.notice = qsTr("Invited %1.").arg(displayName || username)
+                    } else if (dialog.groupMode) {
                         const next = Object.assign({}, dialog.chosen)
                         next[personId] = !next[personId]
                         dialog.chosen = next
@@ -118,6 +128,12 @@ Dialog {
         }
         Label {
             Layout.fillWidth: true
+            visible: dialog.notice.length > 0 && dialog.error.length === 0
+            text: dialog.notice
+            color: Theme.online
+        }
+        Label {
+            Layout.fillWidth: true
             visible: dialog.error.length > 0
             text: dialog.error
             color: Theme.danger
@@ -127,14 +143,14 @@ Dialog {
 
     footer: DialogButtonBox {
         Button {
-            visible: dialog.groupMode
+            visible: dialog.groupMode && !dialog.inviteMode
             text: qsTr("Create group")
             highlighted: true
             enabled: groupName.text.trim().length > 0
             onClicked: dialog.account.session.createGroup(groupName.text.trim(), dialog.chosenIds())
         }
         Button {
-            text: qsTr("Cancel")
+            text: dialog.inviteMode ? qsTr("Done") : qsTr("Cancel")
             DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
         }
     }

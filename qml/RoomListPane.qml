@@ -51,7 +51,7 @@ Rectangle {
                 Keys.onEscapePressed: { text = ""; if (pane.account) pane.account.roomFilter.filterText = "" }
             }
             RailToolButton {
-                visible: pane.account !== null && pane.account.hasNotifications
+                visible: pane.account !== null && pane.account.session.hasNotifications
                 iconName: "bell"
                 toolTip: qsTr("Notifications")
                 onClicked: pane.notificationsRequested()

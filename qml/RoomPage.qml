@@ -15,6 +15,7 @@ Rectangle {
     property int newWhileAway: 0
     // Bumped when presence changes so the subtitle re-evaluates.
     property int presenceTick: 0
+    signal inviteRequested(string roomKey, string roomName)
 
     color: Theme.window
 
@@ -36,7 +37,7 @@ Rectangle {
         const seen = account.session.presence.lastSeen(room.otherPersonId)
         if (seen && !isNaN(seen.getTime()))
             return qsTr("last seen %1").arg(seen.toLocaleString(Qt.locale(), Locale.ShortFormat))
-        return account.hasPresence ? qsTr("offline") : ""
+        return account.session.hasPresence ? qsTr("offline") : ""
     }
 
     onRoomKeyChanged: { refreshRoom(); newWhileAway = 0 }
@@ -124,6 +125,12 @@ Rectangle {
                         font.pixelSize: 12
                         color: page.typingNames.length > 0 ? Theme.accent : Theme.mutedText
                     }
+                }
+                RailToolButton {
+                    visible: page.room.isDirect === false && page.account !== null && page.account.session.hasGroups
+                    iconName: "people"
+                    toolTip: qsTr("Invite people")
+                    onClicked: page.inviteRequested(page.roomKey, page.room.name || "")
                 }
                 Rectangle {
                     implicitWidth: dialectLabel.implicitWidth + 14
@@ -232,8 +239,8 @@ Rectangle {
             // Drafts are kept per account and room.
             roomKey: page.account && page.roomKey.length > 0 ? page.account.accountId + "/" + page.roomKey : ""
             stamps: page.account ? page.account.stamps : []
-            stampsEnabled: page.account !== null && page.account.hasStamps
-            locationsEnabled: page.account !== null && page.account.hasLocations
+            stampsEnabled: page.account !== null && page.account.session.hasStamps
+            locationsEnabled: page.account !== null && page.account.session.hasLocations
             loadDraft: (key) => App.settings.draft(key)
             onDraftChanged: (key, text) => App.settings.setDraft(key, text)
             onTyping: (active) => { if (page.account && App.settings.sendTyping) page.account.session.setTyping(page.roomKey, active) }

@@ -4,6 +4,7 @@
 #include "dialects/endpointfactory.h"
 #include "http/accountsapi.h"
 #include "http/groupsapi.h"
+#include "http/usersapi.h"
 #include "hub.h"
 #include "listener.h"
 #include "passwordhasher.h"
@@ -31,6 +32,7 @@ struct ChatServer::Parts
         , context{config, store, hub, auth, passwords}
         , accounts(context)
         , groups(context)
+        , users(context)
     {
     }
 
@@ -42,6 +44,7 @@ struct ChatServer::Parts
     ServerContext context;
     AccountsApi accounts;
     GroupsApi groups;
+    UsersApi users;
     std::vector<std::unique_ptr<Listener>> listeners; // [0] is the main port
 };
 
@@ -108,6 +111,7 @@ bool ChatServer::start()
         const quint16 bindPort = port == Mount::mainPort ? m_config.listenPort : static_cast<quint16>(port);
         parts->accounts.registerRoutes(listener->http());
         parts->groups.registerRoutes(listener->http());
+        parts->users.registerRoutes(listener->http());
         for (const Mount &mount : mounts)
             listener->mount(makeEndpoint(mount.dialect, parts->context, mount.path));
         if (!listener->listen(m_config.listenAddress, bindPort)) {

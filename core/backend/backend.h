@@ -28,6 +28,8 @@ public:
         Locations = 0x100,
         Notifications = 0x200,
         DirectByPerson = 0x400,  // messages are addressed to a person, not a room
+        CreateRooms = 0x800,     // start direct chats (and, with Groups, create groups)
+        PeopleSearch = 0x1000,   // a people directory (searchPeople)
     };
     Q_DECLARE_FLAGS(Capabilities, Capability)
     Q_FLAG(Capabilities)
@@ -85,6 +87,25 @@ public:
     // The stamp catalogue (Capability::Stamps). → stampsLoaded. Default: no stamps, no signal.
     virtual void loadStamps() { }
 
+    // Room actions. Every failure is actionFailed(action, key, reason) with a
+    // reason to show; the keyed ones (invite, accept, decline, approve, block)
+    // end with actionFinished(action, key, ok, error) either way. The defaults
+    // fail with "… is not supported by this server".
+    //
+    // People whose name contains `query` (not us). → peopleFound(query, …); action "search".
+    virtual void searchPeople(const QString &query);
+    // The direct room with `person` (created when missing). → roomCreated; action "direct".
+    virtual void startDirectChat(const Person &person);
+    // A group we are in, with `members` invited. → roomCreated, then actionFinished("invite", …)
+    // per member; action "group".
+    virtual void createGroup(const QString &name, const QList<Person> &members);
+    // → actionFinished("invite", roomKey, …)
+    virtual void inviteToGroup(const QString &roomKey, const Person &person);
+    // → actionFinished("accept"|"decline", roomKey, …); an accepted group also → roomCreated.
+    virtual void answerInvitation(const QString &roomKey, bool accept);
+    // A message request (Capability::MessageRequests). → actionFinished("approve"|"block", threadKey, …)
+    virtual void answerMessageRequest(const QString &threadKey, bool approve);
+
 signals:
     void connectionStateChanged(natter::client::Backend::ConnectionState state);
     void connected();                      // signed in and ready (also after a reconnect)
@@ -101,10 +122,18 @@ signals:
     void messageRequestReceived(const natter::client::MessageRequest &request);
     void errorOccurred(const QString &message);
     void stampsLoaded(const QList<natter::client::Stamp> &stamps);
+    void peopleFound(const QString &query, const QList<natter::client::Person> &people);
+    // A room we just created or joined: the room list should show it; room events may follow.
+    void roomCreated(const natter::client::RoomSummary &room);
+    void actionFinished(const QString &action, const QString &key, bool ok, const QString &error);
+    void actionFailed(const QString &action, const QString &key, const QString &reason);
 
 protected:
     void setConnectionState(ConnectionState state);
     void setSelf(const Person &self) { m_self = self; }
+    // actionFailed, plus actionFinished(…, false, …) for the keyed actions.
+    void failAction(const QString &action, const QString &key, const QString &reason);
+    void finishAction(const QString &action, const QString &key, bool ok, const QString &error);
 
 private:
     Settings m_settings;

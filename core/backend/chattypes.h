@@ -20,6 +20,7 @@ struct Person
     QString displayName;
     bool online = false;
     QDateTime lastSeen;
+    qint64 natterId = 0; // Natter's integer user id, when known (people search fills it)
 };
 
 struct ChatMessage

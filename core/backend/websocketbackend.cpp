@@ -207,4 +207,105 @@ void WebSocketBackend::httpPost(const QString &path, const QJsonObject &body, Re
     });
 }
 
+// ---- room actions through Natter's REST -------------------------------------
+
+NatterActions WebSocketBackend::natterActions()
+{
+    return NatterActions(
+        personKey(),
+        [this](const QString &path, const QUrlQuery &query, ReplyHandler handler) {
+            httpGet(path, query, std::move(handler));
+        },
+        [this](const QString &path, const QJsonObject &body, ReplyHandler handler) {
+            httpPost(path, body, std::move(handler));
+        });
+}
+
+RoomSummary WebSocketBackend::keyedRoom(RoomSummary room) const
+{
+    room.key = QString::number(room.id);
+    return room;
+}
+
+void WebSocketBackend::withNatterRoomId(const QString &roomKey, std::function<void(std::optional<qint64>)> then)
+{
+    bool numeric = false;
+    const qint64 id = roomKey.toLongLong(&numeric);
+    then(numeric && id > 0 ? std::optional<qint64>(id) : std::nullopt);
+}
+
+void WebSocketBackend::withNatterUserId(const Person &person, const QString &action, const QString &key,
+                                        std::function<void(qint64 userId)> then)
+{
+    natterActions().resolveUserId(person, [this, action, key, then = std::move(then)](
+                                              std::optional<qint64> userId, const QString &error) {
+        if (!userId)
+            return failAction(action, key, error);
+        then(*userId);
+    });
+}
+
+void WebSocketBackend::searchPeople(const QString &query)
+{
+    natterActions().searchPeople(query, [this, query](bool ok, const QString &error, const QList<Person> &people) {
+        if (!ok)
+            return failAction(QStringLiteral("search"), query, error);
+        emit peopleFound(query, people);
+    });
+}
+
+void WebSocketBackend::startDirectChat(const Person &person)
+{
+    const QString action = QStringLiteral("direct");
+    withNatterUserId(person, action, person.id, [this, action, person](qint64 userId) {
+        natterActions().openDirectRoom(userId, [this, action, person](bool ok, const QString &error,
+                                                                     const RoomSummary &room) {
+            if (!ok)
+                return failAction(action, person.id, error);
+            emit roomCreated(keyedRoom(room));
+        });
+    });
+}
+
+void WebSocketBackend::createGroup(const QString &name, const QList<Person> &members)
+{
+    natterActions().createGroup(name, [this, name, members](bool ok, const QString &error, const RoomSummary &room) {
+        if (!ok)
+            return failAction(QStringLiteral("group"), name, error);
+        const RoomSummary group = keyedRoom(room);
+        emit roomCreated(group);
+        for (const Person &member : members)
+            inviteToGroup(group.key, member);
+    });
+}
+
+void WebSocketBackend::inviteToGroup(const QString &roomKey, const Person &person)
+{
+    const QString action = QStringLiteral("invite");
+    withNatterRoomId(roomKey, [this, action, roomKey, person](std::optional<qint64> groupId) {
+        if (!groupId)
+            return failAction(action, roomKey, QStringLiteral("Unknown group: ") + roomKey);
+        withNatterUserId(person, action, roomKey, [this, action, roomKey, groupId](qint64 userId) {
+            natterActions().invite(*groupId, userId, [this, action, roomKey](bool ok, const QString &error) {
+                finishAction(action, roomKey, ok, error);
+            });
+        });
+    });
+}
+
+void WebSocketBackend::answerInvitation(const QString &roomKey, bool accept)
+{
+    const QString action = accept ? QStringLiteral("accept") : QStringLiteral("decline");
+    withNatterRoomId(roomKey, [this, action, roomKey, accept](std::optional<qint64> groupId) {
+        if (!groupId)
+            return failAction(action, roomKey, QStringLiteral("Unknown group: ") + roomKey);
+        natterActions().answerInvitation(*groupId, accept, [this, action, roomKey, accept](
+                                                               bool ok, const QString &error, const RoomSummary &room) {
+            finishAction(action, roomKey, ok, error);
+            if (ok && accept)
+                emit roomCreated(keyedRoom(room));
+        });
+    });
+}
+
 } // namespace natter::client

@@ -4,8 +4,12 @@
 // when given a password), opening the socket, reconnecting with backoff and
 // jitter after a loss, re-subscribing, catching up, and small REST calls.
 // Subclasses speak their spec in onOpened()/onText() and call markReady().
+// Room actions (people search, direct chats, groups, invitations) go through
+// Natter's REST (natteractions.h); subclasses only say how they key people
+// (personKey) and rooms (keyedRoom, withNatterRoomId).
 
 #include "backend.h"
+#include "natteractions.h"
 #include "reconnectpolicy.h"
 
 #include <QBasicTimer>
@@ -17,6 +21,7 @@
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
 #include <functional>
+#include <optional>
 
 namespace natter::client {
 
@@ -32,6 +37,12 @@ public:
     void connectToServer() override;
     void disconnectFromServer() override;
     void subscribe(const QString &roomKey) override;
+
+    void searchPeople(const QString &query) override;
+    void startDirectChat(const Person &person) override;
+    void createGroup(const QString &name, const QList<Person> &members) override;
+    void inviteToGroup(const QString &roomKey, const Person &person) override;
+    void answerInvitation(const QString &roomKey, bool accept) override;
 
     ReconnectPolicy &reconnectPolicy() { return m_policy; }
     // Without a password sign-in this is what the user gave; after a Natter login, the issued ones.
@@ -75,6 +86,17 @@ protected:
     void httpPost(const QString &path, const QJsonObject &body, ReplyHandler handler);
 
     void timerEvent(QTimerEvent *event) override;
+
+    NatterActions natterActions();
+    virtual NatterActions::PersonKey personKey() const { return NatterActions::PersonKey::NatterId; }
+    // A room as Natter's REST gives it (other.id: Natter's user id), keyed as
+    // this dialect keys rooms and people. Default: the key is the room id.
+    virtual RoomSummary keyedRoom(RoomSummary room) const;
+    // Natter's id of a room key. Default: the key is the id.
+    virtual void withNatterRoomId(const QString &roomKey, std::function<void(std::optional<qint64>)> then);
+    // The person's Natter user id, then `then`; a failure ends `action` (on `key`) with its reason.
+    void withNatterUserId(const Person &person, const QString &action, const QString &key,
+                          std::function<void(qint64 userId)> then);
 
 private:
     void signInThenOpen();

@@ -6,6 +6,7 @@
 #include "messagesender.h"
 #include "notificationmodel.h"
 #include "outbox.h"
+#include "peoplemodel.h"
 #include "presencetracker.h"
 #include "roomlistmodel.h"
 #include "typingcache.h"
@@ -23,12 +24,17 @@ ChatSession::ChatSession(std::unique_ptr<Backend> backend, const QString &storag
     , m_presence(std::make_unique<PresenceTracker>())
     , m_notifications(std::make_unique<NotificationModel>())
     , m_requests(std::make_unique<MessageRequestModel>())
+    , m_people(std::make_unique<PeopleModel>())
 {
     m_sender = std::make_unique<MessageSender>(*m_backend, *m_outbox);
+    m_capabilities = m_backend->capabilities();
     m_rooms->setPresenceTracker(m_presence.get());
     Backend *backendPtr = m_backend.get();
 
-    connect(backendPtr, &Backend::connected, this, [this] { m_backend->listRooms(); });
+    connect(backendPtr, &Backend::connected, this, [this] {
+        m_backend->listRooms();
+        noteCapabilities();
+    });
     // Rooms someone else creates reach us through the room list on dialects
     // that have no per-user channel: look again now and then while connected.
     m_roomRefresh.setInterval(roomRefreshInterval);
@@ -40,6 +46,7 @@ ChatSession::ChatSession(std::unique_ptr<Backend> backend, const QString &storag
             m_roomRefresh.stop();
     });
     connect(backendPtr, &Backend::roomsListed, this, [this](const QList<RoomSummary> &rooms) {
+        noteCapabilities(); // a room list may prove the server is Natter's
         m_rooms->setRooms(rooms);
         m_cache->saveRooms(rooms);
         for (const RoomSummary &room : rooms) {
@@ -59,12 +66,7 @@ ChatSession::ChatSession(std::unique_ptr<Backend> backend, const QString &storag
             m_subscribed.clear();
     });
     connect(backendPtr, &Backend::messageReceived, this, &ChatSession::onMessage);
-    connect(m_sender.get(), &MessageSender::acknowledged, this, [this](const QString &clientId, const ChatMessage &stored) {
-        m_cache->saveAck(clientId, stored);
-        if (MessageModel *model = m_open.value(stored.roomKey))
-            model->acknowledge(clientId, stored);
-        m_rooms->noteAcked(clientId, stored);
-    });
+    connect(m_sender.get(), &MessageSender::acknowledged, this, &ChatSession::onAcknowledged);
     connect(m_sender.get(), &MessageSender::failed, this, [this](const QString &clientId, const QString &reason) {
         if (const auto entry = m_outbox->entry(clientId)) {
             if (MessageModel *model = m_open.value(entry->message.roomKey))
@@ -87,6 +89,18 @@ ChatSession::ChatSession(std::unique_ptr<Backend> backend, const QString &storag
     });
     connect(backendPtr, &Backend::notificationReceived, m_notifications.get(), &NotificationModel::add);
     connect(backendPtr, &Backend::messageRequestReceived, m_requests.get(), &MessageRequestModel::add);
+
+    connect(backendPtr, &Backend::peopleFound, this, [this](const QString &query, const QList<Person> &people) {
+        if (query == m_peopleQuery)
+            m_people->setPeople(people);
+    });
+    connect(backendPtr, &Backend::roomCreated, this, &ChatSession::onRoomCreated);
+    connect(backendPtr, &Backend::actionFinished, this,
+            [this](const QString &action, const QString &key, bool ok, const QString &) {
+        onActionFinished(action, key, ok);
+    });
+    connect(backendPtr, &Backend::actionFailed, this,
+            [this](const QString &, const QString &, const QString &reason) { emit actionFailed(reason); });
 }
 
 ChatSession::~ChatSession()
@@ -234,6 +248,121 @@ void ChatSession::setTyping(const QString &roomKey, bool typing)
 {
     if (m_sendTyping && m_backend->can(Backend::Capability::Typing))
         m_backend->setTyping(roomKey, typing);
+}
+
+void ChatSession::onAcknowledged(const QString &clientId, const ChatMessage &stored)
+{
+    m_cache->saveAck(clientId, stored);
+    m_rooms->noteAcked(clientId, stored);
+    if (MessageModel *model = m_open.value(stored.roomKey))
+        return void(model->acknowledge(clientId, stored));
+    // Sent from a room known by another key (a gateway draft whose first
+    // message opened the thread): the model holding the echo takes the ack.
+    for (MessageModel *model : std::as_const(m_open)) {
+        if (model->rowOfClientId(clientId) < 0)
+            continue;
+        ChatMessage echo = stored;
+        echo.roomKey = model->roomKey();
+        model->acknowledge(clientId, echo);
+    }
+}
+
+void ChatSession::noteCapabilities()
+{
+    const Backend::Capabilities now = m_backend->capabilities();
+    if (now == m_capabilities)
+        return;
+    m_capabilities = now;
+    emit capabilitiesChanged();
+}
+
+// ---- room actions ------------------------------------------------------------
+
+Person ChatSession::personFor(const QString &personId) const
+{
+    if (const auto found = m_people->person(personId))
+        return *found;
+    for (const RoomSummary &room : m_rooms->rooms()) {
+        if (room.kind == RoomKind::Direct && room.other.id == personId)
+            return room.other;
+    }
+    Person person;
+    person.id = personId;
+    return person;
+}
+
+void ChatSession::searchPeople(const QString &query)
+{
+    m_peopleQuery = query;
+    m_backend->searchPeople(query);
+}
+
+void ChatSession::startDirectChat(const QString &personId)
+{
+    m_backend->startDirectChat(personFor(personId));
+}
+
+void ChatSession::createGroup(const QString &name, const QStringList &personIds)
+{
+    if (name.trimmed().isEmpty())
+        return emit actionFailed(QStringLiteral("A group needs a name"));
+    QList<Person> members;
+    for (const QString &personId : personIds)
+        members.append(personFor(personId));
+    m_backend->createGroup(name.trimmed(), members);
+}
+
+void ChatSession::inviteToGroup(const QString &roomKey, const QString &personId)
+{
+    m_backend->inviteToGroup(roomKey, personFor(personId));
+}
+
+void ChatSession::answerInvitation(const QString &roomKey, bool accept)
+{
+    m_backend->answerInvitation(roomKey, accept);
+}
+
+void ChatSession::answerMessageRequest(const QString &threadKey, bool approve)
+{
+    m_backend->answerMessageRequest(threadKey, approve);
+}
+
+void ChatSession::onRoomCreated(const RoomSummary &room)
+{
+    if (room.key.isEmpty())
+        return;
+    // One direct room per pair of people: a row for the same person under
+    // another key (a gateway draft, now a thread) is that room's old name.
+    if (room.kind == RoomKind::Direct && !room.other.id.isEmpty()) {
+        for (const RoomSummary &known : m_rooms->rooms()) {
+            if (known.key != room.key && known.kind == RoomKind::Direct && known.other.id == room.other.id) {
+                m_rooms->removeRoom(known.key);
+                m_cache->removeRoom(known.key);
+            }
+        }
+        if (!m_presence->knows(room.other.id))
+            m_presence->setPresence(room.other);
+    }
+    m_rooms->upsertRoom(room);
+    m_cache->saveRoom(room);
+    m_backend->subscribe(room.key);
+    emit roomCreated(room.key);
+}
+
+void ChatSession::onActionFinished(const QString &action, const QString &key, bool ok)
+{
+    if (action == u"accept" || action == u"decline") {
+        for (const Notification &notification : m_notifications->notifications()) {
+            if (notification.roomKey != key)
+                continue;
+            if (ok)
+                m_notifications->remove(notification.id);
+            else
+                m_notifications->markRead(notification.id);
+        }
+    } else if ((action == u"approve" || action == u"block") && ok) {
+        m_requests->remove(key);
+    }
 }
 
 } // namespace natter::client

@@ -22,6 +22,7 @@ class MessageRequestModel;
 class MessageSender;
 class NotificationModel;
 class Outbox;
+class PeopleModel;
 class PresenceTracker;
 class RoomListModel;
 class TypingCache;
@@ -34,7 +35,21 @@ class ChatSession : public QObject
     Q_PROPERTY(natter::client::PresenceTracker *presence READ presence CONSTANT)
     Q_PROPERTY(natter::client::NotificationModel *notifications READ notifications CONSTANT)
     Q_PROPERTY(natter::client::MessageRequestModel *messageRequests READ messageRequests CONSTANT)
+    Q_PROPERTY(natter::client::PeopleModel *people READ people CONSTANT)
     Q_PROPERTY(bool sendReadReceipts MEMBER m_sendReadReceipts NOTIFY settingsChanged)
+    // What the dialect (and server) can do, for hiding what it lacks. They may
+    // change once connected (some adapters learn the server is Natter's).
+    Q_PROPERTY(bool canSearchPeople READ canSearchPeople NOTIFY capabilitiesChanged)
+    Q_PROPERTY(bool canStartDirectChats READ canStartDirectChats NOTIFY capabilitiesChanged)
+    Q_PROPERTY(bool canCreateGroups READ canCreateGroups NOTIFY capabilitiesChanged)
+    Q_PROPERTY(bool hasGroups READ hasGroups NOTIFY capabilitiesChanged)
+    Q_PROPERTY(bool hasStamps READ hasStamps NOTIFY capabilitiesChanged)
+    Q_PROPERTY(bool hasLocations READ hasLocations NOTIFY capabilitiesChanged)
+    Q_PROPERTY(bool hasMessageRequests READ hasMessageRequests NOTIFY capabilitiesChanged)
+    Q_PROPERTY(bool hasNotifications READ hasNotifications NOTIFY capabilitiesChanged)
+    Q_PROPERTY(bool hasTyping READ hasTyping NOTIFY capabilitiesChanged)
+    Q_PROPERTY(bool hasReceipts READ hasReceipts NOTIFY capabilitiesChanged)
+    Q_PROPERTY(bool hasPresence READ hasPresence NOTIFY capabilitiesChanged)
     Q_PROPERTY(bool sendTyping MEMBER m_sendTyping NOTIFY settingsChanged)
 
 public:
@@ -48,6 +63,19 @@ public:
     PresenceTracker *presence() const { return m_presence.get(); }
     NotificationModel *notifications() const { return m_notifications.get(); }
     MessageRequestModel *messageRequests() const { return m_requests.get(); }
+    PeopleModel *people() const { return m_people.get(); }
+
+    bool canSearchPeople() const { return m_backend->can(Backend::Capability::PeopleSearch); }
+    bool canStartDirectChats() const { return m_backend->can(Backend::Capability::CreateRooms); }
+    bool canCreateGroups() const { return canStartDirectChats() && hasGroups(); }
+    bool hasGroups() const { return m_backend->can(Backend::Capability::Groups); }
+    bool hasStamps() const { return m_backend->can(Backend::Capability::Stamps); }
+    bool hasLocations() const { return m_backend->can(Backend::Capability::Locations); }
+    bool hasMessageRequests() const { return m_backend->can(Backend::Capability::MessageRequests); }
+    bool hasNotifications() const { return m_backend->can(Backend::Capability::Notifications); }
+    bool hasTyping() const { return m_backend->can(Backend::Capability::Typing); }
+    bool hasReceipts() const { return m_backend->can(Backend::Capability::Receipts); }
+    bool hasPresence() const { return m_backend->can(Backend::Capability::Presence); }
     QString storageError() const { return m_storageError; }
 
     // Opens the storage, shows the cached rooms, connects. False if the storage can't open.
@@ -65,6 +93,19 @@ public:
     Q_INVOKABLE bool retry(const QString &clientId);
     Q_INVOKABLE void setTyping(const QString &roomKey, bool typing);
 
+    // Room actions. A room created or joined shows in `rooms` and comes as
+    // roomCreated(roomKey); a failure as actionFailed(message).
+    // The people model's answer for `query` (answers to older queries are dropped).
+    Q_INVOKABLE void searchPeople(const QString &query);
+    // `personId` as PeopleModel's personId (or any person id of this dialect).
+    Q_INVOKABLE void startDirectChat(const QString &personId);
+    Q_INVOKABLE void createGroup(const QString &name, const QStringList &personIds = {});
+    Q_INVOKABLE void inviteToGroup(const QString &roomKey, const QString &personId);
+    // The invitation's notification goes once answered (read, if the answer failed).
+    Q_INVOKABLE void answerInvitation(const QString &roomKey, bool accept);
+    // The request leaves messageRequests once answered.
+    Q_INVOKABLE void answerMessageRequest(const QString &threadKey, bool approve);
+
     static constexpr int pageSize = 50;
     // How often the room list is fetched again while connected.
     static constexpr std::chrono::seconds roomRefreshInterval{15};
@@ -72,12 +113,20 @@ public:
 signals:
     void settingsChanged();
     void messageArrived(const natter::client::ChatMessage &message); // for desktop notifications
+    void roomCreated(const QString &roomKey); // created or joined: the UI may open it
+    void actionFailed(const QString &message);
+    void capabilitiesChanged();
 
 private:
     QString send(OutgoingMessage message);
     void onMessage(const ChatMessage &message);
     void onHistoryRequested(MessageModel *model, const QString &beforeId);
     void acknowledgeReceipt(const ChatMessage &message, bool roomIsOpen);
+    void onAcknowledged(const QString &clientId, const ChatMessage &stored);
+    void onRoomCreated(const RoomSummary &room);
+    void onActionFinished(const QString &action, const QString &key, bool ok);
+    Person personFor(const QString &personId) const;
+    void noteCapabilities();
 
     std::unique_ptr<Backend> m_backend;
     QString m_storagePath;
@@ -90,6 +139,9 @@ private:
     std::unique_ptr<PresenceTracker> m_presence;
     std::unique_ptr<NotificationModel> m_notifications;
     std::unique_ptr<MessageRequestModel> m_requests;
+    std::unique_ptr<PeopleModel> m_people;
+    QString m_peopleQuery; // the latest search
+    Backend::Capabilities m_capabilities;
     QHash<QString, MessageModel *> m_open; // children of this object
     QSet<QString> m_subscribed;
     QTimer m_roomRefresh;

@@ -97,38 +97,6 @@ QString Account::selfId() const
     return m_session ? m_session->backend().self().id : QString();
 }
 
-bool Account::hasStamps() const
-{
-    return m_session && m_session->backend().can(Backend::Capability::Stamps);
-}
-
-bool Account::hasLocations() const
-{
-    return m_session && m_session->backend().can(Backend::Capability::Locations);
-}
-
-bool Account::hasTyping() const
-{
-    return m_session && m_session->backend().can(Backend::Capability::Typing);
-}
-
-bool Account::hasReceipts() const
-{
-    return m_session && m_session->backend().can(Backend::Capability::Receipts);
-}
-
-bool Account::hasPresence() const
-{
-    return m_session && m_session->backend().can(Backend::Capability::Presence);
-}
-
-bool Account::hasNotifications() const
-{
-    return m_session
-        && (m_session->backend().can(Backend::Capability::Notifications)
-            || m_session->backend().can(Backend::Capability::MessageRequests));
-}
-
 bool Account::start()
 {
     if (!m_session)

@@ -43,12 +43,6 @@ class Account : public QObject
     Q_PROPERTY(natter::client::RoomFilterModel *roomFilter READ roomFilter CONSTANT)
     Q_PROPERTY(QVariantList stamps READ stamps NOTIFY stampsChanged)
     Q_PROPERTY(QString selfId READ selfId NOTIFY connectionStateChanged)
-    Q_PROPERTY(bool hasStamps READ hasStamps NOTIFY connectionStateChanged)
-    Q_PROPERTY(bool hasLocations READ hasLocations NOTIFY connectionStateChanged)
-    Q_PROPERTY(bool hasTyping READ hasTyping NOTIFY connectionStateChanged)
-    Q_PROPERTY(bool hasReceipts READ hasReceipts NOTIFY connectionStateChanged)
-    Q_PROPERTY(bool hasPresence READ hasPresence NOTIFY connectionStateChanged)
-    Q_PROPERTY(bool hasNotifications READ hasNotifications NOTIFY connectionStateChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
 
 public:
@@ -69,12 +63,6 @@ public:
     client::RoomFilterModel *roomFilter() const { return m_filter.get(); }
     QVariantList stamps() const { return m_stamps; }
     QString selfId() const;
-    bool hasStamps() const;
-    bool hasLocations() const;
-    bool hasTyping() const;
-    bool hasReceipts() const;
-    bool hasPresence() const;
-    bool hasNotifications() const;
     QString lastError() const { return m_lastError; }
 
     // Opens storage and connects. False (lastError says why) when the storage can't open.

@@ -9,6 +9,7 @@
 #include "messagemodel.h"
 #include "messagerequestmodel.h"
 #include "notificationmodel.h"
+#include "peoplemodel.h"
 #include "presencetracker.h"
 #include "roomfiltermodel.h"
 #include "roomlistmodel.h"
@@ -79,6 +80,14 @@ struct MessageRequestModelForeign
     Q_GADGET
     QML_FOREIGN(natter::client::MessageRequestModel)
     QML_NAMED_ELEMENT(MessageRequestModel)
+    QML_UNCREATABLE("Owned by the chat session")
+};
+
+struct PeopleModelForeign
+{
+    Q_GADGET
+    QML_FOREIGN(natter::client::PeopleModel)
+    QML_NAMED_ELEMENT(PeopleModel)
     QML_UNCREATABLE("Owned by the chat session")
 };
 

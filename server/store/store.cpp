@@ -746,6 +746,24 @@ QList<UserRecord> Store::users()
     return d->many(u"SELECT "_s + kUserColumns + u" FROM users u ORDER BY u.id"_s, {}, readUser);
 }
 
+QList<UserRecord> Store::searchUsers(const QString &text, qint64 excludedUserId, int limit)
+{
+    d->clearError();
+    if (limit <= 0)
+        return {};
+    // LIKE wildcards in the text are literal; '!' escapes them.
+    QString pattern = text.toLower();
+    pattern.replace(u"!"_s, u"!!"_s).replace(u"%"_s, u"!%"_s).replace(u"_"_s, u"!_"_s);
+    pattern = u"%"_s + pattern + u"%"_s;
+    return d->many(u"SELECT "_s + kUserColumns + u" FROM users u WHERE u.id <> :excluded"
+                                                  " AND (LOWER(u.username) LIKE :pattern ESCAPE '!'"
+                                                  " OR LOWER(u.display_name) LIKE :pattern2 ESCAPE '!')"
+                                                  " ORDER BY u.username LIMIT :limit"_s,
+        {{u":excluded"_s, excludedUserId}, {u":pattern"_s, pattern}, {u":pattern2"_s, pattern},
+         {u":limit"_s, limit}},
+        readUser);
+}
+
 bool Store::setUserRole(qint64 userId, UserRole role)
 {
     d->clearError();

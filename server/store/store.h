@@ -54,6 +54,10 @@ public:
     std::optional<UserRecord> userByUuid(const QUuid &uuid);
     std::optional<UserRecord> userByName(const QString &username);
     QList<UserRecord> users();
+    // Users whose username or display name contains `text` (case-insensitive;
+    // SQLite folds ASCII letters only), except `excludedUserId`, by username,
+    // at most `limit`. An empty text matches everyone.
+    QList<UserRecord> searchUsers(const QString &text, qint64 excludedUserId, int limit);
     bool setUserRole(qint64 userId, UserRole role);
     bool setPasswordHash(qint64 userId, const QByteArray &passwordHash);
     bool setLastSeen(qint64 userId, const QDateTime &when);

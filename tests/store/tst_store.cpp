@@ -143,6 +143,7 @@ private slots:
     void createAndFindUsers();
     void duplicateUsernameConflicts();
     void updateUsers();
+    void searchUsers();
     void newUsersJoinLobby();
     void sessions();
 
@@ -669,6 +670,28 @@ void TestStore::updateUsers()
     QCOMPARE(m_store->lastError(), StoreError::NotFound);
     QVERIFY(!m_store->setLastSeen(999999, seen));
     QCOMPARE(m_store->lastError(), StoreError::NotFound);
+}
+
+void TestStore::searchUsers()
+{
+    const auto alice = m_store->createUser(u"alice"_s, u"Alice Liddell"_s, "h", UserRole::User);
+    const auto bob = m_store->createUser(u"bob"_s, u"Bob MALICE"_s, "h", UserRole::User);
+    const auto percent = m_store->createUser(u"per%cent"_s, u"100% sure"_s, "h", UserRole::User);
+    const auto under = m_store->createUser(u"un_der"_s, QString(), "h", UserRole::User);
+    QVERIFY(alice && bob && percent && under);
+
+    // Username or display name, any case; the excluded user never shows; by username.
+    QCOMPARE(idsOf(m_store->searchUsers(u"aLi"_s, 0, 10)), (QList<qint64>{alice->id, bob->id}));
+    QCOMPARE(idsOf(m_store->searchUsers(u"ali"_s, alice->id, 10)), QList<qint64>{bob->id});
+    QCOMPARE(m_store->lastError(), StoreError::None);
+    // Everyone, within the limit.
+    QCOMPARE(idsOf(m_store->searchUsers(QString(), bob->id, 2)), (QList<qint64>{alice->id, percent->id}));
+    QVERIFY(m_store->searchUsers(QString(), 0, 0).isEmpty());
+    // LIKE's wildcards and the escape character are plain text.
+    QCOMPARE(idsOf(m_store->searchUsers(u"%"_s, 0, 10)), QList<qint64>{percent->id});
+    QCOMPARE(idsOf(m_store->searchUsers(u"n_d"_s, 0, 10)), QList<qint64>{under->id});
+    QVERIFY(m_store->searchUsers(u"!"_s, 0, 10).isEmpty());
+    QVERIFY(m_store->searchUsers(u"nobody"_s, 0, 10).isEmpty());
 }
 
 void TestStore::newUsersJoinLobby()

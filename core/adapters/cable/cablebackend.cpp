@@ -35,7 +35,8 @@ Backend::Capabilities CableBackend::capabilities() const
 {
     Capabilities capabilities = Capability::Stamps | Capability::Locations;
     if (m_natter)
-        capabilities |= Capability::RoomList | Capability::History;
+        capabilities |= Capability::RoomList | Capability::History | Capability::Groups | Capability::CreateRooms
+            | Capability::PeopleSearch;
     return capabilities;
 }
 

@@ -50,6 +50,9 @@
 // If-None-Match) → stampsLoaded; a 304 answers from the cached catalogue,
 // which stamps() returns. People are keyed by the server's user id
 // (message.user.id). Typing, receipts, presence: the spec has none.
+//
+// Room actions (WebSocketBackend, Natter's REST, once the server proved to be
+// Natter): people and rooms keyed by Natter's ids, as above.
 
 #include "natterrest.h"
 #include "websocketbackend.h"

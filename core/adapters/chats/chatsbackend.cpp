@@ -23,7 +23,8 @@ ChatsBackend::ChatsBackend(Settings settings, QObject *parent)
 Backend::Capabilities ChatsBackend::capabilities() const
 {
     if (m_natter)
-        return Capability::RoomList | Capability::History;
+        return Capability::RoomList | Capability::History | Capability::Groups | Capability::CreateRooms
+            | Capability::PeopleSearch;
     return {};
 }
 
@@ -218,6 +219,23 @@ void ChatsBackend::withRoomId(const QString &roomKey, std::function<void(std::op
         const qint64 id = m_roomIds.value(roomKey);
         then(id > 0 ? std::optional<qint64>(id) : std::nullopt);
     });
+}
+
+RoomSummary ChatsBackend::keyedRoom(RoomSummary room) const
+{
+    room.key = room.uuid;
+    if (!room.other.username.isEmpty())
+        room.other.id = room.other.username;
+    return room;
+}
+
+void ChatsBackend::withNatterRoomId(const QString &roomKey, std::function<void(std::optional<qint64>)> then)
+{
+    bool numeric = false;
+    const qint64 id = roomKey.toLongLong(&numeric);
+    if (numeric && id > 0)
+        return then(id);
+    withRoomId(roomKey, std::move(then));
 }
 
 // REST messages name people by Natter id; this dialect names them by username.

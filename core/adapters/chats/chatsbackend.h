@@ -41,6 +41,10 @@
 // Against any other server
 // listRooms gives back the chats subscribed (less the refused ones), and there
 // is no history. Typing, receipts, presence, stamps: not in the spec.
+//
+// Room actions (WebSocketBackend, Natter's REST): people by username, rooms by
+// UUID; a group not listed yet (an invitation to answer) may also be named by
+// Natter's integer id.
 
 #include "cable/natterrest.h"
 #include "websocketbackend.h"
@@ -76,6 +80,9 @@ protected:
     void onText(const QString &text) override;
     void onClosed() override;
     void subscribeNow(const QString &roomKey) override;
+    NatterActions::PersonKey personKey() const override { return NatterActions::PersonKey::Username; }
+    RoomSummary keyedRoom(RoomSummary room) const override;
+    void withNatterRoomId(const QString &roomKey, std::function<void(std::optional<qint64>)> then) override;
 
 private:
     struct InFlight

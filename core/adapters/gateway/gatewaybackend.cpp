@@ -40,7 +40,8 @@ GatewayBackend::~GatewayBackend() = default;
 
 Backend::Capabilities GatewayBackend::capabilities() const
 {
-    return Capability::MessageRequests | Capability::DirectByPerson | Capability::History | Capability::RoomList;
+    return Capability::MessageRequests | Capability::DirectByPerson | Capability::History | Capability::RoomList
+        | Capability::CreateRooms | Capability::PeopleSearch;
 }
 
 QString GatewayBackend::identifyOs()
@@ -226,6 +227,8 @@ void GatewayBackend::handleSent(const QJsonObject &data)
         stored.roomKey = sent.roomKey;
     else
         rememberThread(stored.roomKey, sent.recipient);
+    if (sent.roomKey != stored.roomKey && sent.roomKey.startsWith(u"user:"))
+        announceThread(stored.roomKey, data.value(str("room_id")).toInteger(), sent.recipient);
     stored.id = idString(data.value(str("message_id")));
     stored.clientId = sent.clientId;
     stored.sender = self();
@@ -323,6 +326,28 @@ void GatewayBackend::rememberThread(const QString &threadKey, const QString &oth
 {
     if (!threadKey.isEmpty() && !otherUuid.isEmpty() && otherUuid != self().id)
         m_threadOther.insert(threadKey, otherUuid);
+}
+
+void GatewayBackend::announceThread(const QString &threadKey, qint64 roomId, const QString &otherUuid)
+{
+    RoomSummary thread;
+    thread.key = threadKey;
+    thread.uuid = threadKey;
+    thread.id = roomId;
+    thread.kind = RoomKind::Direct;
+    thread.other.id = otherUuid;
+    thread.name = otherUuid;
+    thread.lastActivity = QDateTime::currentDateTimeUtc();
+    // The other person's name comes with the thread list.
+    httpGet(str("/thread"), {}, [this, thread](int status, const QByteArray &body) mutable {
+        if (status == 200) {
+            for (const QJsonValue &value : QJsonDocument::fromJson(body).array()) {
+                if (value.toObject().value(str("id")).toString() == thread.key)
+                    thread = threadFromJson(value.toObject());
+            }
+        }
+        emit roomCreated(thread);
+    });
 }
 
 void GatewayBackend::subscribeNow(const QString &roomKey)
@@ -452,7 +477,37 @@ void GatewayBackend::answerThread(const QString &threadKey, bool approve)
     const QString path = str("/thread/") + threadKey + (approve ? str("/approve") : str("/block"));
     httpPost(path, {}, [this, threadKey, approve](int status, const QByteArray &body) {
         const bool ok = status == 200 || status == 201 || status == 204;
-        emit threadAnswered(threadKey, approve, ok, ok ? QString() : httpErrorText(status, body));
+        const QString error = ok ? QString() : httpErrorText(status, body);
+        emit threadAnswered(threadKey, approve, ok, error);
+        finishAction(approve ? str("approve") : str("block"), threadKey, ok, error);
+    });
+}
+
+void GatewayBackend::answerMessageRequest(const QString &threadKey, bool approve)
+{
+    answerThread(threadKey, approve);
+}
+
+void GatewayBackend::startDirectChat(const Person &person)
+{
+    if (person.id.isEmpty())
+        return failAction(str("direct"), person.id, str("Unknown person"));
+    httpGet(str("/thread"), {}, [this, person](int status, const QByteArray &body) {
+        if (status != 200)
+            return failAction(str("direct"), person.id, httpErrorText(status, body));
+        for (const QJsonValue &value : QJsonDocument::fromJson(body).array()) {
+            const RoomSummary thread = threadFromJson(value.toObject());
+            if (thread.other.id == person.id)
+                return emit roomCreated(thread);
+        }
+        // No thread yet: the first message opens it.
+        RoomSummary draft;
+        draft.key = draftKey(person.id);
+        draft.kind = RoomKind::Direct;
+        draft.other = person;
+        draft.name = person.displayName.isEmpty() ? person.username : person.displayName;
+        draft.lastActivity = QDateTime::currentDateTimeUtc();
+        emit roomCreated(draft);
     });
 }
 

@@ -45,6 +45,14 @@
 // `limit` after skipping `offset`, oldest first); catch-up after a
 // (re)connection reads the newest page of every subscribed thread (the models
 // drop known ids). Threads list: GET /thread → roomsListed.
+//
+// Room actions: people are keyed by UUID (searchPeople through Natter's
+// directory). startDirectChat gives the existing thread with that person, or,
+// as the spec opens threads only with a first message (which may become a
+// message request), a draft room keyed "user:<uuid>": a send there goes to that
+// person, and once MESSAGE_SENT names the thread, roomCreated gives the thread
+// (the draft's messages are acked under the thread's key). Groups are not
+// threads: no groups, no invitations. answerMessageRequest = approve/block.
 
 #include "websocketbackend.h"
 
@@ -73,9 +81,24 @@ public:
     void markStatus(const QString &roomKey, const QString &messageId, DeliveryStatus status) override;
     void loadHistory(const QString &roomKey, const QString &beforeId, int limit) override;
 
-    // Additive: answer a message request (the caller must be a TUTOR). → threadAnswered
+    // Answer a message request (the caller must be a TUTOR). → threadAnswered and actionFinished
     void approveThread(const QString &threadKey);
     void blockThread(const QString &threadKey);
+    void answerMessageRequest(const QString &threadKey, bool approve) override;
+
+    void startDirectChat(const Person &person) override;
+    // Groups are not threads (spec 004): the Backend defaults (not supported).
+    void createGroup(const QString &name, const QList<Person> &members) override
+    {
+        Backend::createGroup(name, members);
+    }
+    void inviteToGroup(const QString &roomKey, const Person &person) override
+    {
+        Backend::inviteToGroup(roomKey, person);
+    }
+    void answerInvitation(const QString &roomKey, bool accept) override { Backend::answerInvitation(roomKey, accept); }
+
+    static QString draftKey(const QString &personUuid) { return QStringLiteral("user:") + personUuid; }
 
     // IDENTIFY's properties.
     static QString identifyOs();
@@ -98,6 +121,7 @@ protected:
     void catchUp() override;
     std::chrono::milliseconds nextReconnectDelay() override;
     void timerEvent(QTimerEvent *event) override;
+    NatterActions::PersonKey personKey() const override { return NatterActions::PersonKey::Uuid; }
 
 private:
     struct InFlight
@@ -116,6 +140,8 @@ private:
     Person personFromJson(const QJsonObject &user) const;
     RoomSummary threadFromJson(const QJsonObject &thread);
     void rememberThread(const QString &threadKey, const QString &otherUuid);
+    // A draft's first message opened this thread: roomCreated with it.
+    void announceThread(const QString &threadKey, qint64 roomId, const QString &otherUuid);
     void answerThread(const QString &threadKey, bool approve);
     void fetchThread(const QString &threadKey, int limit, int offset,
                      std::function<void(bool ok, const QList<ChatMessage> &newestFirst, int raw)> handler);

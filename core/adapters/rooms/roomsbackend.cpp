@@ -125,7 +125,7 @@ RoomsBackend::~RoomsBackend()
 Backend::Capabilities RoomsBackend::capabilities() const
 {
     return Capability::Receipts | Capability::Typing | Capability::Presence | Capability::History
-        | Capability::RoomList;
+        | Capability::RoomList | Capability::Groups | Capability::CreateRooms | Capability::PeopleSearch;
 }
 
 QNetworkRequest RoomsBackend::request(const QString &path, const QString &query) const
@@ -452,6 +452,94 @@ void RoomsBackend::loadHistory(const QString &roomKey, const QString &beforeId, 
                 older.append(message);
         }
         emit historyLoaded(roomKey, older, last);
+    });
+}
+
+// ---- room actions ------------------------------------------------------------
+
+void RoomsBackend::restCall(QNetworkReply *reply, NatterActions::ReplyHandler handler)
+{
+    connect(reply, &QNetworkReply::finished, this, [reply, handler = std::move(handler)] {
+        reply->deleteLater();
+        handler(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll());
+    });
+}
+
+NatterActions RoomsBackend::natterActions()
+{
+    return NatterActions(
+        NatterActions::PersonKey::NatterId,
+        [this](const QString &path, const QUrlQuery &query, NatterActions::ReplyHandler handler) {
+            restCall(m_network.get(request(path, query.toString(QUrl::FullyEncoded))), std::move(handler));
+        },
+        [this](const QString &path, const QJsonObject &body, NatterActions::ReplyHandler handler) {
+            restCall(m_network.post(request(path), QJsonDocument(body).toJson(QJsonDocument::Compact)),
+                     std::move(handler));
+        });
+}
+
+void RoomsBackend::searchPeople(const QString &query)
+{
+    natterActions().searchPeople(query, [this, query](bool ok, const QString &error, const QList<Person> &people) {
+        if (!ok)
+            return failAction(str("search"), query, error);
+        emit peopleFound(query, people);
+    });
+}
+
+void RoomsBackend::startDirectChat(const Person &person)
+{
+    natterActions().resolveUserId(person, [this, person](std::optional<qint64> userId, const QString &error) {
+        if (!userId)
+            return failAction(str("direct"), person.id, error);
+        natterActions().openDirectRoom(*userId, [this, person](bool ok, const QString &error, RoomSummary room) {
+            if (!ok)
+                return failAction(str("direct"), person.id, error);
+            room.key = QString::number(room.id);
+            emit roomCreated(room);
+        });
+    });
+}
+
+void RoomsBackend::createGroup(const QString &name, const QList<Person> &members)
+{
+    natterActions().createGroup(name, [this, name, members](bool ok, const QString &error, RoomSummary room) {
+        if (!ok)
+            return failAction(str("group"), name, error);
+        room.key = QString::number(room.id);
+        emit roomCreated(room);
+        for (const Person &member : members)
+            inviteToGroup(room.key, member);
+    });
+}
+
+void RoomsBackend::inviteToGroup(const QString &roomKey, const Person &person)
+{
+    const qint64 groupId = roomKey.toLongLong();
+    if (groupId <= 0)
+        return failAction(str("invite"), roomKey, str("Unknown group: ") + roomKey);
+    natterActions().resolveUserId(person, [this, roomKey, groupId](std::optional<qint64> userId, const QString &error) {
+        if (!userId)
+            return failAction(str("invite"), roomKey, error);
+        natterActions().invite(groupId, *userId, [this, roomKey](bool ok, const QString &error) {
+            finishAction(str("invite"), roomKey, ok, error);
+        });
+    });
+}
+
+void RoomsBackend::answerInvitation(const QString &roomKey, bool accept)
+{
+    const QString action = accept ? str("accept") : str("decline");
+    const qint64 groupId = roomKey.toLongLong();
+    if (groupId <= 0)
+        return failAction(action, roomKey, str("Unknown group: ") + roomKey);
+    natterActions().answerInvitation(groupId, accept, [this, action, roomKey, accept](bool ok, const QString &error,
+                                                                                      RoomSummary room) {
+        finishAction(action, roomKey, ok, error);
+        if (!ok || !accept)
+            return;
+        room.key = roomKey;
+        emit roomCreated(room);
     });
 }
 

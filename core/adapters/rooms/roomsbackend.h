@@ -2,9 +2,12 @@
 
 // The `rooms` dialect (spec 003) as a client: REST under /api/v1.0/chat/ and
 // one WebSocket per room, /ws/chat/{room_id}/?token=. Room keys are the
-// integer room ids as strings.
+// integer room ids as strings, people Natter's user ids. Room actions through
+// Natter's REST (natteractions.h): POST rooms/ is the dialect's own way to open
+// a direct room; groups and invitations are Natter's /api/groups routes.
 
 #include "backend.h"
+#include "natteractions.h"
 #include "reconnectpolicy.h"
 
 #include <QHash>
@@ -34,6 +37,12 @@ public:
     void markStatus(const QString &roomKey, const QString &messageId, DeliveryStatus status) override;
     void loadHistory(const QString &roomKey, const QString &beforeId, int limit) override;
 
+    void searchPeople(const QString &query) override;
+    void startDirectChat(const Person &person) override;
+    void createGroup(const QString &name, const QList<Person> &members) override;
+    void inviteToGroup(const QString &roomKey, const Person &person) override;
+    void answerInvitation(const QString &roomKey, bool accept) override;
+
     // The backoff each room's socket starts from.
     ReconnectPolicy &reconnectPolicy() { return m_policy; }
 
@@ -51,6 +60,8 @@ private:
     ChatMessage messageFromFrame(const QString &roomKey, const QJsonObject &message) const;
     QNetworkRequest request(const QString &path, const QString &query = {}) const;
     void giveUp(const QString &reason);
+    NatterActions natterActions();
+    void restCall(QNetworkReply *reply, NatterActions::ReplyHandler handler);
 
     QNetworkAccessManager m_network;
     ReconnectPolicy m_policy;

@@ -47,7 +47,7 @@ SocialBackend::~SocialBackend() = default;
 Backend::Capabilities SocialBackend::capabilities() const
 {
     return Capability::History | Capability::RoomList | Capability::Groups | Capability::Notifications
-        | Capability::DirectByPerson;
+        | Capability::DirectByPerson | Capability::CreateRooms | Capability::PeopleSearch;
 }
 
 SocialBackend::Target SocialBackend::targetOf(const QString &roomKey, const QString &recipientId)
@@ -685,6 +685,20 @@ void SocialBackend::markNotificationsRead()
     });
 }
 
+RoomSummary SocialBackend::keyedRoom(RoomSummary room) const
+{
+    room.key = room.kind == RoomKind::Direct && !room.other.id.isEmpty() ? userKey(room.other.id)
+                                                                         : groupKey(QString::number(room.id));
+    return room;
+}
+
+void SocialBackend::withNatterRoomId(const QString &roomKey, std::function<void(std::optional<qint64>)> then)
+{
+    const Target target = targetOf(roomKey);
+    const qint64 id = target.group ? target.id.toLongLong() : 0;
+    then(id > 0 ? std::optional<qint64>(id) : std::nullopt);
+}
+
 void SocialBackend::inviteToGroup(const QString &groupId, const QString &userId, const QString &groupName)
 {
     QJsonObject body{{str("group_id"), groupId.toLongLong()}, {str("user_id"), userId.toLongLong()}};
@@ -692,17 +706,45 @@ void SocialBackend::inviteToGroup(const QString &groupId, const QString &userId,
         body.insert(str("group_name"), groupName);
     httpPost(str("/api/groups/invite"), body, [this, groupId](int status, const QByteArray &reply) {
         const bool ok = status == 201 || status == 200;
-        emit groupRequestFinished(str("invite"), groupId, ok, ok ? QString() : httpErrorText(status, reply));
+        const QString error = ok ? QString() : httpErrorText(status, reply);
+        emit groupRequestFinished(str("invite"), groupId, ok, error);
+        finishAction(str("invite"), groupKey(groupId), ok, error);
+    });
+}
+
+void SocialBackend::inviteToGroup(const QString &roomKey, const Person &person)
+{
+    const Target target = targetOf(roomKey);
+    if (!target.group)
+        return failAction(str("invite"), roomKey, str("Only groups take invitations: ") + roomKey);
+    withNatterUserId(person, str("invite"), roomKey, [this, target](qint64 userId) {
+        inviteToGroup(target.id, QString::number(userId));
     });
 }
 
 void SocialBackend::answerInvitation(const QString &groupId, bool accept)
 {
     const QString action = accept ? str("accept") : str("decline");
-    httpPost(str("/api/groups/") + action, {{str("group_id"), groupId.toLongLong()}},
-             [this, groupId, action](int status, const QByteArray &reply) {
+    const Target target = targetOf(groupId);
+    if (!target.group)
+        return failAction(action, groupId, str("Not a group: ") + groupId);
+    httpPost(str("/api/groups/") + action, {{str("group_id"), target.id.toLongLong()}},
+             [this, groupId, action, accept](int status, const QByteArray &reply) {
         const bool ok = status == 200 || status == 204;
-        emit groupRequestFinished(action, groupId, ok, ok ? QString() : httpErrorText(status, reply));
+        const QString error = ok ? QString() : httpErrorText(status, reply);
+        emit groupRequestFinished(action, groupId, ok, error);
+        finishAction(action, groupId, ok, error);
+        if (!ok || !accept)
+            return;
+        const QJsonObject group = QJsonDocument::fromJson(reply).object();
+        RoomSummary room;
+        room.id = targetOf(groupId).id.toLongLong();
+        room.key = groupKey(QString::number(room.id));
+        room.uuid = group.value(str("room_uuid")).toString();
+        room.name = group.value(str("group_name")).toString();
+        room.kind = RoomKind::Group;
+        room.lastActivity = QDateTime::currentDateTimeUtc();
+        emit roomCreated(room);
     });
 }
 

@@ -58,6 +58,8 @@
 // messages that arrived live in between so pages neither overlap nor skip.
 // The room list uses Natter's GET /api/v1.0/chat/rooms/ (group rooms → group
 // id, direct rooms → "user:<other id>"); a server without it lists no rooms.
+// Room actions (WebSocketBackend, Natter's REST): people by user id, a new
+// direct room as "user:<id>", a group by its id.
 // No receipts, typing or presence exist in this spec. Dead links are detected
 // with WebSocket-level pings (control frames every server answers).
 
@@ -92,10 +94,12 @@ public:
     void listNotifications(int limit = 20, int offset = 0);
     // POST /api/notifications/read → notificationsMarkedRead
     void markNotificationsRead();
-    // POST /api/groups/invite → groupRequestFinished(u"invite", …)
+    // POST /api/groups/invite → groupRequestFinished(u"invite", …) and actionFinished
     void inviteToGroup(const QString &groupId, const QString &userId, const QString &groupName = {});
+    void inviteToGroup(const QString &roomKey, const Person &person) override;
     // Natter's POST /api/groups/accept|decline → groupRequestFinished(u"accept"|u"decline", …)
-    void answerInvitation(const QString &groupId, bool accept);
+    // and actionFinished; an accepted group → roomCreated.
+    void answerInvitation(const QString &groupId, bool accept) override;
     // A `broadcast` frame (admins). Not stored and not confirmed by the server.
     void sendBroadcast(const QString &text);
 
@@ -123,6 +127,8 @@ protected:
     void subscribeNow(const QString &roomKey) override;
     void catchUp() override;
     void timerEvent(QTimerEvent *event) override;
+    RoomSummary keyedRoom(RoomSummary room) const override;
+    void withNatterRoomId(const QString &roomKey, std::function<void(std::optional<qint64>)> then) override;
 
 private:
     struct Target
