@@ -29,12 +29,14 @@ Rectangle {
     property string _shownRoom
     property bool _typing: false
     property double _typingSentAt: 0
+    property bool _loadingDraft: false
+    property bool _completed: false
 
     function focusInput() { input.forceActiveFocus() }
     function send() {
         if (!canSend)
             return
-        const text = input.text.replace(/\s+$/, "")
+        const text = input.text.trim()
         input.clear()
         stopTyping()
         draftChanged(roomKey, "")
@@ -47,6 +49,9 @@ Rectangle {
         }
     }
     function noteEdit() {
+        // A draft being loaded is not the user typing.
+        if (_loadingDraft)
+            return
         if (input.text.length === 0) {
             stopTyping()
             return
@@ -59,16 +64,22 @@ Rectangle {
         }
     }
     function switchRoom() {
+        if (roomKey === _shownRoom)
+            return
         if (_shownRoom.length > 0)
             draftChanged(_shownRoom, input.text)
         stopTyping()
         _shownRoom = roomKey
+        _loadingDraft = true
         input.text = roomKey.length > 0 ? (loadDraft(roomKey) || "") : ""
+        _loadingDraft = false
         input.cursorPosition = input.length
     }
 
-    onRoomKeyChanged: switchRoom()
-    Component.onCompleted: switchRoom()
+    // Bindings may set roomKey before loadDraft while the bar is being
+    // created: the first room is loaded once everything is set.
+    onRoomKeyChanged: if (_completed) switchRoom()
+    Component.onCompleted: { _completed = true; switchRoom() }
     Component.onDestruction: if (_shownRoom.length > 0) draftChanged(_shownRoom, input.text)
 
     color: Theme.window
@@ -86,6 +97,7 @@ Rectangle {
 
         RailToolButton {
             id: stampButton
+            objectName: "stampButton"
             Layout.alignment: Qt.AlignBottom
             visible: composer.stampsEnabled
             iconName: "stamp"
@@ -99,6 +111,7 @@ Rectangle {
             }
         }
         RailToolButton {
+            objectName: "locationButton"
             Layout.alignment: Qt.AlignBottom
             visible: composer.locationsEnabled
             iconName: "location"

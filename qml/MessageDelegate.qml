@@ -30,13 +30,22 @@ Item {
 
     readonly property bool showSender: !outgoing && isGroup && firstOfGroup
     readonly property bool bubbleless: kind === "stamp"
+    // The delivery status as an icon name (resources/icons).
+    readonly property string statusIconName: statusName === "sending" ? "clock"
+                                           : statusName === "failed" ? "warning"
+                                           : statusName === "sent" ? "check" : "check-double"
+
+    // The user asked to send a failed message again.
+    signal retryRequested(string clientId)
 
     objectName: "message:" + (messageId.length > 0 ? messageId : clientId)
     implicitHeight: column.implicitHeight + (lastOfGroup ? 8 : 2)
+    // What a screen reader says; the delivery status only for our own messages.
+    readonly property string description: (outgoing ? qsTr("You") : senderName) + ": "
+        + (kind === "stamp" ? qsTr("stamp") : kind === "location" ? qsTr("location") : text)
+        + (outgoing ? ", " + statusText() : "")
     Accessible.role: Accessible.StaticText
-    Accessible.name: (outgoing ? qsTr("You") : senderName) + ": "
-                     + (kind === "stamp" ? qsTr("stamp") : kind === "location" ? qsTr("location") : text)
-                     + ", " + statusText()
+    Accessible.name: description
 
     function dayLabel(when) {
         if (!when || isNaN(when.getTime()))
@@ -72,6 +81,7 @@ Item {
 
         // Day separator
         Item {
+            objectName: "daySeparator"
             visible: message.dayStart
             width: parent.width
             height: visible ? 36 : 0
@@ -83,6 +93,7 @@ Item {
                 color: Theme.surface
                 Label {
                     id: dayText
+                    objectName: "dayLabel"
                     anchors.centerIn: parent
                     text: message.dayLabel(message.createdAt)
                     font.pixelSize: 12
@@ -111,6 +122,7 @@ Item {
             Column {
                 spacing: 2
                 Label {
+                    objectName: "senderLabel"
                     visible: message.showSender
                     text: message.senderName
                     color: Theme.colorFor(message.senderName)
@@ -121,6 +133,7 @@ Item {
 
                 Rectangle {
                     id: bubble
+                    objectName: "bubble"
                     readonly property int maxWidth: Math.min(560, message.width * 0.7)
                     width: Math.max(meta.implicitWidth + 24,
                                     Math.min(maxWidth, content.implicitWidth + 24))
@@ -205,12 +218,11 @@ Item {
                             color: message.outgoing && !message.bubbleless ? Qt.rgba(1, 1, 1, 0.8) : Theme.mutedText
                         }
                         IconImage {
+                            objectName: "statusIcon"
                             visible: message.outgoing
                             anchors.verticalCenter: parent.verticalCenter
                             sourceSize: Qt.size(14, 14)
-                            source: Theme.icon(message.statusName === "sending" ? "clock"
-                                             : message.statusName === "failed" ? "warning"
-                                             : message.statusName === "sent" ? "check" : "check-double")
+                            source: Theme.icon(message.statusIconName)
                             color: message.statusName === "failed" ? Theme.danger
                                  : message.statusName === "read" ? (message.bubbleless ? Theme.accent : "#bfe3ff")
                                  : message.bubbleless ? Theme.mutedText : Qt.rgba(1, 1, 1, 0.7)
@@ -221,11 +233,13 @@ Item {
 
                 // Failed: why, and a way to try again.
                 Row {
+                    objectName: "failureRow"
                     visible: message.statusName === "failed"
                     layoutDirection: Qt.RightToLeft
                     width: bubble.width
                     spacing: 8
                     Label {
+                        objectName: "failureLabel"
                         anchors.verticalCenter: parent.verticalCenter
                         text: message.failureReason.length > 0 ? qsTr("Not sent: %1").arg(message.failureReason)
                                                                : qsTr("Not sent")
@@ -233,10 +247,11 @@ Item {
                         font.pixelSize: 12
                     }
                     Button {
+                        objectName: "retryButton"
                         text: qsTr("Retry")
                         flat: true
                         font.pixelSize: 12
-                        onClicked: message.account.session.retry(message.clientId)
+                        onClicked: message.retryRequested(message.clientId)
                     }
                 }
             }

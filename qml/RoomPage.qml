@@ -171,6 +171,7 @@ Rectangle {
                 width: ListView.view.width
                 account: page.account
                 isGroup: page.room.isDirect !== true
+                onRetryRequested: (clientId) => page.account.session.retry(clientId)
             }
 
             // The typing bubble sits below the newest message.
@@ -243,7 +244,15 @@ Rectangle {
             locationsEnabled: page.account !== null && page.account.session.hasLocations
             loadDraft: (key) => App.settings.draft(key)
             onDraftChanged: (key, text) => App.settings.setDraft(key, text)
-            onTyping: (active) => { if (page.account && App.settings.sendTyping) page.account.session.setTyping(page.roomKey, active) }
+            // typing(false) on a room switch comes after roomKey changed: it is
+            // for the room typed in, not the new one.
+            property string typingRoom
+            onTyping: (active) => {
+                const room = active ? page.roomKey : composer.typingRoom
+                composer.typingRoom = active ? page.roomKey : ""
+                if (page.account && room.length > 0 && App.settings.sendTyping)
+                    page.account.session.setTyping(room, active)
+            }
             onSendText: (text) => { page.account.session.sendText(page.roomKey, text); list.positionViewAtBeginning() }
             onSendStamp: (stampId) => { page.account.session.sendStamp(page.roomKey, stampId); list.positionViewAtBeginning() }
             onSendLocation: (latitude, longitude) => { page.account.session.sendLocation(page.roomKey, latitude, longitude); list.positionViewAtBeginning() }

@@ -7,12 +7,17 @@ Item {
     id: indicator
     property var names: []
     readonly property bool active: names.length > 0
+    // What a screen reader says: who is typing.
+    readonly property string description: names.length === 0 ? ""
+        : names.length === 1 ? qsTr("%1 is typing").arg(names[0])
+        : names.length === 2 ? qsTr("%1 and %2 are typing").arg(names[0]).arg(names[1])
+        : qsTr("%1, %2 and %3 more are typing").arg(names[0]).arg(names[1]).arg(names.length - 2)
 
     implicitHeight: active ? 40 : 0
     height: implicitHeight
     visible: active
     Accessible.role: Accessible.StaticText
-    Accessible.name: active ? qsTr("%1 is typing").arg(names.join(", ")) : ""
+    Accessible.name: description
 
     Rectangle {
         x: 16
