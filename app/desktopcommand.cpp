@@ -1,11 +1,18 @@
 #include "desktopcommand.h"
 
+#include "accountlistmodel.h"
+#include "appsettings.h"
 #include "desktopapp.h"
+#include "messagenotifier.h"
+#include "singleinstance.h"
+#include "traycontroller.h"
+#include "windowactivation.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFont>
+#include <QIcon>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
@@ -15,6 +22,10 @@
 Q_IMPORT_QML_PLUGIN(Natter_UiPlugin)
 
 namespace natter::app {
+
+using desktop::SingleInstance;
+using desktop::TrayController;
+using desktop::WindowActivation;
 
 int runDesktop(int &argc, char **argv)
 {
@@ -33,21 +44,49 @@ int runDesktop(int &argc, char **argv)
     parser.addOption(hidden);
     parser.process(app);
 
+    // One app per user: a second launch hands over to the first and ends here.
+    SingleInstance instance(SingleInstance::defaultServerName());
+    if (instance.notifyRunningInstance(QApplication::arguments().mid(1)))
+        return 0;
+    if (!instance.listen())
+        qWarning("natter: %s (another launch will open a second window)", qPrintable(instance.errorString()));
+
     QQuickStyle::setStyle(QStringLiteral("Material"));
     QFont font(QStringLiteral("Noto Sans"));
     font.setPointSize(10);
     QApplication::setFont(font);
+    const QIcon appIcon(QStringLiteral(":/natter/icons/natter.svg"));
+    QApplication::setWindowIcon(appIcon);
 
     const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    natter::desktop::DesktopApp desktop(dataDir);
+    desktop::DesktopApp desktop(dataDir);
     desktop.restore();
 
+    // Without a tray there would be no way back to a hidden window.
+    const bool startHidden = parser.isSet(hidden) && TrayController::trayAvailable();
+    if (parser.isSet(hidden) && !startHidden)
+        qInfo("natter: no system tray here, so --hidden shows the window");
+
     QQmlApplicationEngine engine;
+    engine.setInitialProperties({{QStringLiteral("visible"), !startHidden}});
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Natter/Ui/MainWindow.qml")));
-    if (engine.rootObjects().isEmpty())
+    auto *window = engine.rootObjects().isEmpty() ? nullptr
+                                                   : qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
+    if (!window)
         return 1;
-    if (auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst()); window && parser.isSet(hidden))
-        window->hide();
+
+    TrayController tray(window, appIcon, desktop.settings()->store());
+    desktop::AccountListModel *accounts = desktop.accounts();
+    tray.setUnreadCount(accounts->totalUnread());
+    QObject::connect(accounts, &desktop::AccountListModel::totalUnreadChanged, &tray,
+                     [&tray, accounts] { tray.setUnreadCount(accounts->totalUnread()); });
+    desktop::MessageNotifier notifier(desktop, tray, window);
+
+    QObject::connect(&instance, &SingleInstance::raiseRequested, window, [window](const QStringList &arguments) {
+        // A second `--hidden` (autostart twice) leaves the window as it is.
+        if (!arguments.contains(QStringLiteral("--hidden")))
+            WindowActivation::bringToFront(window);
+    });
     return app.exec();
 }
 

@@ -40,6 +40,8 @@ class DesktopApp : public QObject
     Q_PROPERTY(QStringList dialects READ dialects CONSTANT)
     // This computer's name: the default name of a hosted server.
     Q_PROPERTY(QString machineName READ machineName CONSTANT)
+    // The room the window shows (ChatShell keeps it current; notifications skip it).
+    Q_PROPERTY(QString openRoomKey READ openRoomKey WRITE setOpenRoomKey NOTIFY openRoomKeyChanged)
 
 public:
     // `dataDir`: accounts' caches and the hosted server's data go below it.
@@ -82,6 +84,11 @@ public:
     // "host:port" → http://host:port (empty when it cannot be a server address).
     Q_INVOKABLE QString normalizedServerUrl(const QString &address) const;
 
+    QString openRoomKey() const { return m_openRoomKey; }
+    void setOpenRoomKey(const QString &roomKey);
+    // Selects the account, then asks the window to open the room (a clicked notification).
+    Q_INVOKABLE void openRoom(const QString &accountId, const QString &roomKey);
+
 signals:
     void currentAccountChanged();
     void busyChanged();
@@ -94,6 +101,9 @@ signals:
     // A message for a desktop notification (the window decides whether to show it).
     void messageArrived(natter::desktop::Account *account, const QString &roomKey, const QString &title,
                         const QString &body);
+    void openRoomKeyChanged();
+    // ChatShell opens the room; the account is already the current one.
+    void openRoomRequested(const QString &accountId, const QString &roomKey);
 
 private:
     Account *addAccount(const AccountConfig &config, bool select);
@@ -110,6 +120,7 @@ private:
     QNetworkAccessManager m_network;
     QPointer<Account> m_current;
     bool m_busy = false;
+    QString m_openRoomKey;
 };
 
 } // namespace natter::desktop
