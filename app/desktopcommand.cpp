@@ -46,9 +46,10 @@ int runDesktop(int &argc, char **argv)
 
     // One app per user: a second launch hands over to the first and ends here.
     SingleInstance instance(SingleInstance::defaultServerName());
-    if (instance.notifyRunningInstance(QApplication::arguments().mid(1)))
+    const SingleInstance::Claim claim = instance.claim(QApplication::arguments().mid(1));
+    if (claim == SingleInstance::Claim::HandedOver)
         return 0;
-    if (!instance.listen())
+    if (claim == SingleInstance::Claim::Failed)
         qWarning("natter: %s (another launch will open a second window)", qPrintable(instance.errorString()));
 
     QQuickStyle::setStyle(QStringLiteral("Material"));

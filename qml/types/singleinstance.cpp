@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QLocalServer>
 #include <QLocalSocket>
+#include <QLockFile>
 #include <QStandardPaths>
 
 #include <unistd.h>
@@ -36,6 +37,26 @@ QString SingleInstance::defaultServerName()
     if (!runtimeDir.isEmpty())
         return QDir(runtimeDir).filePath(QStringLiteral("natter-desktop.socket"));
     return QStringLiteral("natter-desktop-%1").arg(::getuid());
+}
+
+QString SingleInstance::lockFilePath() const
+{
+    // A plain name is a socket in the temp dir (see QLocalServer); so is its lock.
+    const QString path = QDir::isAbsolutePath(m_serverName) ? m_serverName : QDir::temp().filePath(m_serverName);
+    return path + QStringLiteral(".lock");
+}
+
+SingleInstance::Claim SingleInstance::claim(const QStringList &arguments)
+{
+    QLockFile lock(lockFilePath());
+    // A crashed holder's lock is stale at once (its PID is gone); if the lock
+    // cannot be had at all, go on without it rather than not start.
+    const bool locked = lock.tryLock(5000);
+    if (!locked)
+        qWarning("natter: no single-instance lock at %s", qPrintable(lockFilePath()));
+    if (notifyRunningInstance(arguments))
+        return Claim::HandedOver;
+    return listen() ? Claim::First : Claim::Failed;
 }
 
 bool SingleInstance::notifyRunningInstance(const QStringList &arguments, int timeoutMs)

@@ -26,6 +26,15 @@ public:
 
     QString serverName() const { return m_serverName; }
 
+    enum class Claim {
+        First,      // listening now: this launch is the app
+        HandedOver, // a running instance took "raise": this launch should exit
+        Failed,     // neither (see errorString()): run anyway, without the guard
+    };
+    // notifyRunningInstance(), else listen(), under a lock file so that two
+    // launches at the same moment cannot both become the first.
+    Claim claim(const QStringList &arguments);
+
     // True when a running instance took "raise" and `arguments`: this launch should exit.
     bool notifyRunningInstance(const QStringList &arguments, int timeoutMs = 3000);
 
@@ -42,6 +51,7 @@ private:
     void acceptConnections();
     void readRequest(QLocalSocket *socket);
     bool someoneListens() const;
+    QString lockFilePath() const;
 
     QString m_serverName;
     QLocalServer *m_server = nullptr;

@@ -152,6 +152,22 @@ private slots:
         QVERIFY(raised.wait(5000));
     }
 
+    void claimMakesOneFirstAndHandsOverAfterwards()
+    {
+        QTemporaryDir dir;
+        const QString name = dir.filePath(s("instance.socket"));
+        SingleInstance first(name);
+        QCOMPARE(first.claim({}), SingleInstance::Claim::First);
+        QSignalSpy raised(&first, &SingleInstance::raiseRequested);
+
+        SingleInstance second(name);
+        QCOMPARE(second.claim({s("--hidden")}), SingleInstance::Claim::HandedOver);
+        QVERIFY(raised.wait(5000));
+        QCOMPARE(raised.at(0).at(0).toStringList(), QStringList{s("--hidden")});
+        // The lock is released after each claim.
+        QVERIFY(!QFile::exists(name + s(".lock")));
+    }
+
     void defaultNameIsInTheRuntimeDir()
     {
         QTemporaryDir runtime;
