@@ -24,6 +24,18 @@ Item {
 
     onAccountChanged: roomKey = ""
 
+    // App needs the open room to skip notifications for it, and opens a
+    // notification's room through us.
+    Binding {
+        target: App
+        property: "openRoomKey"
+        value: shell.roomKey
+    }
+    Connections {
+        target: App
+        function onOpenRoomRequested(accountId, key) { shell.openRoom(key) }
+    }
+
     RowLayout {
         anchors.fill: parent
         spacing: 0

@@ -157,6 +157,22 @@ QString DesktopApp::normalizedServerUrl(const QString &address) const
     return url.toString();
 }
 
+void DesktopApp::setOpenRoomKey(const QString &roomKey)
+{
+    if (m_openRoomKey == roomKey)
+        return;
+    m_openRoomKey = roomKey;
+    emit openRoomKeyChanged();
+}
+
+void DesktopApp::openRoom(const QString &accountId, const QString &roomKey)
+{
+    if (!m_accounts->find(accountId))
+        return; // removed since the notification was shown
+    selectAccount(accountId);
+    emit openRoomRequested(accountId, roomKey);
+}
+
 void DesktopApp::probeServer(const QString &address)
 {
     const QString base = normalizedServerUrl(address);

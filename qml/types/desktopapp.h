@@ -47,6 +47,8 @@ class DesktopApp : public QObject
     Q_PROPERTY(natter::discovery::DiscoveredServerModel *lanServers READ lanServers CONSTANT)
     // This computer's name: the default name of a hosted server.
     Q_PROPERTY(QString machineName READ machineName CONSTANT)
+    // The room the window shows (ChatShell keeps it current; notifications skip it).
+    Q_PROPERTY(QString openRoomKey READ openRoomKey WRITE setOpenRoomKey NOTIFY openRoomKeyChanged)
 
 public:
     // `dataDir`: accounts' caches and the hosted server's data go below it.
@@ -90,6 +92,11 @@ public:
     // "host:port" → http://host:port (empty when it cannot be a server address).
     Q_INVOKABLE QString normalizedServerUrl(const QString &address) const;
 
+    QString openRoomKey() const { return m_openRoomKey; }
+    void setOpenRoomKey(const QString &roomKey);
+    // Selects the account, then asks the window to open the room (a clicked notification).
+    Q_INVOKABLE void openRoom(const QString &accountId, const QString &roomKey);
+
 signals:
     void currentAccountChanged();
     void busyChanged();
@@ -102,6 +109,9 @@ signals:
     // A message for a desktop notification (the window decides whether to show it).
     void messageArrived(natter::desktop::Account *account, const QString &roomKey, const QString &title,
                         const QString &body);
+    void openRoomKeyChanged();
+    // ChatShell opens the room; the account is already the current one.
+    void openRoomRequested(const QString &accountId, const QString &roomKey);
 
 private:
     Account *addAccount(const AccountConfig &config, bool select);
@@ -120,6 +130,7 @@ private:
     QPointer<Account> m_current;
     QHash<QString, QString> m_serverNames; // base URL → the name GET /api/natter gave
     bool m_busy = false;
+    QString m_openRoomKey;
 };
 
 } // namespace natter::desktop
