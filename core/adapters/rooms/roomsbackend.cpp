@@ -38,6 +38,7 @@ public:
                 m_policy.reset();
                 const double interval = frame.value(str("heartbeat_interval")).toDouble(30);
                 m_heartbeat.start(std::max(200, static_cast<int>(interval * 1000)));
+                m_backend.noteLinkUp();
             }
             m_backend.handleFrame(m_roomKey, frame);
         });
@@ -52,6 +53,7 @@ public:
                 return;
             }
             m_reconnect.start(static_cast<int>(m_policy.nextDelay().count()));
+            m_backend.noteLinkDown();
         });
         m_reconnect.setSingleShot(true);
         connect(&m_reconnect, &QTimer::timeout, this, &RoomConnection::open);
@@ -278,6 +280,28 @@ void RoomsBackend::subscribe(const QString &roomKey)
     m_rooms.insert(roomKey, std::make_shared<RoomConnection>(*this, roomKey));
     if (connectionState() == ConnectionState::Connected)
         openRoom(roomKey);
+}
+
+// The server is reachable while any room's link is up: with every link down
+// the account shows as reconnecting, and the first link back makes it
+// connected again (and catches up, as after any reconnect).
+void RoomsBackend::noteLinkDown()
+{
+    if (connectionState() != ConnectionState::Connected)
+        return;
+    for (const auto &room : std::as_const(m_rooms)) {
+        if (room->isEstablished())
+            return;
+    }
+    setConnectionState(ConnectionState::Reconnecting);
+}
+
+void RoomsBackend::noteLinkUp()
+{
+    if (connectionState() != ConnectionState::Reconnecting || !m_wanted)
+        return;
+    setConnectionState(ConnectionState::Connected);
+    emit connected();
 }
 
 void RoomsBackend::openRoom(const QString &roomKey)

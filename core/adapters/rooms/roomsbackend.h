@@ -51,6 +51,8 @@ private:
     friend class RoomConnection;
 
     void verifyToken();
+    void noteLinkDown();
+    void noteLinkUp();
     void openRoom(const QString &roomKey);
     void handleFrame(const QString &roomKey, const QJsonObject &frame);
     void catchUp(const QString &roomKey);

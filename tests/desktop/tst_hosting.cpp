@@ -1,0 +1,132 @@
+// Hosting from the app: the embedded server starts where the user asked, the
+// host's own account is created and signed in, the LAN address is shown;
+// stopping closes every client with 1001 and keeps the data; the next start
+// (and the next launch of the app) brings it back.
+
+#include "account.h"
+#include "accountlistmodel.h"
+#include "chatserver.h"
+#include "desktopapp.h"
+#include "domain.h"
+#include "hostingcontroller.h"
+#include "natterprocess.h"
+#include "store.h"
+#include "wsclient.h"
+
+#include <QApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using natter::testing::postJson;
+
+namespace {
+QString s(const char *text) { return QString::fromUtf8(text); }
+
+QJsonObject getJson(const QUrl &url)
+{
+    QNetworkAccessManager network;
+    QNetworkReply *reply = network.get(QNetworkRequest(url));
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    finished.wait(10000);
+    const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
+    delete reply;
+    return json;
+}
+} // namespace
+
+class TestHosting : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_data;
+
+private slots:
+    void hostStopResumeAndRelaunch()
+    {
+        quint16 port = 0;
+        {
+            natter::desktop::DesktopApp app(m_data.path());
+            app.restore();
+            QVERIFY(!app.hosting()->running());
+
+            QSignalSpy joined(&app, &natter::desktop::DesktopApp::joined);
+            QSignalSpy failed(&app, &natter::desktop::DesktopApp::hostFailed);
+            app.hostServer(s("Office"), s("127.0.0.1"), 0, s("owner"), s("password123"));
+            QVERIFY(app.hosting()->running());
+            QVERIFY2(joined.wait(15000), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+
+            // The host's account: first in the rail, hosted, signed in, an administrator.
+            natter::desktop::Account *owner = app.currentAccount();
+            QVERIFY(owner);
+            QVERIFY(owner->hosted());
+            QCOMPARE(app.accounts()->at(0), owner);
+            QCOMPARE(owner->serverName(), s("Office"));
+            QTRY_COMPARE_WITH_TIMEOUT(owner->connectionState(), s("online"), 10000);
+            const auto user = app.hosting()->server()->store().userByName(s("owner"));
+            QVERIFY(user);
+            QVERIFY(user->role == natter::UserRole::Admin);
+
+            // What others type to join, and what the server says about itself.
+            port = quint16(app.hosting()->port());
+            QVERIFY(port > 0);
+            QCOMPARE(app.hosting()->address(), s("127.0.0.1:%1").arg(port));
+            const QUrl base(s("http://127.0.0.1:%1").arg(port));
+            QCOMPARE(getJson(base.resolved(QUrl(s("/api/natter")))).value(s("name")).toString(), s("Office"));
+
+            // A guest connects; stopping hosting closes the guest with 1001.
+            const QString guestToken = postJson(base.resolved(QUrl(s("/api/auth/register"))),
+                                                {{s("username"), s("guest")}, {s("password"), s("password123")}})
+                                           .value(s("token"))
+                                           .toString();
+            QVERIFY(!guestToken.isEmpty());
+            natter::test::WsClient guest;
+            QVERIFY(guest.open(QUrl(s("ws://127.0.0.1:%1/cable?token=%2").arg(port).arg(guestToken))));
+            QTRY_COMPARE_WITH_TIMEOUT(app.hosting()->connectedCount(), 2, 10000); // owner + guest
+
+            QSignalSpy stopped(app.hosting(), &natter::desktop::HostingController::stopped);
+            app.stopHosting();
+            QVERIFY(guest.waitForDisconnect(10000));
+            QCOMPARE(guest.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+            QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 10000);
+            QVERIFY(!app.hosting()->running());
+            QTRY_VERIFY_WITH_TIMEOUT(owner->connectionState() != s("online"), 10000);
+
+            // Start again: same port, the data is still there, the owner is back online.
+            app.resumeHosting();
+            QVERIFY(app.hosting()->running());
+            QCOMPARE(app.hosting()->port(), int(port));
+            QVERIFY(!postJson(base.resolved(QUrl(s("/api/auth/login"))),
+                              {{s("username"), s("guest")}, {s("password"), s("password123")}})
+                         .value(s("token"))
+                         .toString()
+                         .isEmpty());
+            QTRY_COMPARE_WITH_TIMEOUT(owner->connectionState(), s("online"), 20000);
+        }
+
+        // The next launch hosts again and signs the owner in from the saved token.
+        natter::desktop::DesktopApp relaunched(m_data.path());
+        relaunched.restore();
+        QVERIFY(relaunched.hosting()->running());
+        QCOMPARE(relaunched.hosting()->port(), int(port));
+        QCOMPARE(relaunched.accounts()->count(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(relaunched.currentAccount()->connectionState(), s("online"), 10000);
+    }
+};
+
+int main(int argc, char *argv[])
+{
+    QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", QDir(home.path()).filePath(QStringLiteral("config")).toUtf8());
+    qputenv("XDG_DATA_HOME", QDir(home.path()).filePath(QStringLiteral("data")).toUtf8());
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("NatterTest"));
+    QApplication::setApplicationName(QStringLiteral("natter-hosting"));
+    TestHosting test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_hosting.moc"
