@@ -169,6 +169,7 @@ int runHeadless(const QStringList &arguments)
         return 2;
     }
 
+    config.name = parser.value(name).trimmed();
     server::ChatServer server(config);
     if (!server.start()) {
         err << "natter: " << server.errorString() << '\n';

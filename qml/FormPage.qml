@@ -12,8 +12,31 @@ Item {
     signal back()
 
     ScrollView {
+        id: scroller
         anchors.fill: parent
         contentWidth: availableWidth
+
+        // Keyboard users: the field that takes focus scrolls into view.
+        Connections {
+            target: form.Window.window
+            function onActiveFocusItemChanged() {
+                const item = form.Window.activeFocusItem
+                const flick = scroller.contentItem
+                if (!item || !flick || !form.visible)
+                    return
+                let ancestor = item
+                while (ancestor && ancestor !== column)
+                    ancestor = ancestor.parent
+                if (!ancestor)
+                    return
+                const top = item.mapToItem(flick.contentItem, 0, 0).y - 16
+                const bottom = top + item.height + 32
+                if (top < flick.contentY)
+                    flick.contentY = Math.max(0, top)
+                else if (bottom > flick.contentY + flick.height)
+                    flick.contentY = Math.min(flick.contentHeight - flick.height, bottom - flick.height)
+            }
+        }
 
         Item {
             width: parent.width

@@ -44,6 +44,7 @@ FormPage {
         }
         SpinBox {
             id: port
+            objectName: "hostPortField"
             from: 0
             to: 65535
             value: 8000

@@ -25,6 +25,7 @@ Rectangle {
             Layout.fillWidth: true
             spacing: 0
             Label {
+                objectName: "hostingStatus"
                 Layout.fillWidth: true
                 elide: Text.ElideRight
                 color: Theme.text
@@ -52,6 +53,7 @@ Rectangle {
         }
         RailToolButton {
             visible: banner.hosting.running
+            objectName: "stopHostingButton"
             iconName: "stop"
             iconSize: 16
             implicitWidth: 36; implicitHeight: 36
@@ -59,6 +61,7 @@ Rectangle {
             onClicked: App.stopHosting()
         }
         Button {
+            objectName: "startHostingButton"
             visible: !banner.hosting.running && !banner.hosting.stopping
             flat: true
             text: qsTr("Start")

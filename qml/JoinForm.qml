@@ -32,7 +32,7 @@ FormPage {
     }
     Rectangle {
         Layout.fillWidth: true
-        implicitHeight: Math.max(56, Math.min(lanList.contentHeight, 200))
+        implicitHeight: Math.max(56, Math.min(lanList.contentHeight, 160))
         radius: 8
         color: Theme.sidebar
         border.color: Theme.divider
@@ -64,8 +64,10 @@ FormPage {
                     ColumnLayout {
                         spacing: 0
                         Layout.fillWidth: true
-                        Label { text: name; font.weight: Font.DemiBold; color: Theme.text }
+                        Label { Layout.fillWidth: true; text: name; elide: Text.ElideRight; font.weight: Font.DemiBold; color: Theme.text }
                         Label {
+                            Layout.fillWidth: true
+                            elide: Text.ElideRight
                             text: !serverRow.manual ? serverRow.host + ":" + serverRow.port
                                 : serverRow.checking ? qsTr("%1:%2 · checking…").arg(serverRow.host).arg(serverRow.port)
                                 : serverRow.reachable ? qsTr("%1:%2 · added by hand").arg(serverRow.host).arg(serverRow.port)

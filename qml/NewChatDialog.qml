@@ -83,6 +83,7 @@ Dialog {
             keyNavigationEnabled: true
             delegate: ItemDelegate {
                 id: person
+                objectName: "person:" + username
                 required property string personId
                 required property string username
                 required property string displayName

@@ -101,6 +101,7 @@ Rectangle {
         }
 
         RailToolButton {
+            objectName: "addServerButton"
             Layout.alignment: Qt.AlignHCenter
             iconName: "plus"
             toolTip: qsTr("Join or host another server")

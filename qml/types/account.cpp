@@ -61,7 +61,12 @@ Account::Account(AccountConfig config, const QString &storageDir, QObject *paren
     connect(m_session.get(), &client::ChatSession::messageArrived, this, &Account::onMessage);
 }
 
-Account::~Account() = default;
+Account::~Account()
+{
+    // The session disconnects on its way out: nobody must hear about it from a half-destroyed account.
+    if (m_session)
+        disconnect(&m_session->backend(), nullptr, this, nullptr);
+}
 
 QString Account::label() const
 {

@@ -8,7 +8,15 @@ namespace natter::desktop {
 
 AccountListModel::AccountListModel(QObject *parent) : QAbstractListModel(parent) { }
 
-AccountListModel::~AccountListModel() = default;
+AccountListModel::~AccountListModel()
+{
+    // Accounts going away one by one must not call back into a model being destroyed.
+    for (const auto &account : m_accounts) {
+        account->disconnect(this);
+        if (account->session())
+            account->session()->rooms()->disconnect(this);
+    }
+}
 
 int AccountListModel::rowCount(const QModelIndex &parent) const
 {
@@ -121,6 +129,9 @@ void AccountListModel::remove(const QString &accountId)
         return;
     beginRemoveRows({}, row, row);
     std::unique_ptr<Account> gone = std::move(m_accounts.at(size_t(row)));
+    gone->disconnect(this);
+    if (gone->session())
+        gone->session()->rooms()->disconnect(this);
     m_accounts.erase(m_accounts.begin() + row);
     endRemoveRows();
     gone.reset();

@@ -1,15 +1,17 @@
 // The desktop app end to end, as a user drives it: a real window (under Xvfb
-// in CTest) over a headless natter server process. Alice joins through the
-// welcome page's form, opens her direct room with Bob, types a message and
-// presses Enter; Bob is a `natter cli` process that sees the message and sends
-// a read receipt, which must come back to Alice's bubble as "read".
-// A screenshot of the main window is saved as a test artifact.
+// in CTest). First start hosts a server from the welcome page (stop / start
+// from the banner); then, from the rail's +, Alice joins a headless natter
+// process, starts a chat with Bob (Ctrl+N), types a message and presses Enter;
+// Bob is a `natter cli` process that sees the message and sends a read
+// receipt, which must come back to Alice's bubble as "read".
+// Screenshots of the main window are saved as test artifacts.
 
 #include "account.h"
 #include "accountlistmodel.h"
 #include "chatsession.h"
 #include "desktopapp.h"
 #include "desktopwindow.h"
+#include "hostingcontroller.h"
 #include "messagemodel.h"
 #include "natterprocess.h"
 #include "roomlistmodel.h"
@@ -134,48 +136,87 @@ private slots:
         QVERIFY(m_window);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window));
+        // Shortcuts need the window to be the active one.
+        m_window->requestActivate();
+        QVERIFY(QTest::qWaitForWindowActive(m_window));
     }
 
+    // First start: host a server here. The banner shows the address; stop and
+    // start again from the banner.
+    void hostFromTheWelcomePage()
+    {
+        click(waitForItem(s("hostChoice")));
+        QQuickItem *name = waitForItem(s("serverNameField"));
+        name->setProperty("text", QString());
+        type(name, s("Office"));
+        // Port 0: let the system pick a free one (a test must not fight over 8000).
+        type(waitForItem(s("hostPortField")), s("0"));
+        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_0);
+        type(waitForItem(s("hostUsernameField")), s("carol"));
+        type(waitForItem(s("hostPasswordField")), s("password123"));
+        click(waitForItem(s("hostButton")));
+
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->accounts()->count(), 1, 15000);
+        QVERIFY(m_app->hosting()->running());
+        QVERIFY(m_app->hosting()->port() > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->currentAccount()->connectionState(), s("online"), 15000);
+        QQuickItem *status = waitForItem(s("hostingStatus"));
+        QVERIFY(status);
+        QVERIFY2(status->property("text").toString().endsWith(u':' + QString::number(m_app->hosting()->port())),
+                 qPrintable(status->property("text").toString()));
+        saveScreenshot(s("desktop-hosting.png"));
+
+        click(waitForItem(s("stopHostingButton")));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_app->hosting()->running() && !m_app->hosting()->stopping(), 10000);
+        click(waitForItem(s("startHostingButton")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_app->hosting()->running(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->currentAccount()->connectionState(), s("online"), 20000);
+    }
+
+    // Join another server from the rail's +, start a chat with Bob (Ctrl+N),
+    // send with Enter; Bob (`natter cli`) sees it and reads it; the tick turns "read".
     void joinSendAndSeeItRead()
     {
-        // Bob exists; Alice will register from the app. Bob opens the direct room once she exists.
         const QJsonObject bobAccount = postJson(m_base.resolved(QUrl(s("/api/auth/register"))),
                                                 {{s("username"), s("bob")}, {s("password"), s("password123")},
                                                  {s("display_name"), s("Bob Smith")}});
-        const QString bobToken = bobAccount.value(s("token")).toString();
-        QVERIFY(!bobToken.isEmpty());
+        QVERIFY(!bobAccount.value(s("token")).toString().isEmpty());
 
-        // Welcome page → Join a server → address → Check → new account.
+        // Rail + → welcome page → Join a server → address → Check → new account.
+        click(waitForItem(s("addServerButton")));
         click(waitForItem(s("joinChoice")));
         type(waitForItem(s("addressField")), m_base.authority());
         click(waitForItem(s("checkButton")));
         type(waitForItem(s("usernameField")), s("alice"));
         type(waitForItem(s("passwordField")), s("password123"));
-        click(waitForItem(s("registerCheck")));
-        // Enter in the password field signs in, as the button below it would.
-        waitForItem(s("passwordField"))->forceActiveFocus();
-        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_Return);
+        // By keyboard, as the form is taller than the window: Tab to "Create a
+        // new account", Space ticks it, Tab to the button (scrolled into view), Enter.
+        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_Tab);
+        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_Space);
+        QTRY_VERIFY(item(s("registerCheck")) && item(s("registerCheck"))->property("checked").toBool());
+        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_Tab);
+        click(waitForItem(s("joinButton")));
 
-        QTRY_COMPARE_WITH_TIMEOUT(m_app->accounts()->count(), 1, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->accounts()->count(), 2, 15000);
         natter::desktop::Account *alice = m_app->currentAccount();
         QVERIFY(alice);
+        QVERIFY(!alice->hosted());
         QTRY_COMPARE_WITH_TIMEOUT(alice->connectionState(), s("online"), 15000);
 
-        // Bob starts the direct chat with Alice, then listens with `natter cli`.
-        const QJsonObject room = postJson(m_base.resolved(QUrl(s("/api/v1.0/chat/rooms/"))),
-                                          {{s("participant"), alice->selfId().toLongLong()}}, bobToken);
-        const QString roomId = QString::number(room.value(s("id")).toInteger());
-        QVERIFY2(room.value(s("id")).toInteger() > 0, QJsonDocument(room).toJson().constData());
+        // Ctrl+N, pick Bob: the direct room is created and opened.
+        QSignalSpy created(alice->session(), &natter::client::ChatSession::roomCreated);
+        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_N, Qt::ControlModifier);
+        click(waitForItem(s("person:bob")));
+        QTRY_COMPARE_WITH_TIMEOUT(created.count(), 1, 10000);
+        const QString roomId = created.first().first().toString();
+        QVERIFY(!roomId.isEmpty());
 
         NatterProcess bob({s("cli"), s("--server"), m_base.toString(), s("--dialect"), s("rooms"), s("--user"),
                            s("bob"), s("--password"), s("password123"), s("--room"), roomId, s("--outbox"),
                            m_dir.filePath(s("bob.db"))});
         QVERIFY(bob.waitForEvent(s("subscribed")));
 
-        // The room shows up in Alice's list; she opens it and writes.
-        natter::client::RoomListModel *rooms = alice->session()->rooms();
-        QTRY_VERIFY_WITH_TIMEOUT(rooms->roomIndex(roomId) >= 0, 30000);
-        click(waitForItem(s("room:") + roomId));
         QQuickItem *composer = waitForItem(s("composerInput"));
         const QString text = s("Hello Bob, this is Alice from the desktop app");
         type(composer, text);
