@@ -5,719 +5,719 @@
     <name>ComposerBar</name>
     <message>
         <source>Send a stamp</source>
-        <translation>Sticker senden</translation>
+        <translation type="vanished">Sticker senden</translation>
     </message>
     <message>
         <source>Share a location</source>
-        <translation>Standort teilen</translation>
+        <translation type="vanished">Standort teilen</translation>
     </message>
     <message>
         <source>Write a message…</source>
-        <translation>Nachricht schreiben …</translation>
+        <translation type="vanished">Nachricht schreiben …</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation>Nachricht</translation>
+        <translation type="vanished">Nachricht</translation>
     </message>
     <message>
         <source>Send</source>
-        <translation>Senden</translation>
+        <translation type="vanished">Senden</translation>
     </message>
 </context>
 <context>
     <name>DesktopCommand</name>
     <message>
         <source>Natter: chat on your network, or host a server for it.</source>
-        <translation>Natter: Chatte in deinem Netzwerk oder stelle selbst einen Server dafür bereit.</translation>
+        <translation type="vanished">Natter: Chatte in deinem Netzwerk oder stelle selbst einen Server dafür bereit.</translation>
     </message>
     <message>
         <source>Start in the tray, without a window.</source>
-        <translation>Ohne Fenster im Infobereich starten.</translation>
+        <translation type="vanished">Ohne Fenster im Infobereich starten.</translation>
     </message>
 </context>
 <context>
     <name>FormPage</name>
     <message>
         <source>‹ Back</source>
-        <translation>‹ Zurück</translation>
+        <translation type="vanished">‹ Zurück</translation>
     </message>
     <message>
         <source>Back</source>
-        <translation>Zurück</translation>
+        <translation type="vanished">Zurück</translation>
     </message>
 </context>
 <context>
     <name>HostForm</name>
     <message>
         <source>Host a server</source>
-        <translation>Server bereitstellen</translation>
+        <translation type="vanished">Server bereitstellen</translation>
     </message>
     <message>
         <source>Natter starts a chat server on this computer. People on your network join it with the address shown once it runs.</source>
-        <translation>Natter startet einen Chat-Server auf diesem Computer. Personen in deinem Netzwerk treten ihm über die Adresse bei, die angezeigt wird, sobald er läuft.</translation>
+        <translation type="vanished">Natter startet einen Chat-Server auf diesem Computer. Personen in deinem Netzwerk treten ihm über die Adresse bei, die angezeigt wird, sobald er läuft.</translation>
     </message>
     <message>
         <source>Server name</source>
-        <translation>Servername</translation>
+        <translation type="vanished">Servername</translation>
     </message>
     <message>
         <source>e.g. Office</source>
-        <translation>z. B. Büro</translation>
+        <translation type="vanished">z. B. Büro</translation>
     </message>
     <message>
         <source>Listen on</source>
-        <translation>Lauschen auf</translation>
+        <translation type="vanished">Lauschen auf</translation>
     </message>
     <message>
         <source>Network interface</source>
-        <translation>Netzwerkschnittstelle</translation>
+        <translation type="vanished">Netzwerkschnittstelle</translation>
     </message>
     <message>
         <source>All interfaces (others can join)</source>
-        <translation>Alle Schnittstellen (andere können beitreten)</translation>
+        <translation type="vanished">Alle Schnittstellen (andere können beitreten)</translation>
     </message>
     <message>
         <source>This computer only</source>
-        <translation>Nur dieser Computer</translation>
+        <translation type="vanished">Nur dieser Computer</translation>
     </message>
     <message>
         <source>Port</source>
-        <translation>Port</translation>
+        <translation type="vanished">Port</translation>
     </message>
     <message>
         <source>any</source>
-        <translation>beliebig</translation>
+        <translation type="vanished">beliebig</translation>
     </message>
     <message>
         <source>Your username</source>
-        <translation>Dein Benutzername</translation>
+        <translation type="vanished">Dein Benutzername</translation>
     </message>
     <message>
         <source>2–32 letters, digits, . _ -</source>
-        <translation>2–32 Buchstaben, Ziffern, . _ -</translation>
+        <translation type="vanished">2–32 Buchstaben, Ziffern, . _ -</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation>Passwort</translation>
+        <translation type="vanished">Passwort</translation>
     </message>
     <message>
         <source>At least 8 characters</source>
-        <translation>Mindestens 8 Zeichen</translation>
+        <translation type="vanished">Mindestens 8 Zeichen</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation>Wird gestartet …</translation>
+        <translation type="vanished">Wird gestartet …</translation>
     </message>
     <message>
         <source>Start hosting</source>
-        <translation>Server starten</translation>
+        <translation type="vanished">Server starten</translation>
     </message>
 </context>
 <context>
     <name>HostingBanner</name>
     <message>
         <source>Hosting on %1</source>
-        <translation>Server läuft auf %1</translation>
+        <translation type="vanished">Server läuft auf %1</translation>
     </message>
     <message>
         <source>Stopping…</source>
-        <translation>Wird beendet …</translation>
+        <translation type="vanished">Wird beendet …</translation>
     </message>
     <message>
         <source>Not hosting</source>
-        <translation>Kein Server aktiv</translation>
+        <translation type="vanished">Kein Server aktiv</translation>
     </message>
     <message numerus="yes">
         <source>%n connected</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>%n verbunden</numerusform>
             <numerusform>%n verbunden</numerusform>
         </translation>
     </message>
     <message>
         <source>Your data is kept for next time</source>
-        <translation>Deine Daten bleiben für das nächste Mal erhalten</translation>
+        <translation type="vanished">Deine Daten bleiben für das nächste Mal erhalten</translation>
     </message>
     <message>
         <source>Copy the address</source>
-        <translation>Adresse kopieren</translation>
+        <translation type="vanished">Adresse kopieren</translation>
     </message>
     <message>
         <source>Stop hosting</source>
-        <translation>Server beenden</translation>
+        <translation type="vanished">Server beenden</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation>Starten</translation>
+        <translation type="vanished">Starten</translation>
     </message>
 </context>
 <context>
     <name>JoinForm</name>
     <message>
         <source>Join a server</source>
-        <translation>Einem Server beitreten</translation>
+        <translation type="vanished">Einem Server beitreten</translation>
     </message>
     <message>
         <source>On your network</source>
-        <translation>In deinem Netzwerk</translation>
+        <translation type="vanished">In deinem Netzwerk</translation>
     </message>
     <message>
         <source>%1 at %2:%3</source>
-        <translation>%1 unter %2:%3</translation>
+        <translation type="vanished">%1 unter %2:%3</translation>
     </message>
     <message>
         <source>%1:%2 · checking…</source>
-        <translation>%1:%2 · wird geprüft …</translation>
+        <translation type="vanished">%1:%2 · wird geprüft …</translation>
     </message>
     <message>
         <source>%1:%2 · added by hand</source>
-        <translation>%1:%2 · manuell hinzugefügt</translation>
+        <translation type="vanished">%1:%2 · manuell hinzugefügt</translation>
     </message>
     <message>
         <source>%1:%2 · not answering</source>
-        <translation>%1:%2 · antwortet nicht</translation>
+        <translation type="vanished">%1:%2 · antwortet nicht</translation>
     </message>
     <message>
         <source>Forget this address</source>
-        <translation>Diese Adresse vergessen</translation>
+        <translation type="vanished">Diese Adresse vergessen</translation>
     </message>
     <message>
         <source>Listening for servers on your network…</source>
-        <translation>Suche nach Servern in deinem Netzwerk …</translation>
+        <translation type="vanished">Suche nach Servern in deinem Netzwerk …</translation>
     </message>
     <message>
         <source>Or type an address</source>
-        <translation>Oder gib eine Adresse ein</translation>
+        <translation type="vanished">Oder gib eine Adresse ein</translation>
     </message>
     <message>
         <source>host:port, e.g. 192.168.1.23:8000</source>
-        <translation>Host:Port, z. B. 192.168.1.23:8000</translation>
+        <translation type="vanished">Host:Port, z. B. 192.168.1.23:8000</translation>
     </message>
     <message>
         <source>Server address</source>
-        <translation>Serveradresse</translation>
+        <translation type="vanished">Serveradresse</translation>
     </message>
     <message>
         <source>Check</source>
-        <translation>Prüfen</translation>
+        <translation type="vanished">Prüfen</translation>
     </message>
     <message>
         <source>Checking %1…</source>
-        <translation>%1 wird geprüft …</translation>
+        <translation type="vanished">%1 wird geprüft …</translation>
     </message>
     <message>
         <source>Natter server “%1” found.</source>
-        <translation>Natter-Server „%1“ gefunden.</translation>
+        <translation type="vanished">Natter-Server „%1“ gefunden.</translation>
     </message>
     <message>
         <source>This is not a Natter server. Choose the dialect it speaks and paste a token.</source>
-        <translation>Das ist kein Natter-Server. Wähle den Dialekt, den er spricht, und füge ein Token ein.</translation>
+        <translation type="vanished">Das ist kein Natter-Server. Wähle den Dialekt, den er spricht, und füge ein Token ein.</translation>
     </message>
     <message>
         <source>Dialect</source>
-        <translation>Dialekt</translation>
+        <translation type="vanished">Dialekt</translation>
     </message>
     <message>
         <source>Username</source>
-        <translation>Benutzername</translation>
+        <translation type="vanished">Benutzername</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation>Passwort</translation>
+        <translation type="vanished">Passwort</translation>
     </message>
     <message>
         <source>Create a new account</source>
-        <translation>Neues Konto erstellen</translation>
+        <translation type="vanished">Neues Konto erstellen</translation>
     </message>
     <message>
         <source>Token</source>
-        <translation>Token</translation>
+        <translation type="vanished">Token</translation>
     </message>
     <message>
         <source>Paste the token the server gave you</source>
-        <translation>Füge das Token ein, das du vom Server erhalten hast</translation>
+        <translation type="vanished">Füge das Token ein, das du vom Server erhalten hast</translation>
     </message>
     <message>
         <source>WebSocket path (optional)</source>
-        <translation>WebSocket-Pfad (optional)</translation>
+        <translation type="vanished">WebSocket-Pfad (optional)</translation>
     </message>
     <message>
         <source>WebSocket path</source>
-        <translation>WebSocket-Pfad</translation>
+        <translation type="vanished">WebSocket-Pfad</translation>
     </message>
     <message>
         <source>the dialect&apos;s usual path</source>
-        <translation>der übliche Pfad des Dialekts</translation>
+        <translation type="vanished">der übliche Pfad des Dialekts</translation>
     </message>
     <message>
         <source>Signing in…</source>
-        <translation>Anmeldung läuft …</translation>
+        <translation type="vanished">Anmeldung läuft …</translation>
     </message>
     <message>
         <source>Connect</source>
-        <translation>Verbinden</translation>
+        <translation type="vanished">Verbinden</translation>
     </message>
     <message>
         <source>Create account</source>
-        <translation>Konto erstellen</translation>
+        <translation type="vanished">Konto erstellen</translation>
     </message>
     <message>
         <source>Sign in</source>
-        <translation>Anmelden</translation>
+        <translation type="vanished">Anmelden</translation>
     </message>
     <message>
         <source>No server answers at %1.</source>
-        <translation>Unter %1 antwortet kein Server.</translation>
+        <translation type="vanished">Unter %1 antwortet kein Server.</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Natter — %1</source>
-        <translation>Natter — %1</translation>
+        <translation type="vanished">Natter — %1</translation>
     </message>
     <message>
         <source>Natter</source>
-        <translation>Natter</translation>
+        <translation type="vanished">Natter</translation>
     </message>
 </context>
 <context>
     <name>MessageDelegate</name>
     <message>
         <source>You</source>
-        <translation>Du</translation>
+        <translation type="vanished">Du</translation>
     </message>
     <message>
         <source>stamp</source>
-        <translation>Sticker</translation>
+        <translation type="vanished">Sticker</translation>
     </message>
     <message>
         <source>location</source>
-        <translation>Standort</translation>
+        <translation type="vanished">Standort</translation>
     </message>
     <message>
         <source>Today</source>
-        <translation>Heute</translation>
+        <translation type="vanished">Heute</translation>
     </message>
     <message>
         <source>Yesterday</source>
-        <translation>Gestern</translation>
+        <translation type="vanished">Gestern</translation>
     </message>
     <message>
         <source>sending</source>
-        <translation>wird gesendet</translation>
+        <translation type="vanished">wird gesendet</translation>
     </message>
     <message>
         <source>sent</source>
-        <translation>gesendet</translation>
+        <translation type="vanished">gesendet</translation>
     </message>
     <message>
         <source>delivered</source>
-        <translation>zugestellt</translation>
+        <translation type="vanished">zugestellt</translation>
     </message>
     <message>
         <source>read</source>
-        <translation>gelesen</translation>
+        <translation type="vanished">gelesen</translation>
     </message>
     <message>
         <source>not sent</source>
-        <translation>nicht gesendet</translation>
+        <translation type="vanished">nicht gesendet</translation>
     </message>
     <message>
         <source>Location</source>
-        <translation>Standort</translation>
+        <translation type="vanished">Standort</translation>
     </message>
     <message>
         <source>Open in map</source>
-        <translation>In Karte öffnen</translation>
+        <translation type="vanished">In Karte öffnen</translation>
     </message>
     <message>
         <source>Not sent: %1</source>
-        <translation>Nicht gesendet: %1</translation>
+        <translation type="vanished">Nicht gesendet: %1</translation>
     </message>
     <message>
         <source>Not sent</source>
-        <translation>Nicht gesendet</translation>
+        <translation type="vanished">Nicht gesendet</translation>
     </message>
     <message>
         <source>Retry</source>
-        <translation>Erneut versuchen</translation>
+        <translation type="vanished">Erneut versuchen</translation>
     </message>
 </context>
 <context>
     <name>NewChatDialog</name>
     <message>
         <source>Invite to %1</source>
-        <translation>Zu %1 einladen</translation>
+        <translation type="vanished">Zu %1 einladen</translation>
     </message>
     <message>
         <source>New group</source>
-        <translation>Neue Gruppe</translation>
+        <translation type="vanished">Neue Gruppe</translation>
     </message>
     <message>
         <source>New chat</source>
-        <translation>Neuer Chat</translation>
+        <translation type="vanished">Neuer Chat</translation>
     </message>
     <message>
         <source>Direct chat</source>
-        <translation>Direktchat</translation>
+        <translation type="vanished">Direktchat</translation>
     </message>
     <message>
         <source>Group</source>
-        <translation>Gruppe</translation>
+        <translation type="vanished">Gruppe</translation>
     </message>
     <message>
         <source>Group name</source>
-        <translation>Gruppenname</translation>
+        <translation type="vanished">Gruppenname</translation>
     </message>
     <message>
         <source>Search people</source>
-        <translation>Personen suchen</translation>
+        <translation type="vanished">Personen suchen</translation>
     </message>
     <message>
         <source>Add %1</source>
-        <translation>%1 hinzufügen</translation>
+        <translation type="vanished">%1 hinzufügen</translation>
     </message>
     <message>
         <source>Invited %1.</source>
-        <translation>%1 eingeladen.</translation>
+        <translation type="vanished">%1 eingeladen.</translation>
     </message>
     <message>
         <source>Nobody found.</source>
-        <translation>Niemand gefunden.</translation>
+        <translation type="vanished">Niemand gefunden.</translation>
     </message>
     <message>
         <source>Create group</source>
-        <translation>Gruppe erstellen</translation>
+        <translation type="vanished">Gruppe erstellen</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation>Fertig</translation>
+        <translation type="vanished">Fertig</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation>Abbrechen</translation>
+        <translation type="vanished">Abbrechen</translation>
     </message>
 </context>
 <context>
     <name>NotificationsPopup</name>
     <message>
         <source>Notifications</source>
-        <translation>Benachrichtigungen</translation>
+        <translation type="vanished">Benachrichtigungen</translation>
     </message>
     <message>
         <source>%1 wants to message you: “%2”</source>
-        <translation>%1 möchte dir schreiben: „%2“</translation>
+        <translation type="vanished">%1 möchte dir schreiben: „%2“</translation>
     </message>
     <message>
         <source>Approve</source>
-        <translation>Zulassen</translation>
+        <translation type="vanished">Zulassen</translation>
     </message>
     <message>
         <source>Block</source>
-        <translation>Blockieren</translation>
+        <translation type="vanished">Blockieren</translation>
     </message>
     <message>
         <source>Accept</source>
-        <translation>Annehmen</translation>
+        <translation type="vanished">Annehmen</translation>
     </message>
     <message>
         <source>Decline</source>
-        <translation>Ablehnen</translation>
+        <translation type="vanished">Ablehnen</translation>
     </message>
     <message>
         <source>Nothing new.</source>
-        <translation>Nichts Neues.</translation>
+        <translation type="vanished">Nichts Neues.</translation>
     </message>
 </context>
 <context>
     <name>QuickSwitcherPopup</name>
     <message>
         <source>Jump to a room…</source>
-        <translation>Zu einem Raum springen …</translation>
+        <translation type="vanished">Zu einem Raum springen …</translation>
     </message>
     <message>
         <source>Room name</source>
-        <translation>Raumname</translation>
+        <translation type="vanished">Raumname</translation>
     </message>
 </context>
 <context>
     <name>RoomDelegate</name>
     <message numerus="yes">
         <source>%1, %n unread</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>%1, %n ungelesen</numerusform>
             <numerusform>%1, %n ungelesen</numerusform>
         </translation>
     </message>
     <message>
         <source>Stamp</source>
-        <translation>Sticker</translation>
+        <translation type="vanished">Sticker</translation>
     </message>
     <message>
         <source>Location</source>
-        <translation>Standort</translation>
+        <translation type="vanished">Standort</translation>
     </message>
     <message>
         <source>You: %1</source>
-        <translation>Du: %1</translation>
+        <translation type="vanished">Du: %1</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation>%1: %2</translation>
+        <translation type="vanished">%1: %2</translation>
     </message>
 </context>
 <context>
     <name>RoomListPane</name>
     <message>
         <source>Search</source>
-        <translation>Suchen</translation>
+        <translation type="vanished">Suchen</translation>
     </message>
     <message>
         <source>Search rooms and people</source>
-        <translation>Räume und Personen suchen</translation>
+        <translation type="vanished">Räume und Personen suchen</translation>
     </message>
     <message>
         <source>Notifications</source>
-        <translation>Benachrichtigungen</translation>
+        <translation type="vanished">Benachrichtigungen</translation>
     </message>
     <message>
         <source>New chat (Ctrl+N)</source>
-        <translation>Neuer Chat (Strg+N)</translation>
+        <translation type="vanished">Neuer Chat (Strg+N)</translation>
     </message>
     <message>
         <source>Rooms</source>
-        <translation>Räume</translation>
+        <translation type="vanished">Räume</translation>
     </message>
     <message>
         <source>No room matches “%1”.</source>
-        <translation>Kein Raum passt zu „%1“.</translation>
+        <translation type="vanished">Kein Raum passt zu „%1“.</translation>
     </message>
     <message>
         <source>No chats yet — start one with the pencil button.</source>
-        <translation>Noch keine Chats — starte einen mit dem Stift-Knopf.</translation>
+        <translation type="vanished">Noch keine Chats — starte einen mit dem Stift-Knopf.</translation>
     </message>
 </context>
 <context>
     <name>RoomPage</name>
     <message>
         <source>%1 is typing…</source>
-        <translation>%1 schreibt …</translation>
+        <translation type="vanished">%1 schreibt …</translation>
     </message>
     <message>
         <source>%1 and %2 are typing…</source>
-        <translation>%1 und %2 schreiben …</translation>
+        <translation type="vanished">%1 und %2 schreiben …</translation>
     </message>
     <message>
         <source>Group</source>
-        <translation>Gruppe</translation>
+        <translation type="vanished">Gruppe</translation>
     </message>
     <message>
         <source>online</source>
-        <translation>online</translation>
+        <translation type="vanished">online</translation>
     </message>
     <message>
         <source>last seen %1</source>
-        <translation>zuletzt online %1</translation>
+        <translation type="vanished">zuletzt online %1</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation>offline</translation>
+        <translation type="vanished">offline</translation>
     </message>
     <message>
         <source>Select a chat to start messaging</source>
-        <translation>Wähle einen Chat, um loszuschreiben</translation>
+        <translation type="vanished">Wähle einen Chat, um loszuschreiben</translation>
     </message>
     <message>
         <source>Ctrl+K switches rooms · Ctrl+N starts a new chat</source>
-        <translation>Strg+K wechselt den Raum · Strg+N startet einen neuen Chat</translation>
+        <translation type="vanished">Strg+K wechselt den Raum · Strg+N startet einen neuen Chat</translation>
     </message>
     <message>
         <source>Invite people</source>
-        <translation>Personen einladen</translation>
+        <translation type="vanished">Personen einladen</translation>
     </message>
     <message>
         <source>Dialect %1</source>
-        <translation>Dialekt %1</translation>
+        <translation type="vanished">Dialekt %1</translation>
     </message>
     <message>
         <source>Messages</source>
-        <translation>Nachrichten</translation>
+        <translation type="vanished">Nachrichten</translation>
     </message>
     <message>
         <source>No messages yet — say hello!</source>
-        <translation>Noch keine Nachrichten — sag Hallo!</translation>
+        <translation type="vanished">Noch keine Nachrichten — sag Hallo!</translation>
     </message>
     <message>
         <source>Jump to the newest message</source>
-        <translation>Zur neuesten Nachricht springen</translation>
+        <translation type="vanished">Zur neuesten Nachricht springen</translation>
     </message>
 </context>
 <context>
     <name>ServerRail</name>
     <message>
         <source>Servers</source>
-        <translation>Server</translation>
+        <translation type="vanished">Server</translation>
     </message>
     <message>
         <source>Hosted server %1</source>
-        <translation>Eigener Server %1</translation>
+        <translation type="vanished">Eigener Server %1</translation>
     </message>
     <message>
         <source>%1 on %2</source>
-        <translation>%1 auf %2</translation>
+        <translation type="vanished">%1 auf %2</translation>
     </message>
     <message>
         <source>%1 · hosted here on %2</source>
-        <translation>%1 · hier bereitgestellt auf %2</translation>
+        <translation type="vanished">%1 · hier bereitgestellt auf %2</translation>
     </message>
     <message>
         <source>%1 · %2</source>
-        <translation>%1 · %2</translation>
+        <translation type="vanished">%1 · %2</translation>
     </message>
     <message>
         <source>%1 as %2 · %3</source>
-        <translation>%1 als %2 · %3</translation>
+        <translation type="vanished">%1 als %2 · %3</translation>
     </message>
     <message>
         <source>Join or host another server</source>
-        <translation>Weiteren Server beitreten oder bereitstellen</translation>
+        <translation type="vanished">Weiteren Server beitreten oder bereitstellen</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation>Einstellungen</translation>
+        <translation type="vanished">Einstellungen</translation>
     </message>
     <message>
         <source>online</source>
-        <translation>online</translation>
+        <translation type="vanished">online</translation>
     </message>
     <message>
         <source>connecting…</source>
-        <translation>verbinde …</translation>
+        <translation type="vanished">verbinde …</translation>
     </message>
     <message>
         <source>reconnecting…</source>
-        <translation>verbinde erneut …</translation>
+        <translation type="vanished">verbinde erneut …</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation>offline</translation>
+        <translation type="vanished">offline</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
-        <translation>Einstellungen</translation>
+        <translation type="vanished">Einstellungen</translation>
     </message>
     <message>
         <source>Privacy</source>
-        <translation>Privatsphäre</translation>
+        <translation type="vanished">Privatsphäre</translation>
     </message>
     <message>
         <source>Send read receipts</source>
-        <translation>Lesebestätigungen senden</translation>
+        <translation type="vanished">Lesebestätigungen senden</translation>
     </message>
     <message>
         <source>Let others see when I am typing</source>
-        <translation>Anderen zeigen, wenn ich schreibe</translation>
+        <translation type="vanished">Anderen zeigen, wenn ich schreibe</translation>
     </message>
     <message>
         <source>Notifications</source>
-        <translation>Benachrichtigungen</translation>
+        <translation type="vanished">Benachrichtigungen</translation>
     </message>
     <message>
         <source>Desktop notifications for new messages</source>
-        <translation>Desktop-Benachrichtigungen für neue Nachrichten</translation>
+        <translation type="vanished">Desktop-Benachrichtigungen für neue Nachrichten</translation>
     </message>
     <message>
         <source>Look</source>
-        <translation>Darstellung</translation>
+        <translation type="vanished">Darstellung</translation>
     </message>
     <message>
         <source>Theme</source>
-        <translation>Design</translation>
+        <translation type="vanished">Design</translation>
     </message>
     <message>
         <source>Follow the system</source>
-        <translation>Wie das System</translation>
+        <translation type="vanished">Wie das System</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation>Hell</translation>
+        <translation type="vanished">Hell</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation>Dunkel</translation>
+        <translation type="vanished">Dunkel</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation>Sprache</translation>
+        <translation type="vanished">Sprache</translation>
     </message>
     <message>
         <source>System language</source>
-        <translation>Systemsprache</translation>
+        <translation type="vanished">Systemsprache</translation>
     </message>
     <message>
         <source>Account</source>
-        <translation>Konto</translation>
+        <translation type="vanished">Konto</translation>
     </message>
     <message>
         <source>%1 on %2 (%3)</source>
-        <translation>%1 auf %2 (%3)</translation>
+        <translation type="vanished">%1 auf %2 (%3)</translation>
     </message>
     <message>
         <source>Sign out</source>
-        <translation>Abmelden</translation>
+        <translation type="vanished">Abmelden</translation>
     </message>
 </context>
 <context>
     <name>ShareLocationDialog</name>
     <message>
         <source>Share a location</source>
-        <translation>Standort teilen</translation>
+        <translation type="vanished">Standort teilen</translation>
     </message>
     <message>
         <source>Latitude</source>
-        <translation>Breitengrad</translation>
+        <translation type="vanished">Breitengrad</translation>
     </message>
     <message>
         <source>Longitude</source>
-        <translation>Längengrad</translation>
+        <translation type="vanished">Längengrad</translation>
     </message>
     <message>
         <source>Share</source>
-        <translation>Teilen</translation>
+        <translation type="vanished">Teilen</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation>Abbrechen</translation>
+        <translation type="vanished">Abbrechen</translation>
     </message>
 </context>
 <context>
     <name>StampPicker</name>
     <message>
         <source>Stamps</source>
-        <translation>Sticker</translation>
+        <translation type="vanished">Sticker</translation>
     </message>
     <message>
         <source>This server has no stamps.</source>
-        <translation>Dieser Server hat keine Sticker.</translation>
+        <translation type="vanished">Dieser Server hat keine Sticker.</translation>
     </message>
 </context>
 <context>
     <name>TypingIndicator</name>
     <message>
         <source>%1 is typing</source>
-        <translation>%1 schreibt</translation>
+        <translation type="vanished">%1 schreibt</translation>
     </message>
     <message>
         <source>%1 and %2 are typing</source>
-        <translation>%1 und %2 schreiben</translation>
+        <translation type="vanished">%1 und %2 schreiben</translation>
     </message>
     <message numerus="yes">
         <source>%1, %2 and %n more are typing</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>%1, %2 und %n weitere Person schreiben</numerusform>
             <numerusform>%1, %2 und %n weitere schreiben</numerusform>
         </translation>
@@ -727,11 +727,11 @@
     <name>UnreadBadge</name>
     <message>
         <source>Natter</source>
-        <translation>Natter</translation>
+        <translation type="vanished">Natter</translation>
     </message>
     <message numerus="yes">
         <source>Natter — %n unread</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>Natter — %n ungelesen</numerusform>
             <numerusform>Natter — %n ungelesen</numerusform>
         </translation>
@@ -741,99 +741,99 @@
     <name>WelcomePage</name>
     <message>
         <source>Welcome to Natter</source>
-        <translation>Willkommen bei Natter</translation>
+        <translation type="vanished">Willkommen bei Natter</translation>
     </message>
     <message>
         <source>Chat with the people on your network. Host a server on this computer for your team, or join one that is already running.</source>
-        <translation>Chatte mit den Menschen in deinem Netzwerk. Stelle auf diesem Computer einen Server für dein Team bereit oder tritt einem bei, der schon läuft.</translation>
+        <translation type="vanished">Chatte mit den Menschen in deinem Netzwerk. Stelle auf diesem Computer einen Server für dein Team bereit oder tritt einem bei, der schon läuft.</translation>
     </message>
     <message>
         <source>Host a server on this computer</source>
-        <translation>Server auf diesem Computer bereitstellen</translation>
+        <translation type="vanished">Server auf diesem Computer bereitstellen</translation>
     </message>
     <message>
         <source>Others on your network join you here. Your chats stay on this machine.</source>
-        <translation>Andere in deinem Netzwerk treten hier bei. Deine Chats bleiben auf diesem Gerät.</translation>
+        <translation type="vanished">Andere in deinem Netzwerk treten hier bei. Deine Chats bleiben auf diesem Gerät.</translation>
     </message>
     <message>
         <source>Join a server</source>
-        <translation>Einem Server beitreten</translation>
+        <translation type="vanished">Einem Server beitreten</translation>
     </message>
     <message>
         <source>Pick a server found on your network, or type its address.</source>
-        <translation>Wähle einen Server aus deinem Netzwerk oder gib seine Adresse ein.</translation>
+        <translation type="vanished">Wähle einen Server aus deinem Netzwerk oder gib seine Adresse ein.</translation>
     </message>
     <message>
         <source>Back to my chats</source>
-        <translation>Zurück zu meinen Chats</translation>
+        <translation type="vanished">Zurück zu meinen Chats</translation>
     </message>
 </context>
 <context>
     <name>natter::desktop::Account</name>
     <message>
         <source>This app cannot speak the &apos;%1&apos; dialect.</source>
-        <translation>Diese App beherrscht den Dialekt „%1“ nicht.</translation>
+        <translation type="vanished">Diese App beherrscht den Dialekt „%1“ nicht.</translation>
     </message>
     <message>
         <source>Cannot open the local storage: %1</source>
-        <translation>Der lokale Speicher lässt sich nicht öffnen: %1</translation>
+        <translation type="vanished">Der lokale Speicher lässt sich nicht öffnen: %1</translation>
     </message>
     <message>
         <source>Sent a stamp</source>
-        <translation>Hat einen Sticker gesendet</translation>
+        <translation type="vanished">Hat einen Sticker gesendet</translation>
     </message>
     <message>
         <source>Shared a location</source>
-        <translation>Hat einen Standort geteilt</translation>
+        <translation type="vanished">Hat einen Standort geteilt</translation>
     </message>
 </context>
 <context>
     <name>natter::desktop::DesktopApp</name>
     <message>
         <source>&apos;%1&apos; is not a server address. Type host:port, e.g. 192.168.1.23:8000.</source>
-        <translation>„%1“ ist keine Serveradresse. Gib Host:Port ein, z. B. 192.168.1.23:8000.</translation>
+        <translation type="vanished">„%1“ ist keine Serveradresse. Gib Host:Port ein, z. B. 192.168.1.23:8000.</translation>
     </message>
     <message>
         <source>An address and a token are needed.</source>
-        <translation>Adresse und Token werden benötigt.</translation>
+        <translation type="vanished">Adresse und Token werden benötigt.</translation>
     </message>
     <message>
         <source>The server did not answer: %1</source>
-        <translation>Der Server hat nicht geantwortet: %1</translation>
+        <translation type="vanished">Der Server hat nicht geantwortet: %1</translation>
     </message>
     <message>
         <source>Wrong username or password.</source>
-        <translation>Benutzername oder Passwort ist falsch.</translation>
+        <translation type="vanished">Benutzername oder Passwort ist falsch.</translation>
     </message>
 </context>
 <context>
     <name>natter::desktop::HostingController</name>
     <message>
         <source>&apos;%1&apos; is not an address this computer can listen on.</source>
-        <translation>Auf „%1“ kann dieser Computer nicht lauschen.</translation>
+        <translation type="vanished">Auf „%1“ kann dieser Computer nicht lauschen.</translation>
     </message>
     <message>
         <source>Cannot create the folder %1.</source>
-        <translation>Der Ordner %1 lässt sich nicht anlegen.</translation>
+        <translation type="vanished">Der Ordner %1 lässt sich nicht anlegen.</translation>
     </message>
 </context>
 <context>
     <name>natter::desktop::TrayController</name>
     <message>
         <source>Show Natter</source>
-        <translation>Natter anzeigen</translation>
+        <translation type="vanished">Natter anzeigen</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation>Beenden</translation>
+        <translation type="vanished">Beenden</translation>
     </message>
     <message>
         <source>Natter is still running</source>
-        <translation>Natter läuft weiter</translation>
+        <translation type="vanished">Natter läuft weiter</translation>
     </message>
     <message>
         <source>It waits in the tray so new messages still reach you. Choose Quit in its menu to end it.</source>
-        <translation>Natter wartet im Infobereich, damit dich neue Nachrichten weiter erreichen. Wähle „Beenden“ im Menü, um es zu schließen.</translation>
+        <translation type="vanished">Natter wartet im Infobereich, damit dich neue Nachrichten weiter erreichen. Wähle „Beenden“ im Menü, um es zu schließen.</translation>
     </message>
 </context>
 </TS>

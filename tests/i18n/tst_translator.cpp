@@ -108,7 +108,7 @@ private slots:
 
         // qsTr takes its context from the file name, as in WelcomePage.qml.
         QQmlComponent component(&engine);
-        component.setData("import QtQml\nQtObject { property string welcome: qsTr(\"Welcome to Natter\") }",
+        component.setData("import QtQuick\nQtObject { property string welcome: qsTr(\"Welcome to Natter\") }",
                           QUrl(u"qrc:/i18ntest/WelcomePage.qml"_s));
         std::unique_ptr<QObject> page(component.create());
         QVERIFY2(page, qPrintable(component.errorString()));
