@@ -83,6 +83,7 @@ int runDesktop(int &argc, char **argv)
     tray.setUnreadCount(accounts->totalUnread());
     QObject::connect(accounts, &desktop::AccountListModel::totalUnreadChanged, &tray,
                      [&tray, accounts] { tray.setUnreadCount(accounts->totalUnread()); });
+    QObject::connect(&translator, &desktop::Translator::languageChanged, &tray, &TrayController::retranslate);
     desktop::MessageNotifier notifier(desktop, tray, window);
 
     QObject::connect(&instance, &SingleInstance::raiseRequested, window, [window](const QStringList &arguments) {

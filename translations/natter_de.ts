@@ -5,719 +5,719 @@
     <name>ComposerBar</name>
     <message>
         <source>Send a stamp</source>
-        <translation type="vanished">Sticker senden</translation>
+        <translation>Sticker senden</translation>
     </message>
     <message>
         <source>Share a location</source>
-        <translation type="vanished">Standort teilen</translation>
+        <translation>Standort teilen</translation>
     </message>
     <message>
         <source>Write a message…</source>
-        <translation type="vanished">Nachricht schreiben …</translation>
+        <translation>Nachricht schreiben …</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="vanished">Nachricht</translation>
+        <translation>Nachricht</translation>
     </message>
     <message>
         <source>Send</source>
-        <translation type="vanished">Senden</translation>
+        <translation>Senden</translation>
     </message>
 </context>
 <context>
     <name>DesktopCommand</name>
     <message>
         <source>Natter: chat on your network, or host a server for it.</source>
-        <translation type="vanished">Natter: Chatte in deinem Netzwerk oder stelle selbst einen Server dafür bereit.</translation>
+        <translation>Natter: Chatte in deinem Netzwerk oder stelle selbst einen Server dafür bereit.</translation>
     </message>
     <message>
         <source>Start in the tray, without a window.</source>
-        <translation type="vanished">Ohne Fenster im Infobereich starten.</translation>
+        <translation>Ohne Fenster im Infobereich starten.</translation>
     </message>
 </context>
 <context>
     <name>FormPage</name>
     <message>
         <source>‹ Back</source>
-        <translation type="vanished">‹ Zurück</translation>
+        <translation>‹ Zurück</translation>
     </message>
     <message>
         <source>Back</source>
-        <translation type="vanished">Zurück</translation>
+        <translation>Zurück</translation>
     </message>
 </context>
 <context>
     <name>HostForm</name>
     <message>
         <source>Host a server</source>
-        <translation type="vanished">Server bereitstellen</translation>
+        <translation>Server bereitstellen</translation>
     </message>
     <message>
         <source>Natter starts a chat server on this computer. People on your network join it with the address shown once it runs.</source>
-        <translation type="vanished">Natter startet einen Chat-Server auf diesem Computer. Personen in deinem Netzwerk treten ihm über die Adresse bei, die angezeigt wird, sobald er läuft.</translation>
+        <translation>Natter startet einen Chat-Server auf diesem Computer. Personen in deinem Netzwerk treten ihm über die Adresse bei, die angezeigt wird, sobald er läuft.</translation>
     </message>
     <message>
         <source>Server name</source>
-        <translation type="vanished">Servername</translation>
+        <translation>Servername</translation>
     </message>
     <message>
         <source>e.g. Office</source>
-        <translation type="vanished">z. B. Büro</translation>
+        <translation>z. B. Büro</translation>
     </message>
     <message>
         <source>Listen on</source>
-        <translation type="vanished">Lauschen auf</translation>
+        <translation>Lauschen auf</translation>
     </message>
     <message>
         <source>Network interface</source>
-        <translation type="vanished">Netzwerkschnittstelle</translation>
+        <translation>Netzwerkschnittstelle</translation>
     </message>
     <message>
         <source>All interfaces (others can join)</source>
-        <translation type="vanished">Alle Schnittstellen (andere können beitreten)</translation>
+        <translation>Alle Schnittstellen (andere können beitreten)</translation>
     </message>
     <message>
         <source>This computer only</source>
-        <translation type="vanished">Nur dieser Computer</translation>
+        <translation>Nur dieser Computer</translation>
     </message>
     <message>
         <source>Port</source>
-        <translation type="vanished">Port</translation>
+        <translation>Port</translation>
     </message>
     <message>
         <source>any</source>
-        <translation type="vanished">beliebig</translation>
+        <translation>beliebig</translation>
     </message>
     <message>
         <source>Your username</source>
-        <translation type="vanished">Dein Benutzername</translation>
+        <translation>Dein Benutzername</translation>
     </message>
     <message>
         <source>2–32 letters, digits, . _ -</source>
-        <translation type="vanished">2–32 Buchstaben, Ziffern, . _ -</translation>
+        <translation>2–32 Buchstaben, Ziffern, . _ -</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="vanished">Passwort</translation>
+        <translation>Passwort</translation>
     </message>
     <message>
         <source>At least 8 characters</source>
-        <translation type="vanished">Mindestens 8 Zeichen</translation>
+        <translation>Mindestens 8 Zeichen</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="vanished">Wird gestartet …</translation>
+        <translation>Wird gestartet …</translation>
     </message>
     <message>
         <source>Start hosting</source>
-        <translation type="vanished">Server starten</translation>
+        <translation>Server starten</translation>
     </message>
 </context>
 <context>
     <name>HostingBanner</name>
     <message>
         <source>Hosting on %1</source>
-        <translation type="vanished">Server läuft auf %1</translation>
+        <translation>Server läuft auf %1</translation>
     </message>
     <message>
         <source>Stopping…</source>
-        <translation type="vanished">Wird beendet …</translation>
+        <translation>Wird beendet …</translation>
     </message>
     <message>
         <source>Not hosting</source>
-        <translation type="vanished">Kein Server aktiv</translation>
+        <translation>Kein Server aktiv</translation>
     </message>
     <message numerus="yes">
         <source>%n connected</source>
-        <translation type="vanished">
+        <translation>
             <numerusform>%n verbunden</numerusform>
             <numerusform>%n verbunden</numerusform>
         </translation>
     </message>
     <message>
         <source>Your data is kept for next time</source>
-        <translation type="vanished">Deine Daten bleiben für das nächste Mal erhalten</translation>
+        <translation>Deine Daten bleiben für das nächste Mal erhalten</translation>
     </message>
     <message>
         <source>Copy the address</source>
-        <translation type="vanished">Adresse kopieren</translation>
+        <translation>Adresse kopieren</translation>
     </message>
     <message>
         <source>Stop hosting</source>
-        <translation type="vanished">Server beenden</translation>
+        <translation>Server beenden</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="vanished">Starten</translation>
+        <translation>Starten</translation>
     </message>
 </context>
 <context>
     <name>JoinForm</name>
     <message>
         <source>Join a server</source>
-        <translation type="vanished">Einem Server beitreten</translation>
+        <translation>Einem Server beitreten</translation>
     </message>
     <message>
         <source>On your network</source>
-        <translation type="vanished">In deinem Netzwerk</translation>
+        <translation>In deinem Netzwerk</translation>
     </message>
     <message>
         <source>%1 at %2:%3</source>
-        <translation type="vanished">%1 unter %2:%3</translation>
+        <translation>%1 unter %2:%3</translation>
     </message>
     <message>
         <source>%1:%2 · checking…</source>
-        <translation type="vanished">%1:%2 · wird geprüft …</translation>
+        <translation>%1:%2 · wird geprüft …</translation>
     </message>
     <message>
         <source>%1:%2 · added by hand</source>
-        <translation type="vanished">%1:%2 · manuell hinzugefügt</translation>
+        <translation>%1:%2 · manuell hinzugefügt</translation>
     </message>
     <message>
         <source>%1:%2 · not answering</source>
-        <translation type="vanished">%1:%2 · antwortet nicht</translation>
+        <translation>%1:%2 · antwortet nicht</translation>
     </message>
     <message>
         <source>Forget this address</source>
-        <translation type="vanished">Diese Adresse vergessen</translation>
+        <translation>Diese Adresse vergessen</translation>
     </message>
     <message>
         <source>Listening for servers on your network…</source>
-        <translation type="vanished">Suche nach Servern in deinem Netzwerk …</translation>
+        <translation>Suche nach Servern in deinem Netzwerk …</translation>
     </message>
     <message>
         <source>Or type an address</source>
-        <translation type="vanished">Oder gib eine Adresse ein</translation>
+        <translation>Oder gib eine Adresse ein</translation>
     </message>
     <message>
         <source>host:port, e.g. 192.168.1.23:8000</source>
-        <translation type="vanished">Host:Port, z. B. 192.168.1.23:8000</translation>
+        <translation>Host:Port, z. B. 192.168.1.23:8000</translation>
     </message>
     <message>
         <source>Server address</source>
-        <translation type="vanished">Serveradresse</translation>
+        <translation>Serveradresse</translation>
     </message>
     <message>
         <source>Check</source>
-        <translation type="vanished">Prüfen</translation>
+        <translation>Prüfen</translation>
     </message>
     <message>
         <source>Checking %1…</source>
-        <translation type="vanished">%1 wird geprüft …</translation>
+        <translation>%1 wird geprüft …</translation>
     </message>
     <message>
         <source>Natter server “%1” found.</source>
-        <translation type="vanished">Natter-Server „%1“ gefunden.</translation>
+        <translation>Natter-Server „%1“ gefunden.</translation>
     </message>
     <message>
         <source>This is not a Natter server. Choose the dialect it speaks and paste a token.</source>
-        <translation type="vanished">Das ist kein Natter-Server. Wähle den Dialekt, den er spricht, und füge ein Token ein.</translation>
+        <translation>Das ist kein Natter-Server. Wähle den Dialekt, den er spricht, und füge ein Token ein.</translation>
     </message>
     <message>
         <source>Dialect</source>
-        <translation type="vanished">Dialekt</translation>
+        <translation>Dialekt</translation>
     </message>
     <message>
         <source>Username</source>
-        <translation type="vanished">Benutzername</translation>
+        <translation>Benutzername</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="vanished">Passwort</translation>
+        <translation>Passwort</translation>
     </message>
     <message>
         <source>Create a new account</source>
-        <translation type="vanished">Neues Konto erstellen</translation>
+        <translation>Neues Konto erstellen</translation>
     </message>
     <message>
         <source>Token</source>
-        <translation type="vanished">Token</translation>
+        <translation>Token</translation>
     </message>
     <message>
         <source>Paste the token the server gave you</source>
-        <translation type="vanished">Füge das Token ein, das du vom Server erhalten hast</translation>
+        <translation>Füge das Token ein, das du vom Server erhalten hast</translation>
     </message>
     <message>
         <source>WebSocket path (optional)</source>
-        <translation type="vanished">WebSocket-Pfad (optional)</translation>
+        <translation>WebSocket-Pfad (optional)</translation>
     </message>
     <message>
         <source>WebSocket path</source>
-        <translation type="vanished">WebSocket-Pfad</translation>
+        <translation>WebSocket-Pfad</translation>
     </message>
     <message>
         <source>the dialect&apos;s usual path</source>
-        <translation type="vanished">der übliche Pfad des Dialekts</translation>
+        <translation>der übliche Pfad des Dialekts</translation>
     </message>
     <message>
         <source>Signing in…</source>
-        <translation type="vanished">Anmeldung läuft …</translation>
+        <translation>Anmeldung läuft …</translation>
     </message>
     <message>
         <source>Connect</source>
-        <translation type="vanished">Verbinden</translation>
+        <translation>Verbinden</translation>
     </message>
     <message>
         <source>Create account</source>
-        <translation type="vanished">Konto erstellen</translation>
+        <translation>Konto erstellen</translation>
     </message>
     <message>
         <source>Sign in</source>
-        <translation type="vanished">Anmelden</translation>
+        <translation>Anmelden</translation>
     </message>
     <message>
         <source>No server answers at %1.</source>
-        <translation type="vanished">Unter %1 antwortet kein Server.</translation>
+        <translation>Unter %1 antwortet kein Server.</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Natter — %1</source>
-        <translation type="vanished">Natter — %1</translation>
+        <translation>Natter — %1</translation>
     </message>
     <message>
         <source>Natter</source>
-        <translation type="vanished">Natter</translation>
+        <translation>Natter</translation>
     </message>
 </context>
 <context>
     <name>MessageDelegate</name>
     <message>
         <source>You</source>
-        <translation type="vanished">Du</translation>
+        <translation>Du</translation>
     </message>
     <message>
         <source>stamp</source>
-        <translation type="vanished">Sticker</translation>
+        <translation>Sticker</translation>
     </message>
     <message>
         <source>location</source>
-        <translation type="vanished">Standort</translation>
+        <translation>Standort</translation>
     </message>
     <message>
         <source>Today</source>
-        <translation type="vanished">Heute</translation>
+        <translation>Heute</translation>
     </message>
     <message>
         <source>Yesterday</source>
-        <translation type="vanished">Gestern</translation>
+        <translation>Gestern</translation>
     </message>
     <message>
         <source>sending</source>
-        <translation type="vanished">wird gesendet</translation>
+        <translation>wird gesendet</translation>
     </message>
     <message>
         <source>sent</source>
-        <translation type="vanished">gesendet</translation>
+        <translation>gesendet</translation>
     </message>
     <message>
         <source>delivered</source>
-        <translation type="vanished">zugestellt</translation>
+        <translation>zugestellt</translation>
     </message>
     <message>
         <source>read</source>
-        <translation type="vanished">gelesen</translation>
+        <translation>gelesen</translation>
     </message>
     <message>
         <source>not sent</source>
-        <translation type="vanished">nicht gesendet</translation>
+        <translation>nicht gesendet</translation>
     </message>
     <message>
         <source>Location</source>
-        <translation type="vanished">Standort</translation>
+        <translation>Standort</translation>
     </message>
     <message>
         <source>Open in map</source>
-        <translation type="vanished">In Karte öffnen</translation>
+        <translation>In Karte öffnen</translation>
     </message>
     <message>
         <source>Not sent: %1</source>
-        <translation type="vanished">Nicht gesendet: %1</translation>
+        <translation>Nicht gesendet: %1</translation>
     </message>
     <message>
         <source>Not sent</source>
-        <translation type="vanished">Nicht gesendet</translation>
+        <translation>Nicht gesendet</translation>
     </message>
     <message>
         <source>Retry</source>
-        <translation type="vanished">Erneut versuchen</translation>
+        <translation>Erneut versuchen</translation>
     </message>
 </context>
 <context>
     <name>NewChatDialog</name>
     <message>
         <source>Invite to %1</source>
-        <translation type="vanished">Zu %1 einladen</translation>
+        <translation>Zu %1 einladen</translation>
     </message>
     <message>
         <source>New group</source>
-        <translation type="vanished">Neue Gruppe</translation>
+        <translation>Neue Gruppe</translation>
     </message>
     <message>
         <source>New chat</source>
-        <translation type="vanished">Neuer Chat</translation>
+        <translation>Neuer Chat</translation>
     </message>
     <message>
         <source>Direct chat</source>
-        <translation type="vanished">Direktchat</translation>
+        <translation>Direktchat</translation>
     </message>
     <message>
         <source>Group</source>
-        <translation type="vanished">Gruppe</translation>
+        <translation>Gruppe</translation>
     </message>
     <message>
         <source>Group name</source>
-        <translation type="vanished">Gruppenname</translation>
+        <translation>Gruppenname</translation>
     </message>
     <message>
         <source>Search people</source>
-        <translation type="vanished">Personen suchen</translation>
+        <translation>Personen suchen</translation>
     </message>
     <message>
         <source>Add %1</source>
-        <translation type="vanished">%1 hinzufügen</translation>
+        <translation>%1 hinzufügen</translation>
     </message>
     <message>
         <source>Invited %1.</source>
-        <translation type="vanished">%1 eingeladen.</translation>
+        <translation>%1 eingeladen.</translation>
     </message>
     <message>
         <source>Nobody found.</source>
-        <translation type="vanished">Niemand gefunden.</translation>
+        <translation>Niemand gefunden.</translation>
     </message>
     <message>
         <source>Create group</source>
-        <translation type="vanished">Gruppe erstellen</translation>
+        <translation>Gruppe erstellen</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="vanished">Fertig</translation>
+        <translation>Fertig</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="vanished">Abbrechen</translation>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>
     <name>NotificationsPopup</name>
     <message>
         <source>Notifications</source>
-        <translation type="vanished">Benachrichtigungen</translation>
+        <translation>Benachrichtigungen</translation>
     </message>
     <message>
         <source>%1 wants to message you: “%2”</source>
-        <translation type="vanished">%1 möchte dir schreiben: „%2“</translation>
+        <translation>%1 möchte dir schreiben: „%2“</translation>
     </message>
     <message>
         <source>Approve</source>
-        <translation type="vanished">Zulassen</translation>
+        <translation>Zulassen</translation>
     </message>
     <message>
         <source>Block</source>
-        <translation type="vanished">Blockieren</translation>
+        <translation>Blockieren</translation>
     </message>
     <message>
         <source>Accept</source>
-        <translation type="vanished">Annehmen</translation>
+        <translation>Annehmen</translation>
     </message>
     <message>
         <source>Decline</source>
-        <translation type="vanished">Ablehnen</translation>
+        <translation>Ablehnen</translation>
     </message>
     <message>
         <source>Nothing new.</source>
-        <translation type="vanished">Nichts Neues.</translation>
+        <translation>Nichts Neues.</translation>
     </message>
 </context>
 <context>
     <name>QuickSwitcherPopup</name>
     <message>
         <source>Jump to a room…</source>
-        <translation type="vanished">Zu einem Raum springen …</translation>
+        <translation>Zu einem Raum springen …</translation>
     </message>
     <message>
         <source>Room name</source>
-        <translation type="vanished">Raumname</translation>
+        <translation>Raumname</translation>
     </message>
 </context>
 <context>
     <name>RoomDelegate</name>
     <message numerus="yes">
         <source>%1, %n unread</source>
-        <translation type="vanished">
+        <translation>
             <numerusform>%1, %n ungelesen</numerusform>
             <numerusform>%1, %n ungelesen</numerusform>
         </translation>
     </message>
     <message>
         <source>Stamp</source>
-        <translation type="vanished">Sticker</translation>
+        <translation>Sticker</translation>
     </message>
     <message>
         <source>Location</source>
-        <translation type="vanished">Standort</translation>
+        <translation>Standort</translation>
     </message>
     <message>
         <source>You: %1</source>
-        <translation type="vanished">Du: %1</translation>
+        <translation>Du: %1</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="vanished">%1: %2</translation>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
     <name>RoomListPane</name>
     <message>
         <source>Search</source>
-        <translation type="vanished">Suchen</translation>
+        <translation>Suchen</translation>
     </message>
     <message>
         <source>Search rooms and people</source>
-        <translation type="vanished">Räume und Personen suchen</translation>
+        <translation>Räume und Personen suchen</translation>
     </message>
     <message>
         <source>Notifications</source>
-        <translation type="vanished">Benachrichtigungen</translation>
+        <translation>Benachrichtigungen</translation>
     </message>
     <message>
         <source>New chat (Ctrl+N)</source>
-        <translation type="vanished">Neuer Chat (Strg+N)</translation>
+        <translation>Neuer Chat (Strg+N)</translation>
     </message>
     <message>
         <source>Rooms</source>
-        <translation type="vanished">Räume</translation>
+        <translation>Räume</translation>
     </message>
     <message>
         <source>No room matches “%1”.</source>
-        <translation type="vanished">Kein Raum passt zu „%1“.</translation>
+        <translation>Kein Raum passt zu „%1“.</translation>
     </message>
     <message>
         <source>No chats yet — start one with the pencil button.</source>
-        <translation type="vanished">Noch keine Chats — starte einen mit dem Stift-Knopf.</translation>
+        <translation>Noch keine Chats — starte einen mit dem Stift-Knopf.</translation>
     </message>
 </context>
 <context>
     <name>RoomPage</name>
     <message>
         <source>%1 is typing…</source>
-        <translation type="vanished">%1 schreibt …</translation>
+        <translation>%1 schreibt …</translation>
     </message>
     <message>
         <source>%1 and %2 are typing…</source>
-        <translation type="vanished">%1 und %2 schreiben …</translation>
+        <translation>%1 und %2 schreiben …</translation>
     </message>
     <message>
         <source>Group</source>
-        <translation type="vanished">Gruppe</translation>
+        <translation>Gruppe</translation>
     </message>
     <message>
         <source>online</source>
-        <translation type="vanished">online</translation>
+        <translation>online</translation>
     </message>
     <message>
         <source>last seen %1</source>
-        <translation type="vanished">zuletzt online %1</translation>
+        <translation>zuletzt online %1</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="vanished">offline</translation>
+        <translation>offline</translation>
     </message>
     <message>
         <source>Select a chat to start messaging</source>
-        <translation type="vanished">Wähle einen Chat, um loszuschreiben</translation>
+        <translation>Wähle einen Chat, um loszuschreiben</translation>
     </message>
     <message>
         <source>Ctrl+K switches rooms · Ctrl+N starts a new chat</source>
-        <translation type="vanished">Strg+K wechselt den Raum · Strg+N startet einen neuen Chat</translation>
+        <translation>Strg+K wechselt den Raum · Strg+N startet einen neuen Chat</translation>
     </message>
     <message>
         <source>Invite people</source>
-        <translation type="vanished">Personen einladen</translation>
+        <translation>Personen einladen</translation>
     </message>
     <message>
         <source>Dialect %1</source>
-        <translation type="vanished">Dialekt %1</translation>
+        <translation>Dialekt %1</translation>
     </message>
     <message>
         <source>Messages</source>
-        <translation type="vanished">Nachrichten</translation>
+        <translation>Nachrichten</translation>
     </message>
     <message>
         <source>No messages yet — say hello!</source>
-        <translation type="vanished">Noch keine Nachrichten — sag Hallo!</translation>
+        <translation>Noch keine Nachrichten — sag Hallo!</translation>
     </message>
     <message>
         <source>Jump to the newest message</source>
-        <translation type="vanished">Zur neuesten Nachricht springen</translation>
+        <translation>Zur neuesten Nachricht springen</translation>
     </message>
 </context>
 <context>
     <name>ServerRail</name>
     <message>
         <source>Servers</source>
-        <translation type="vanished">Server</translation>
+        <translation>Server</translation>
     </message>
     <message>
         <source>Hosted server %1</source>
-        <translation type="vanished">Eigener Server %1</translation>
+        <translation>Eigener Server %1</translation>
     </message>
     <message>
         <source>%1 on %2</source>
-        <translation type="vanished">%1 auf %2</translation>
+        <translation>%1 auf %2</translation>
     </message>
     <message>
         <source>%1 · hosted here on %2</source>
-        <translation type="vanished">%1 · hier bereitgestellt auf %2</translation>
+        <translation>%1 · hier bereitgestellt auf %2</translation>
     </message>
     <message>
         <source>%1 · %2</source>
-        <translation type="vanished">%1 · %2</translation>
+        <translation>%1 · %2</translation>
     </message>
     <message>
         <source>%1 as %2 · %3</source>
-        <translation type="vanished">%1 als %2 · %3</translation>
+        <translation>%1 als %2 · %3</translation>
     </message>
     <message>
         <source>Join or host another server</source>
-        <translation type="vanished">Weiteren Server beitreten oder bereitstellen</translation>
+        <translation>Weiteren Server beitreten oder bereitstellen</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="vanished">Einstellungen</translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>online</source>
-        <translation type="vanished">online</translation>
+        <translation>online</translation>
     </message>
     <message>
         <source>connecting…</source>
-        <translation type="vanished">verbinde …</translation>
+        <translation>verbinde …</translation>
     </message>
     <message>
         <source>reconnecting…</source>
-        <translation type="vanished">verbinde erneut …</translation>
+        <translation>verbinde erneut …</translation>
     </message>
     <message>
         <source>offline</source>
-        <translation type="vanished">offline</translation>
+        <translation>offline</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
-        <translation type="vanished">Einstellungen</translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>Privacy</source>
-        <translation type="vanished">Privatsphäre</translation>
+        <translation>Privatsphäre</translation>
     </message>
     <message>
         <source>Send read receipts</source>
-        <translation type="vanished">Lesebestätigungen senden</translation>
+        <translation>Lesebestätigungen senden</translation>
     </message>
     <message>
         <source>Let others see when I am typing</source>
-        <translation type="vanished">Anderen zeigen, wenn ich schreibe</translation>
+        <translation>Anderen zeigen, wenn ich schreibe</translation>
     </message>
     <message>
         <source>Notifications</source>
-        <translation type="vanished">Benachrichtigungen</translation>
+        <translation>Benachrichtigungen</translation>
     </message>
     <message>
         <source>Desktop notifications for new messages</source>
-        <translation type="vanished">Desktop-Benachrichtigungen für neue Nachrichten</translation>
+        <translation>Desktop-Benachrichtigungen für neue Nachrichten</translation>
     </message>
     <message>
         <source>Look</source>
-        <translation type="vanished">Darstellung</translation>
+        <translation>Darstellung</translation>
     </message>
     <message>
         <source>Theme</source>
-        <translation type="vanished">Design</translation>
+        <translation>Design</translation>
     </message>
     <message>
         <source>Follow the system</source>
-        <translation type="vanished">Wie das System</translation>
+        <translation>Wie das System</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation type="vanished">Hell</translation>
+        <translation>Hell</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation type="vanished">Dunkel</translation>
+        <translation>Dunkel</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="vanished">Sprache</translation>
+        <translation>Sprache</translation>
     </message>
     <message>
         <source>System language</source>
-        <translation type="vanished">Systemsprache</translation>
+        <translation>Systemsprache</translation>
     </message>
     <message>
         <source>Account</source>
-        <translation type="vanished">Konto</translation>
+        <translation>Konto</translation>
     </message>
     <message>
         <source>%1 on %2 (%3)</source>
-        <translation type="vanished">%1 auf %2 (%3)</translation>
+        <translation>%1 auf %2 (%3)</translation>
     </message>
     <message>
         <source>Sign out</source>
-        <translation type="vanished">Abmelden</translation>
+        <translation>Abmelden</translation>
     </message>
 </context>
 <context>
     <name>ShareLocationDialog</name>
     <message>
         <source>Share a location</source>
-        <translation type="vanished">Standort teilen</translation>
+        <translation>Standort teilen</translation>
     </message>
     <message>
         <source>Latitude</source>
-        <translation type="vanished">Breitengrad</translation>
+        <translation>Breitengrad</translation>
     </message>
     <message>
         <source>Longitude</source>
-        <translation type="vanished">Längengrad</translation>
+        <translation>Längengrad</translation>
     </message>
     <message>
         <source>Share</source>
-        <translation type="vanished">Teilen</translation>
+        <translation>Teilen</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="vanished">Abbrechen</translation>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>
     <name>StampPicker</name>
     <message>
         <source>Stamps</source>
-        <translation type="vanished">Sticker</translation>
+        <translation>Sticker</translation>
     </message>
     <message>
         <source>This server has no stamps.</source>
-        <translation type="vanished">Dieser Server hat keine Sticker.</translation>
+        <translation>Dieser Server hat keine Sticker.</translation>
     </message>
 </context>
 <context>
     <name>TypingIndicator</name>
     <message>
         <source>%1 is typing</source>
-        <translation type="vanished">%1 schreibt</translation>
+        <translation>%1 schreibt</translation>
     </message>
     <message>
         <source>%1 and %2 are typing</source>
-        <translation type="vanished">%1 und %2 schreiben</translation>
+        <translation>%1 und %2 schreiben</translation>
     </message>
     <message numerus="yes">
         <source>%1, %2 and %n more are typing</source>
-        <translation type="vanished">
+        <translation>
             <numerusform>%1, %2 und %n weitere Person schreiben</numerusform>
             <numerusform>%1, %2 und %n weitere schreiben</numerusform>
         </translation>
@@ -727,11 +727,11 @@
     <name>UnreadBadge</name>
     <message>
         <source>Natter</source>
-        <translation type="vanished">Natter</translation>
+        <translation>Natter</translation>
     </message>
     <message numerus="yes">
         <source>Natter — %n unread</source>
-        <translation type="vanished">
+        <translation>
             <numerusform>Natter — %n ungelesen</numerusform>
             <numerusform>Natter — %n ungelesen</numerusform>
         </translation>
@@ -741,99 +741,99 @@
     <name>WelcomePage</name>
     <message>
         <source>Welcome to Natter</source>
-        <translation type="vanished">Willkommen bei Natter</translation>
+        <translation>Willkommen bei Natter</translation>
     </message>
     <message>
         <source>Chat with the people on your network. Host a server on this computer for your team, or join one that is already running.</source>
-        <translation type="vanished">Chatte mit den Menschen in deinem Netzwerk. Stelle auf diesem Computer einen Server für dein Team bereit oder tritt einem bei, der schon läuft.</translation>
+        <translation>Chatte mit den Menschen in deinem Netzwerk. Stelle auf diesem Computer einen Server für dein Team bereit oder tritt einem bei, der schon läuft.</translation>
     </message>
     <message>
         <source>Host a server on this computer</source>
-        <translation type="vanished">Server auf diesem Computer bereitstellen</translation>
+        <translation>Server auf diesem Computer bereitstellen</translation>
     </message>
     <message>
         <source>Others on your network join you here. Your chats stay on this machine.</source>
-        <translation type="vanished">Andere in deinem Netzwerk treten hier bei. Deine Chats bleiben auf diesem Gerät.</translation>
+        <translation>Andere in deinem Netzwerk treten hier bei. Deine Chats bleiben auf diesem Gerät.</translation>
     </message>
     <message>
         <source>Join a server</source>
-        <translation type="vanished">Einem Server beitreten</translation>
+        <translation>Einem Server beitreten</translation>
     </message>
     <message>
         <source>Pick a server found on your network, or type its address.</source>
-        <translation type="vanished">Wähle einen Server aus deinem Netzwerk oder gib seine Adresse ein.</translation>
+        <translation>Wähle einen Server aus deinem Netzwerk oder gib seine Adresse ein.</translation>
     </message>
     <message>
         <source>Back to my chats</source>
-        <translation type="vanished">Zurück zu meinen Chats</translation>
+        <translation>Zurück zu meinen Chats</translation>
     </message>
 </context>
 <context>
     <name>natter::desktop::Account</name>
     <message>
         <source>This app cannot speak the &apos;%1&apos; dialect.</source>
-        <translation type="vanished">Diese App beherrscht den Dialekt „%1“ nicht.</translation>
+        <translation>Diese App beherrscht den Dialekt „%1“ nicht.</translation>
     </message>
     <message>
         <source>Cannot open the local storage: %1</source>
-        <translation type="vanished">Der lokale Speicher lässt sich nicht öffnen: %1</translation>
+        <translation>Der lokale Speicher lässt sich nicht öffnen: %1</translation>
     </message>
     <message>
         <source>Sent a stamp</source>
-        <translation type="vanished">Hat einen Sticker gesendet</translation>
+        <translation>Hat einen Sticker gesendet</translation>
     </message>
     <message>
         <source>Shared a location</source>
-        <translation type="vanished">Hat einen Standort geteilt</translation>
+        <translation>Hat einen Standort geteilt</translation>
     </message>
 </context>
 <context>
     <name>natter::desktop::DesktopApp</name>
     <message>
         <source>&apos;%1&apos; is not a server address. Type host:port, e.g. 192.168.1.23:8000.</source>
-        <translation type="vanished">„%1“ ist keine Serveradresse. Gib Host:Port ein, z. B. 192.168.1.23:8000.</translation>
+        <translation>„%1“ ist keine Serveradresse. Gib Host:Port ein, z. B. 192.168.1.23:8000.</translation>
     </message>
     <message>
         <source>An address and a token are needed.</source>
-        <translation type="vanished">Adresse und Token werden benötigt.</translation>
+        <translation>Adresse und Token werden benötigt.</translation>
     </message>
     <message>
         <source>The server did not answer: %1</source>
-        <translation type="vanished">Der Server hat nicht geantwortet: %1</translation>
+        <translation>Der Server hat nicht geantwortet: %1</translation>
     </message>
     <message>
         <source>Wrong username or password.</source>
-        <translation type="vanished">Benutzername oder Passwort ist falsch.</translation>
+        <translation>Benutzername oder Passwort ist falsch.</translation>
     </message>
 </context>
 <context>
     <name>natter::desktop::HostingController</name>
     <message>
         <source>&apos;%1&apos; is not an address this computer can listen on.</source>
-        <translation type="vanished">Auf „%1“ kann dieser Computer nicht lauschen.</translation>
+        <translation>Auf „%1“ kann dieser Computer nicht lauschen.</translation>
     </message>
     <message>
         <source>Cannot create the folder %1.</source>
-        <translation type="vanished">Der Ordner %1 lässt sich nicht anlegen.</translation>
+        <translation>Der Ordner %1 lässt sich nicht anlegen.</translation>
     </message>
 </context>
 <context>
     <name>natter::desktop::TrayController</name>
     <message>
         <source>Show Natter</source>
-        <translation type="vanished">Natter anzeigen</translation>
+        <translation>Natter anzeigen</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="vanished">Beenden</translation>
+        <translation>Beenden</translation>
     </message>
     <message>
         <source>Natter is still running</source>
-        <translation type="vanished">Natter läuft weiter</translation>
+        <translation>Natter läuft weiter</translation>
     </message>
     <message>
         <source>It waits in the tray so new messages still reach you. Choose Quit in its menu to end it.</source>
-        <translation type="vanished">Natter wartet im Infobereich, damit dich neue Nachrichten weiter erreichen. Wähle „Beenden“ im Menü, um es zu schließen.</translation>
+        <translation>Natter wartet im Infobereich, damit dich neue Nachrichten weiter erreichen. Wähle „Beenden“ im Menü, um es zu schließen.</translation>
     </message>
 </context>
 </TS>
