@@ -7,6 +7,7 @@
 #include "messagenotifier.h"
 #include "singleinstance.h"
 #include "traycontroller.h"
+#include "translator.h"
 #include "windowactivation.h"
 
 #include <QApplication>
@@ -35,11 +36,17 @@ int runDesktop(int &argc, char **argv)
     QApplication::setApplicationVersion(QStringLiteral(NATTER_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("natter"));
 
+    // Before the command line, so --help speaks the user's language too.
+    desktop::Translator translator;
+    translator.setLanguage(desktop::AppSettings().language());
+
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Natter: chat on your network, or host a server for it."));
+    parser.setApplicationDescription(
+        QCoreApplication::translate("DesktopCommand", "Natter: chat on your network, or host a server for it."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption hidden(QStringLiteral("hidden"), QStringLiteral("Start in the tray, without a window."));
+    const QCommandLineOption hidden(QStringLiteral("hidden"),
+                                    QCoreApplication::translate("DesktopCommand", "Start in the tray, without a window."));
     parser.addOption(hidden);
     parser.process(app);
 
@@ -65,6 +72,7 @@ int runDesktop(int &argc, char **argv)
         qInfo("natter: no system tray here, so --hidden shows the window");
 
     QQmlApplicationEngine engine;
+    translator.follow(desktop.settings(), &engine);
     engine.setInitialProperties({{QStringLiteral("visible"), !startHidden}});
     QQuickWindow *window = desktop::loadMainWindow(engine);
     if (!window)
@@ -75,6 +83,7 @@ int runDesktop(int &argc, char **argv)
     tray.setUnreadCount(accounts->totalUnread());
     QObject::connect(accounts, &desktop::AccountListModel::totalUnreadChanged, &tray,
                      [&tray, accounts] { tray.setUnreadCount(accounts->totalUnread()); });
+    QObject::connect(&translator, &desktop::Translator::languageChanged, &tray, &TrayController::retranslate);
     desktop::MessageNotifier notifier(desktop, tray, window);
 
     QObject::connect(&instance, &SingleInstance::raiseRequested, window, [window](const QStringList &arguments) {

@@ -39,6 +39,10 @@ Rectangle {
                 required property string connectionState
                 required property int unread
                 readonly property bool current: App.currentAccount === account
+                readonly property string connectionText: connectionState === "online" ? qsTr("online")
+                    : connectionState === "connecting" ? qsTr("connecting…")
+                    : connectionState === "reconnecting" ? qsTr("reconnecting…")
+                    : qsTr("offline")
 
                 width: ListView.view.width
                 height: 48
@@ -50,7 +54,7 @@ Rectangle {
                 ToolTip.delay: 400
                 ToolTip.text: (hosted ? qsTr("%1 · hosted here on %2").arg(serverName).arg(serverAddress)
                                       : qsTr("%1 · %2").arg(serverName).arg(serverAddress))
-                              + "\n" + qsTr("%1 as %2 · %3").arg(dialect).arg(label).arg(connectionState)
+                              + "\n" + qsTr("%1 as %2 · %3").arg(dialect).arg(label).arg(connectionText)
 
                 Rectangle {
                     visible: railButton.current

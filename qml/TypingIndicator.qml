@@ -11,7 +11,7 @@ Item {
     readonly property string description: names.length === 0 ? ""
         : names.length === 1 ? qsTr("%1 is typing").arg(names[0])
         : names.length === 2 ? qsTr("%1 and %2 are typing").arg(names[0]).arg(names[1])
-        : qsTr("%1, %2 and %3 more are typing").arg(names[0]).arg(names[1]).arg(names.length - 2)
+        : qsTr("%1, %2 and %n more are typing", "", names.length - 2).arg(names[0]).arg(names[1])
 
     implicitHeight: active ? 40 : 0
     height: implicitHeight

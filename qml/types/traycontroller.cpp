@@ -43,11 +43,11 @@ bool TrayController::trayAvailable()
 void TrayController::createTrayIcon()
 {
     m_menu = std::make_unique<QMenu>();
-    QAction *show = m_menu->addAction(tr("Show Natter"));
-    connect(show, &QAction::triggered, this, [this] { WindowActivation::bringToFront(m_window); });
+    m_showAction = m_menu->addAction(QString());
+    connect(m_showAction, &QAction::triggered, this, [this] { WindowActivation::bringToFront(m_window); });
     m_menu->addSeparator();
-    QAction *quit = m_menu->addAction(tr("Quit"));
-    connect(quit, &QAction::triggered, this, [] { QCoreApplication::quit(); });
+    m_quitAction = m_menu->addAction(QString());
+    connect(m_quitAction, &QAction::triggered, this, [] { QCoreApplication::quit(); });
 
     m_tray = std::make_unique<QSystemTrayIcon>();
     m_tray->setContextMenu(m_menu.get());
@@ -61,8 +61,17 @@ void TrayController::createTrayIcon()
         else
             WindowActivation::bringToFront(m_window);
     });
-    updateIcon();
+    retranslate();
     m_tray->show();
+}
+
+void TrayController::retranslate()
+{
+    if (!m_tray)
+        return;
+    m_showAction->setText(tr("Show Natter"));
+    m_quitAction->setText(tr("Quit"));
+    updateIcon();
 }
 
 void TrayController::setUnreadCount(int unread)

@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <memory>
 
+class QAction;
 class QMenu;
 class QSettings;
 class QSystemTrayIcon;
@@ -34,6 +35,8 @@ public:
 
     // A desktop notification; false when there is no tray to show it from.
     bool showNotification(const QString &title, const QString &body);
+    // The menu and tooltip texts again, in the language now installed.
+    void retranslate();
 
 signals:
     // The user clicked the last notification.
@@ -52,6 +55,8 @@ private:
     QIcon m_icon;
     QSettings &m_settings;
     std::unique_ptr<QMenu> m_menu;
+    QAction *m_showAction = nullptr;
+    QAction *m_quitAction = nullptr;
     std::unique_ptr<QSystemTrayIcon> m_tray;
     int m_unread = 0;
     // The close hint is a tray message too; its click opens no room.
