@@ -12,6 +12,7 @@ AbstractButton {
     property string description
 
     implicitHeight: 200
+    padding: 16
     implicitWidth: 300
     activeFocusOnTab: true
     Accessible.name: title

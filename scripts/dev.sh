@@ -13,10 +13,9 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PACKAGES_FILE="$REPO_ROOT/scripts/debian-packages.txt"
 
 # ---------------------------------------------------------------------------
-# Arguments `scripts/dev.sh run` passes to natter when the caller gives none.
-# The desktop UI is not built yet, so the default is the headless server.
-# Change this (e.g. to an empty list) once the UI exists.
-DEFAULT_RUN_ARGS=(--headless)
+# Arguments `scripts/dev.sh run` passes to natter when the caller gives none:
+# none, i.e. the desktop app (`scripts/dev.sh run --headless` for the server).
+DEFAULT_RUN_ARGS=()
 # ---------------------------------------------------------------------------
 
 # Port scan start for the throwaway PostgreSQL cluster used by `test`.
@@ -33,7 +32,7 @@ die() {
 usage() {
     cat >&2 <<'EOF'
 Usage:
-  scripts/dev.sh run [natter args...]   build and run natter (default args: --headless)
+  scripts/dev.sh run [natter args...]   build and run natter (default: the desktop app)
   scripts/dev.sh test [ctest args...]   build and run all tests
 
 Environment:
