@@ -1,0 +1,136 @@
+// The app's accounts and settings: joining by address (probe, sign in or
+// register) and with a pasted token, what is kept across restarts (accounts
+// with their token, never the password; drafts; preferences), and removing one.
+
+#include "account.h"
+#include "accountlistmodel.h"
+#include "appsettings.h"
+#include "desktopapp.h"
+#include "testserver.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using natter::desktop::DesktopApp;
+
+namespace {
+QString s(const char *text) { return QString::fromUtf8(text); }
+} // namespace
+
+class TestAccounts : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_data;
+    natter::test::TestServer m_server;
+
+    QString address() const { return m_server.url(s("/")).authority(); }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_server.start());
+    }
+
+    void probeTellsANatterServerApart()
+    {
+        DesktopApp app(m_data.filePath(s("probe")));
+        QSignalSpy probed(&app, &DesktopApp::probed);
+        app.probeServer(address());
+        QVERIFY(probed.wait(10000));
+        QCOMPARE(probed.last().at(1).toBool(), true); // reachable
+        QCOMPARE(probed.last().at(2).toBool(), true); // natter
+        QVERIFY(probed.last().at(4).toStringList().contains(s("gateway")));
+        QCOMPARE(probed.last().at(5).toBool(), true); // registration open
+
+        // Nothing listens on port 1: not reachable. Junk is refused before any request.
+        app.probeServer(s("127.0.0.1:1"));
+        QVERIFY(probed.wait(10000));
+        QCOMPARE(probed.last().at(1).toBool(), false);
+        app.probeServer(s("not a host:port!"));
+        QCOMPARE(probed.last().at(1).toBool(), false);
+        QCOMPARE(app.normalizedServerUrl(s("10.0.0.5:8000")), s("http://10.0.0.5:8000"));
+        QCOMPARE(app.normalizedServerUrl(s("https://chat.example/x?y")), s("https://chat.example"));
+        QCOMPARE(app.normalizedServerUrl(s("ftp://x")), QString());
+    }
+
+    void joinRegisterTokenRestoreAndRemove()
+    {
+        const QString dataDir = m_data.filePath(s("join"));
+        {
+            DesktopApp app(dataDir);
+            QAbstractItemModelTester tester(app.accounts(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+            QSignalSpy joined(&app, &DesktopApp::joined);
+            QSignalSpy failed(&app, &DesktopApp::joinFailed);
+
+            // A wrong password is refused with a readable reason and adds nothing.
+            m_server.registerUser(s("dora"));
+            app.joinServer(address(), s("rooms"), s("dora"), s("wrong-password"), false);
+            QVERIFY(failed.wait(10000));
+            QCOMPARE(failed.last().first().toString(), s("Wrong username or password."));
+            QCOMPARE(app.accounts()->count(), 0);
+
+            // Register a new account, speaking `social` to the server.
+            app.joinServer(address(), s("social"), s("erin"), s("password123"), true);
+            QVERIFY(joined.wait(10000));
+            natter::desktop::Account *erin = app.currentAccount();
+            QCOMPARE(erin->dialect(), s("social"));
+            QTRY_COMPARE_WITH_TIMEOUT(erin->connectionState(), s("online"), 10000);
+
+            // Any dialect with a token pasted by the user (here a Natter token for cable).
+            const natter::test::Account frank = m_server.registerUser(s("frank"));
+            app.joinWithToken(address(), s("cable"), QString(), frank.token, s("frank"));
+            QCOMPARE(joined.count(), 2);
+            natter::desktop::Account *cable = app.currentAccount();
+            QCOMPARE(cable->dialect(), s("cable"));
+            QTRY_COMPARE_WITH_TIMEOUT(cable->connectionState(), s("online"), 10000);
+            QCOMPARE(app.accounts()->count(), 2);
+
+            // Preferences and a draft.
+            app.settings()->setTheme(s("dark"));
+            app.settings()->setSendTyping(false);
+            app.settings()->setDraft(s("acct/room 1"), s("half a thought"));
+        }
+
+        // Next launch: both accounts back with their tokens, no password on disk.
+        DesktopApp app(dataDir);
+        app.restore();
+        QCOMPARE(app.accounts()->count(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(app.accounts()->at(0)->connectionState(), s("online"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(app.accounts()->at(1)->connectionState(), s("online"), 10000);
+        QSettings settings;
+        QVERIFY(!settings.allKeys().join(u' ').contains(s("password")));
+        QCOMPARE(app.settings()->theme(), s("dark"));
+        QCOMPARE(app.settings()->sendTyping(), false);
+        QCOMPARE(app.settings()->draft(s("acct/room 1")), s("half a thought"));
+        app.settings()->setDraft(s("acct/room 1"), QString());
+        QCOMPARE(app.settings()->draft(s("acct/room 1")), QString());
+        app.settings()->setTheme(s("purple"));
+        QCOMPARE(app.settings()->theme(), s("system")); // unknown values read as the default
+
+        // Signing out of one removes it, here and on disk.
+        app.removeAccount(app.accounts()->at(0)->accountId());
+        QCOMPARE(app.accounts()->count(), 1);
+        QVERIFY(app.currentAccount());
+        DesktopApp again(dataDir);
+        again.restore();
+        QCOMPARE(again.accounts()->count(), 1);
+    }
+};
+
+int main(int argc, char *argv[])
+{
+    QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", QDir(home.path()).filePath(QStringLiteral("config")).toUtf8());
+    qputenv("XDG_DATA_HOME", QDir(home.path()).filePath(QStringLiteral("data")).toUtf8());
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("NatterTest"));
+    QApplication::setApplicationName(QStringLiteral("natter-accounts"));
+    TestAccounts test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_accounts.moc"
