@@ -105,6 +105,9 @@ public:
     virtual void answerInvitation(const QString &roomKey, bool accept);
     // A message request (Capability::MessageRequests). → actionFinished("approve"|"block", threadKey, …)
     virtual void answerMessageRequest(const QString &threadKey, bool approve);
+    // Notifications the dialect has no live channel for (a Natter server's
+    // group invitations, over its REST) → notificationReceived each. Default: none.
+    virtual void fetchNotifications() { }
 
 signals:
     void connectionStateChanged(natter::client::Backend::ConnectionState state);

@@ -131,6 +131,30 @@ void NatterActions::invite(qint64 groupId, qint64 userId, DoneHandler done)
     });
 }
 
+void NatterActions::listUnreadNotifications(NotificationsHandler done)
+{
+    QUrlQuery query;
+    query.addQueryItem(str("limit"), str("50"));
+    m_get(str("/api/notifications"), query, [done = std::move(done)](int status, const QByteArray &body) {
+        QList<Notification> unread;
+        if (status != 200)
+            return done(false, unread);
+        for (const QJsonValue &value : QJsonDocument::fromJson(body).array()) {
+            const QJsonObject object = value.toObject();
+            if (object.value(str("is_read")).toBool())
+                continue;
+            Notification notification;
+            notification.id = str("natter-") + idString(object.value(str("id")));
+            notification.type = object.value(str("type")).toString();
+            notification.message = object.value(str("message")).toString();
+            notification.createdAt = parseWireTime(object.value(str("created_at")));
+            notification.roomKey = idString(object.value(str("data")).toObject().value(str("group_id")));
+            unread.append(notification);
+        }
+        done(true, unread);
+    });
+}
+
 void NatterActions::answerInvitation(qint64 groupId, bool accept, RoomHandler done)
 {
     const QString path = accept ? str("/api/groups/accept") : str("/api/groups/decline");

@@ -8,6 +8,7 @@
 //   POST /api/groups {name}                     a new group, the caller an active member
 //   POST /api/groups/invite {group_id, user_id} invite to a group
 //   POST /api/groups/accept|decline {group_id}  answer an invitation
+//   GET  /api/notifications                     the caller's notifications (group invitations…)
 // Rooms come back as the rooms REST shows them (natterrest::room: key empty,
 // other.id Natter's user id); each adapter keys rooms and people its own way.
 
@@ -47,6 +48,11 @@ public:
     void invite(qint64 groupId, qint64 userId, DoneHandler done);
     // An accepted invitation gives the group's id, name and uuid.
     void answerInvitation(qint64 groupId, bool accept, RoomHandler done);
+
+    // The unread notifications, newest first; roomKey is Natter's group id (as a
+    // string) for those about a group. ok false when the server has no such route.
+    using NotificationsHandler = std::function<void(bool ok, const QList<Notification> &notifications)>;
+    void listUnreadNotifications(NotificationsHandler done);
 
     // A person of the directory ({id, uuid, username, display_name, online, last_seen}), keyed our way.
     static Person personFromJson(const QJsonObject &object, PersonKey personKey);

@@ -293,6 +293,18 @@ void WebSocketBackend::inviteToGroup(const QString &roomKey, const Person &perso
     });
 }
 
+void WebSocketBackend::fetchNotifications()
+{
+    if (!can(Capability::Groups))
+        return;
+    natterActions().listUnreadNotifications([this](bool ok, const QList<Notification> &notifications) {
+        if (!ok)
+            return;
+        for (const Notification &notification : notifications)
+            emit notificationReceived(notification);
+    });
+}
+
 void WebSocketBackend::answerInvitation(const QString &roomKey, bool accept)
 {
     const QString action = accept ? QStringLiteral("accept") : QStringLiteral("decline");

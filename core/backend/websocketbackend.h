@@ -43,6 +43,8 @@ public:
     void createGroup(const QString &name, const QList<Person> &members) override;
     void inviteToGroup(const QString &roomKey, const Person &person) override;
     void answerInvitation(const QString &roomKey, bool accept) override;
+    // Natter's notifications over REST, where the server is Natter's (it has groups).
+    void fetchNotifications() override;
 
     ReconnectPolicy &reconnectPolicy() { return m_policy; }
     // Without a password sign-in this is what the user gave; after a Natter login, the issued ones.

@@ -445,6 +445,51 @@ private slots:
         QCOMPARE(failed.last().first().toString(), s("Answering a message request is not supported by this server"));
     }
 
+    // rooms, cable and chats have no notification channel: a Natter server's
+    // invitations come over its REST, are answered from the list, and do not
+    // come back on the next fetch.
+    void invitationWithoutANotificationChannel_data()
+    {
+        QTest::addColumn<QString>("dialect");
+        QTest::newRow("rooms") << s("rooms");
+        QTest::newRow("cable") << s("cable");
+        QTest::newRow("chats") << s("chats");
+    }
+    void invitationWithoutANotificationChannel()
+    {
+        QFETCH(QString, dialect);
+        auto alice = connected(s("rooms"), s("alice"));
+        QVERIFY(alice);
+        QSignalSpy created(alice.get(), &Backend::roomCreated);
+        alice->createGroup(s("Book club ") + dialect, {Person{QString::number(m_bob.id), {}, {}, false, {}, 0}});
+        QVERIFY(created.wait());
+        const qint64 groupId = arg<RoomSummary>(created, 0, 0).id;
+        QVERIFY(groupId > 0);
+
+        ChatSession bob(makeBackend(dialect, test::passwordSignIn(*m_server, s("bob"))),
+                        m_dir.filePath(s("bob-invite-") + dialect + s(".db")));
+        QAbstractItemModelTester tester(bob.notifications(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(bob.start());
+        QTRY_COMPARE(bob.notifications()->count(), 1);
+        QVERIFY(bob.hasNotifications());
+        const QModelIndex invite = bob.notifications()->index(0);
+        QCOMPARE(invite.data(NotificationModel::TypeRole).toString(), s("group_invite"));
+        const QString key = invite.data(NotificationModel::RoomKeyRole).toString();
+        QCOMPARE(key, QString::number(groupId));
+
+        QSignalSpy bobCreated(&bob, &ChatSession::roomCreated);
+        bob.answerInvitation(key, true);
+        QVERIFY(bobCreated.wait());
+        QTRY_COMPARE(bob.notifications()->count(), 0);
+        QTRY_VERIFY(bob.rooms()->roomIndex(bobCreated.first().first().toString()) >= 0);
+
+        // The server still lists it (unread); the next fetch (every refresh) must not bring it back.
+        QSignalSpy arrived(&bob.backend(), &Backend::notificationReceived);
+        bob.backend().fetchNotifications();
+        QVERIFY(arrived.wait());
+        QCOMPARE(bob.notifications()->count(), 0);
+    }
+
     void sessionAnswersRemoveNotificationsAndRequests()
     {
         server::Store &store = m_server->server().store();

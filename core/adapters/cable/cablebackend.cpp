@@ -36,7 +36,7 @@ Backend::Capabilities CableBackend::capabilities() const
     Capabilities capabilities = Capability::Stamps | Capability::Locations;
     if (m_natter)
         capabilities |= Capability::RoomList | Capability::History | Capability::Groups | Capability::CreateRooms
-            | Capability::PeopleSearch;
+            | Capability::PeopleSearch | Capability::Notifications;
     return capabilities;
 }
 

@@ -24,7 +24,7 @@ Backend::Capabilities ChatsBackend::capabilities() const
 {
     if (m_natter)
         return Capability::RoomList | Capability::History | Capability::Groups | Capability::CreateRooms
-            | Capability::PeopleSearch;
+            | Capability::PeopleSearch | Capability::Notifications;
     return {};
 }
 

@@ -127,7 +127,8 @@ RoomsBackend::~RoomsBackend()
 Backend::Capabilities RoomsBackend::capabilities() const
 {
     return Capability::Receipts | Capability::Typing | Capability::Presence | Capability::History
-        | Capability::RoomList | Capability::Groups | Capability::CreateRooms | Capability::PeopleSearch;
+        | Capability::RoomList | Capability::Groups | Capability::CreateRooms | Capability::PeopleSearch
+        | Capability::Notifications;
 }
 
 QNetworkRequest RoomsBackend::request(const QString &path, const QString &query) const
@@ -548,6 +549,16 @@ void RoomsBackend::inviteToGroup(const QString &roomKey, const Person &person)
         natterActions().invite(groupId, *userId, [this, roomKey](bool ok, const QString &error) {
             finishAction(str("invite"), roomKey, ok, error);
         });
+    });
+}
+
+void RoomsBackend::fetchNotifications()
+{
+    natterActions().listUnreadNotifications([this](bool ok, const QList<Notification> &notifications) {
+        if (!ok)
+            return;
+        for (const Notification &notification : notifications)
+            emit notificationReceived(notification);
     });
 }
 

@@ -42,6 +42,7 @@ public:
     void createGroup(const QString &name, const QList<Person> &members) override;
     void inviteToGroup(const QString &roomKey, const Person &person) override;
     void answerInvitation(const QString &roomKey, bool accept) override;
+    void fetchNotifications() override;
 
     // The backoff each room's socket starts from.
     ReconnectPolicy &reconnectPolicy() { return m_policy; }

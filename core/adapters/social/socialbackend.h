@@ -100,6 +100,8 @@ public:
     // Natter's POST /api/groups/accept|decline → groupRequestFinished(u"accept"|u"decline", …)
     // and actionFinished; an accepted group → roomCreated.
     void answerInvitation(const QString &groupId, bool accept) override;
+    // Social has its own: live notification frames and the list it loads on connecting.
+    void fetchNotifications() override { }
     // A `broadcast` frame (admins). Not stored and not confirmed by the server.
     void sendBroadcast(const QString &text);
 
