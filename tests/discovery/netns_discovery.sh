@@ -21,6 +21,10 @@ veth_a=ndA$suffix
 veth_b=ndB$suffix
 work=$(mktemp -d)
 server_pid=
+# `ip netns add` mounts /run/netns the first time; undo that if we were first,
+# so a failed attempt (e.g. inside a chroot) leaves no mount behind.
+run_netns_was_mounted=no
+mountpoint -q /run/netns 2>/dev/null && run_netns_was_mounted=yes
 
 cleanup() {
     if [ -n "$server_pid" ]; then
@@ -29,6 +33,9 @@ cleanup() {
     fi
     ip netns del "$ns_a" 2>/dev/null || true # the veth pair goes with it
     ip netns del "$ns_b" 2>/dev/null || true
+    if [ "$run_netns_was_mounted" = no ] && [ -z "$(ls -A /run/netns 2>/dev/null)" ]; then
+        umount /run/netns 2>/dev/null || true
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
