@@ -6,6 +6,7 @@
 #include "accountlistmodel.h"
 #include "appsettings.h"
 #include "desktopapp.h"
+#include "isolateddesktoptest.h"
 #include "testserver.h"
 
 #include <QAbstractItemModelTester>
@@ -123,14 +124,7 @@ private slots:
 
 int main(int argc, char *argv[])
 {
-    QTemporaryDir home;
-    qputenv("XDG_CONFIG_HOME", QDir(home.path()).filePath(QStringLiteral("config")).toUtf8());
-    qputenv("XDG_DATA_HOME", QDir(home.path()).filePath(QStringLiteral("data")).toUtf8());
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("NatterTest"));
-    QApplication::setApplicationName(QStringLiteral("natter-accounts"));
-    TestAccounts test;
-    return QTest::qExec(&test, argc, argv);
+    return natter::testing::runIsolatedDesktopTest<TestAccounts>(argc, argv, QStringLiteral("natter-accounts"));
 }
 
 #include "tst_accounts.moc"

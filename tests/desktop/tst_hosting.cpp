@@ -9,6 +9,7 @@
 #include "desktopapp.h"
 #include "domain.h"
 #include "hostingcontroller.h"
+#include "isolateddesktoptest.h"
 #include "natterprocess.h"
 #include "store.h"
 #include "wsclient.h"
@@ -119,14 +120,7 @@ private slots:
 
 int main(int argc, char *argv[])
 {
-    QTemporaryDir home;
-    qputenv("XDG_CONFIG_HOME", QDir(home.path()).filePath(QStringLiteral("config")).toUtf8());
-    qputenv("XDG_DATA_HOME", QDir(home.path()).filePath(QStringLiteral("data")).toUtf8());
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("NatterTest"));
-    QApplication::setApplicationName(QStringLiteral("natter-hosting"));
-    TestHosting test;
-    return QTest::qExec(&test, argc, argv);
+    return natter::testing::runIsolatedDesktopTest<TestHosting>(argc, argv, QStringLiteral("natter-hosting"));
 }
 
 #include "tst_hosting.moc"

@@ -13,6 +13,7 @@
 #include "desktopwindow.h"
 #include "hostingcontroller.h"
 #include "messagemodel.h"
+#include "isolateddesktoptest.h"
 #include "natterprocess.h"
 #include "roomlistmodel.h"
 
@@ -267,15 +268,7 @@ private slots:
 
 int main(int argc, char *argv[])
 {
-    // The app's settings and data go to a throwaway place.
-    QTemporaryDir home;
-    qputenv("XDG_CONFIG_HOME", QDir(home.path()).filePath(QStringLiteral("config")).toUtf8());
-    qputenv("XDG_DATA_HOME", QDir(home.path()).filePath(QStringLiteral("data")).toUtf8());
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("NatterTest"));
-    QApplication::setApplicationName(QStringLiteral("natter-e2e"));
-    TestDesktopEndToEnd test;
-    return QTest::qExec(&test, argc, argv);
+    return natter::testing::runIsolatedDesktopTest<TestDesktopEndToEnd>(argc, argv, QStringLiteral("natter-e2e"));
 }
 
 #include "tst_desktope2e.moc"
