@@ -177,11 +177,17 @@ void ChatSession::onHistoryRequested(MessageModel *model, const QString &beforeI
 
 void ChatSession::onMessage(const ChatMessage &message)
 {
-    m_cache->saveMessage(message);
+    bool added = false;
+    const bool cached = m_cache->saveMessage(message, &added);
     MessageModel *model = m_open.value(message.roomKey);
     const bool open = model && m_rooms->activeRoomKey() == message.roomKey;
     if (model)
         model->addIncoming(message);
+    // A message already known (adapters replay recent ones after every
+    // reconnect to catch up) is not news: no unread count, receipt or
+    // notification again. Without a cache every message counts as new.
+    if (cached && !added)
+        return;
     m_rooms->noteMessage(message, open);
     m_typing->noteMessage(message);
     if (!message.outgoing) {

@@ -298,8 +298,10 @@ std::optional<RoomSummary> LocalCache::room(const QString &roomKey) const
 
 // --- messages ---------------------------------------------------------------
 
-bool LocalCache::upsert(const QString &roomKey, const ChatMessage &message)
+bool LocalCache::upsert(const QString &roomKey, const ChatMessage &message, bool *added)
 {
+    if (added)
+        *added = false;
     // The common case — a server message not cached yet (a page, a new
     // message) — is one INSERT; a conflict on the id means it is known.
     if (!message.id.isEmpty() && message.clientId.isEmpty()) {
@@ -316,8 +318,11 @@ bool LocalCache::upsert(const QString &roomKey, const ChatMessage &message)
                            toString(message.status)},
                           &inserted))
             return false;
-        if (inserted > 0)
+        if (inserted > 0) {
+            if (added)
+                *added = true;
             return true;
+        }
     }
     struct Found
     {
@@ -349,6 +354,8 @@ bool LocalCache::upsert(const QString &roomKey, const ChatMessage &message)
     if (byId.seq < 0 && byClient.seq < 0) {
         const bool own = message.outgoing && !message.clientId.isEmpty();
         const QDateTime createdAt = message.createdAt.isValid() ? message.createdAt : QDateTime::currentDateTimeUtc();
+        if (added)
+            *added = true;
         return m_file->insert(u"INSERT INTO cache_messages (account_id, "_s + messageColumns
                                   + u") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
                               {m_account, roomKey, nullable(message.id),
@@ -404,9 +411,19 @@ bool LocalCache::saveMessages(const QString &roomKey, const QList<ChatMessage> &
     return m_file->commit();
 }
 
-bool LocalCache::saveMessage(const ChatMessage &message)
+bool LocalCache::saveMessage(const ChatMessage &message, bool *added)
 {
-    return saveMessages(message.roomKey, {message});
+    if (added)
+        *added = false;
+    if (!isOpen() || message.roomKey.isEmpty())
+        return false;
+    if (!m_file->begin())
+        return false;
+    if (!upsert(message.roomKey, message, added)) {
+        m_file->rollback();
+        return false;
+    }
+    return m_file->commit();
 }
 
 bool LocalCache::saveAck(const QString &clientId, const ChatMessage &stored)

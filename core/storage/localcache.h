@@ -55,7 +55,9 @@ public:
     // Upserts `messages` into roomKey (a message's own roomKey is ignored), in
     // one transaction.
     bool saveMessages(const QString &roomKey, const QList<ChatMessage> &messages);
-    bool saveMessage(const ChatMessage &message); // into message.roomKey
+    // Into message.roomKey. `added`: the message was not cached before (not a
+    // replay of one already known, nor our own pending message coming back).
+    bool saveMessage(const ChatMessage &message, bool *added = nullptr);
     bool saveAck(const QString &clientId, const ChatMessage &stored);
     // A history page; `complete` records that the room's oldest message is cached
     // (historyComplete()), so paging can stop without asking the network.
@@ -74,7 +76,7 @@ public:
     int trimMessages(const QString &roomKey, int keep);
 
 private:
-    bool upsert(const QString &roomKey, const ChatMessage &message);
+    bool upsert(const QString &roomKey, const ChatMessage &message, bool *added = nullptr);
     QList<ChatMessage> page(const QString &roomKey, int limit, const QString &where,
                             const QVariantList &extra) const;
 

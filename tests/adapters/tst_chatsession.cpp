@@ -97,6 +97,36 @@ private slots:
                  s("Hi Alice"));
     }
 
+    // After a reconnect the adapter replays the newest messages to catch up;
+    // one already known must not count as unread again, nor notify again.
+    void replayedMessagesAreNotNewsAgain()
+    {
+        auto alice = session(s("alice"), s("replay.db"));
+        QVERIFY(alice->start());
+        QTRY_VERIFY(alice->rooms()->roomIndex(m_room) >= 0);
+        QSignalSpy arrived(alice.get(), &ChatSession::messageArrived);
+        QSignalSpy received(&alice->backend(), &Backend::messageReceived);
+        QTRY_VERIFY(alice->backend().canSendTo(m_room));
+
+        auto bob = session(s("bob"), s("bob-replay.db"));
+        QVERIFY(bob->start());
+        QTRY_VERIFY(bob->backend().canSendTo(m_room));
+        bob->sendText(m_room, s("only once"));
+        QTRY_COMPARE(arrived.count(), 1);
+        const auto unread = [&] {
+            return alice->rooms()->data(alice->rooms()->index(alice->rooms()->roomIndex(m_room)),
+                                        RoomListModel::UnreadCountRole).toInt();
+        };
+        QCOMPARE(unread(), 1);
+
+        // The server goes away and comes back: the room link catches up from history.
+        const int before = int(received.count());
+        QVERIFY(m_server->restart());
+        QTRY_VERIFY_WITH_TIMEOUT(received.count() > before, 20000); // the replay reached the session
+        QCOMPARE(arrived.count(), 1);
+        QCOMPARE(unread(), 1);
+    }
+
     void cachedStateShowsOffline()
     {
         {
