@@ -71,6 +71,23 @@ private slots:
         QVERIFY(!direct->uuid.isEmpty());
     }
 
+    // A room list that cannot be fetched is an error, never an empty list
+    // (which would clear the rooms shown and cached).
+    void failedRoomListIsNotAnEmptyList()
+    {
+        auto alice = signedIn(s("alice"));
+        alice->connectToServer();
+        QVERIFY(waitConnected(*alice));
+        QSignalSpy listed(alice.get(), &Backend::roomsListed);
+        QSignalSpy errors(alice.get(), &Backend::errorOccurred);
+        m_server->stop();
+        alice->listRooms();
+        QTRY_VERIFY(std::any_of(errors.cbegin(), errors.cend(), [](const QList<QVariant> &e) {
+            return e.first().toString() == s("Could not load the room list");
+        }));
+        QCOMPARE(listed.count(), 0);
+    }
+
     void wrongPasswordGivesUp()
     {
         auto alice = signedIn(s("alice"), s("not-the-password"));

@@ -331,6 +331,9 @@ void CableBackend::listRooms()
             }
             return emit roomsListed(rooms);
         }
+        // A Natter server that failed to answer this time: keep the real list shown.
+        if (m_natter)
+            return emit errorOccurred(str("Could not load the room list"));
         // Not Natter: the spec knows the lobby and whatever room ids we were given.
         QList<RoomSummary> known;
         RoomSummary lobby;

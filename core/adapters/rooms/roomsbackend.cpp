@@ -1,6 +1,8 @@
 #include "wirevalues.h"
 #include "roomsbackend.h"
 
+#include "cable/natterrest.h"
+
 #include "natterlogin.h"
 
 #include <QElapsedTimer>
@@ -218,60 +220,23 @@ void RoomsBackend::disconnectFromServer()
 
 void RoomsBackend::listRooms()
 {
-    auto rooms = std::make_shared<QList<RoomSummary>>();
-    auto fetch = std::make_shared<std::function<void(const QUrl &)>>();
-    *fetch = [this, rooms, fetch](const QUrl &url) {
-        QNetworkRequest next = request(url.path(), url.query());
-        QNetworkReply *reply = m_network.get(next);
-        connect(reply, &QNetworkReply::finished, this, [this, reply, rooms, fetch] {
-            reply->deleteLater();
-            const QJsonObject page = QJsonDocument::fromJson(reply->readAll()).object();
-            for (const QJsonValue &value : page.value(str("results")).toArray()) {
-                const QJsonObject object = value.toObject();
-                RoomSummary room;
-                room.id = object.value(str("id")).toInteger();
-                room.key = QString::number(room.id);
-                room.uuid = object.value(str("uuid")).toString();
-                const QJsonObject other = object.value(str("other_participant")).toObject();
-                const bool direct = !other.isEmpty();
-                room.kind = direct ? RoomKind::Direct : RoomKind::Group;
-                if (direct) {
-                    room.other = {idString(other.value(str("id"))), other.value(str("username")).toString(),
-                                  other.value(str("display_name")).toString(),
-                                  other.value(str("is_online")).toBool(), parseWireTime(other.value(str("last_seen")))};
-                }
-                room.name = direct ? room.other.displayName : object.value(str("name")).toString();
-                if (room.name.isEmpty())
-                    room.name = QStringLiteral("Room %1").arg(room.id);
-                room.unreadCount = object.value(str("unread_count")).toInt();
-                const QJsonObject last = object.value(str("last_message")).toObject();
-                if (!last.isEmpty()) {
-                    ChatMessage message;
-                    message.roomKey = room.key;
-                    message.id = idString(last.value(str("id")));
-                    message.text = last.value(str("content")).toString();
-                    message.sender.id = idString(last.value(str("sender_id")));
-                    message.outgoing = message.sender.id == self().id;
-                    message.createdAt = parseWireTime(last.value(str("created_at")));
-                    message.status = deliveryStatusFromString(last.value(str("status")).toString())
-                                         .value_or(DeliveryStatus::Sent);
-                    room.lastMessage = message;
-                    room.lastActivity = message.createdAt;
-                } else {
-                    room.lastActivity = parseWireTime(object.value(str("created_at")));
-                }
-                rooms->append(room);
-            }
-            const QString next = page.value(str("next")).toString();
-            if (!next.isEmpty())
-                (*fetch)(QUrl(next));
-            else
-                emit roomsListed(*rooms);
-        });
+    const natterrest::Get get = [this](const QString &path, const QUrlQuery &query,
+                                       std::function<void(int, const QByteArray &)> handler) {
+        restCall(m_network.get(request(path, query.toString(QUrl::FullyEncoded))), std::move(handler));
     };
-    QUrl first = settings().serverUrl;
-    first.setPath(str("/api/v1.0/chat/rooms/"));
-    (*fetch)(first);
+    natterrest::fetchRooms(get, [this](QList<RoomSummary> rooms, bool ok) {
+        // A failed fetch says nothing about the rooms: keep what is shown (and cached).
+        if (!ok)
+            return emit errorOccurred(str("Could not load the room list"));
+        for (RoomSummary &room : rooms) {
+            room.key = QString::number(room.id);
+            if (room.lastMessage) {
+                room.lastMessage->roomKey = room.key;
+                room.lastMessage->outgoing = room.lastMessage->sender.id == self().id;
+            }
+        }
+        emit roomsListed(rooms);
+    });
 }
 
 void RoomsBackend::subscribe(const QString &roomKey)

@@ -1,6 +1,8 @@
 #include "wirevalues.h"
 #include "socialbackend.h"
 
+#include "cable/natterrest.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -599,66 +601,27 @@ void SocialBackend::catchUp()
 void SocialBackend::listRooms()
 {
     // Natter's room list (spec 002 has none): every room with id and uuid.
-    auto rooms = std::make_shared<QList<RoomSummary>>();
-    auto fetch = std::make_shared<std::function<void(const QString &, const QUrlQuery &)>>();
-    *fetch = [this, rooms, fetch](const QString &path, const QUrlQuery &query) {
-        httpGet(path, query, [this, rooms, fetch](int status, const QByteArray &body) {
-            if (status != 200) {
-                qCInfo(lcSocial) << "no room list from this server:" << status;
-                emit roomsListed(*rooms);
-                *fetch = nullptr; // break the cycle
-                return;
+    natterrest::fetchRooms(
+        [this](const QString &path, const QUrlQuery &query, ReplyHandler handler) { httpGet(path, query, std::move(handler)); },
+        [this](const QList<RoomSummary> &natterRooms, bool ok) {
+        if (!ok) {
+            // Not a Natter server, or the server did not answer: keep what is shown.
+            qCInfo(lcSocial) << "no room list from this server";
+            return;
+        }
+        QList<RoomSummary> rooms;
+        for (const RoomSummary &natterRoom : natterRooms) {
+            if (natterRoom.kind == RoomKind::Direct && natterRoom.other.id.isEmpty())
+                continue; // a direct room without its other member has no social address
+            RoomSummary room = keyedRoom(natterRoom);
+            if (room.lastMessage) {
+                room.lastMessage->roomKey = room.key;
+                room.lastMessage->outgoing = !self().id.isEmpty() && room.lastMessage->sender.id == self().id;
             }
-            const QJsonObject page = QJsonDocument::fromJson(body).object();
-            for (const QJsonValue &value : page.value(str("results")).toArray()) {
-                const QJsonObject object = value.toObject();
-                RoomSummary room;
-                room.id = object.value(str("id")).toInteger();
-                room.uuid = object.value(str("uuid")).toString();
-                const QJsonObject other = object.value(str("other_participant")).toObject();
-                const bool direct = object.value(str("kind")).toString() == u"direct" || !other.isEmpty();
-                room.kind = direct ? RoomKind::Direct : RoomKind::Group;
-                if (direct) {
-                    room.other = {idString(other.value(str("id"))), other.value(str("username")).toString(),
-                                  other.value(str("display_name")).toString(), other.value(str("is_online")).toBool(),
-                                  parseWireTime(other.value(str("last_seen")))};
-                    if (room.other.id.isEmpty())
-                        continue; // a direct room without its other member has no social address
-                    room.key = userKey(room.other.id);
-                    room.name = room.other.displayName.isEmpty() ? room.other.username : room.other.displayName;
-                } else {
-                    room.key = groupKey(QString::number(room.id));
-                    room.name = object.value(str("name")).toString();
-                }
-                if (room.name.isEmpty())
-                    room.name = room.key;
-                room.unreadCount = object.value(str("unread_count")).toInt();
-                const QJsonObject last = object.value(str("last_message")).toObject();
-                if (!last.isEmpty()) {
-                    ChatMessage message;
-                    message.roomKey = room.key;
-                    message.id = idString(last.value(str("id")));
-                    message.text = last.value(str("content")).toString();
-                    message.sender.id = idString(last.value(str("sender_id")));
-                    message.outgoing = !self().id.isEmpty() && message.sender.id == self().id;
-                    message.createdAt = parseWireTime(last.value(str("created_at")));
-                    room.lastMessage = message;
-                    room.lastActivity = message.createdAt;
-                } else {
-                    room.lastActivity = parseWireTime(object.value(str("created_at")));
-                }
-                rooms->append(room);
-            }
-            const QUrl next(page.value(str("next")).toString());
-            if (next.isValid() && !next.path().isEmpty()) {
-                (*fetch)(next.path(), QUrlQuery(next));
-            } else {
-                emit roomsListed(*rooms);
-                *fetch = nullptr;
-            }
-        });
-    };
-    (*fetch)(str("/api/v1.0/chat/rooms/"), {});
+            rooms.append(room);
+        }
+        emit roomsListed(rooms);
+    });
 }
 
 void SocialBackend::listNotifications(int limit, int offset)
