@@ -64,13 +64,12 @@ void WebSocketBackend::signInThenOpen()
         return openSocket();
     auto *login = new NatterLogin(m_network, this);
     connect(login, &NatterLogin::succeeded, this,
-            [this, login](const QString &token, const QString &cookie, qint64 userId, const QString &uuid,
+            [this, login](const QString &token, const QString &cookie, qint64 userId, const QString &,
                           const QString &) {
         login->deleteLater();
         m_token = token;
         m_cookie = cookie;
         m_natterUserId = userId;
-        m_natterUserUuid = uuid;
         if (m_wanted)
             openSocket();
     });

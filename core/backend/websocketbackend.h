@@ -50,9 +50,8 @@ public:
     // Without a password sign-in this is what the user gave; after a Natter login, the issued ones.
     QString token() const { return m_token; }
     QString cookie() const { return m_cookie; }
-    // Natter's numeric id and UUID of the signed-in user, when a Natter login told us.
+    // Natter's numeric id of the signed-in user, when a Natter login told us.
     qint64 natterUserId() const { return m_natterUserId; }
-    QString natterUserUuid() const { return m_natterUserUuid; }
 
 protected:
     virtual QString defaultPath() const = 0;
@@ -114,7 +113,6 @@ private:
     QString m_token;
     QString m_cookie;
     qint64 m_natterUserId = 0;
-    QString m_natterUserUuid;
     bool m_wanted = false; // the user wants to be connected
     bool m_ready = false;
 };

@@ -91,13 +91,7 @@ ChatSession::ChatSession(std::unique_ptr<Backend> backend, const QString &storag
         if (MessageModel *model = m_open.value(roomKey))
             model->applyHistory(roomKey, messages, complete);
     });
-    connect(backendPtr, &Backend::notificationReceived, this, [this](const Notification &notification) {
-        // An invitation already answered here, or to a group we are in, is not news.
-        const bool settled = notification.type == u"group_invite" && !notification.roomKey.isEmpty()
-            && (m_answeredInvitations.contains(notification.roomKey) || m_rooms->roomIndex(notification.roomKey) >= 0);
-        if (!settled)
-            m_notifications->add(notification);
-    });
+    connect(backendPtr, &Backend::notificationReceived, m_notifications.get(), &NotificationModel::add);
     connect(backendPtr, &Backend::messageRequestReceived, m_requests.get(), &MessageRequestModel::add);
 
     connect(backendPtr, &Backend::peopleFound, this, [this](const QString &query, const QList<Person> &people) {
@@ -335,7 +329,6 @@ void ChatSession::inviteToGroup(const QString &roomKey, const QString &personId)
 
 void ChatSession::answerInvitation(const QString &roomKey, bool accept)
 {
-    m_answeredInvitations.insert(roomKey);
     m_backend->answerInvitation(roomKey, accept);
 }
 

@@ -144,7 +144,6 @@ private:
     Backend::Capabilities m_capabilities;
     QHash<QString, MessageModel *> m_open; // children of this object
     QSet<QString> m_subscribed;
-    QSet<QString> m_answeredInvitations; // group keys: a later fetch must not bring them back
     QTimer m_roomRefresh;
     bool m_sendReadReceipts = true;
     bool m_sendTyping = true;

@@ -257,7 +257,12 @@ MembershipOutcome Hub::answerInvitation(qint64 userId, qint64 groupId, bool acce
         return MembershipOutcome::NotFound;
     const bool stored = accept ? m_store.setMembership(groupId, userId, MembershipState::Active)
                                : m_store.removeMembership(groupId, userId);
-    return stored ? MembershipOutcome::Done : MembershipOutcome::Failed;
+    if (!stored)
+        return MembershipOutcome::Failed;
+    // Answered: the invitation is no longer news on any dialect.
+    if (!m_store.markGroupNotificationsRead(userId, QStringLiteral("group_invite"), groupId))
+        qCWarning(lcHub) << "could not mark the invitation read:" << m_store.lastErrorText();
+    return MembershipOutcome::Done;
 }
 
 MembershipOutcome Hub::setThreadState(qint64 userId, qint64 roomId, MembershipState state)

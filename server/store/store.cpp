@@ -1211,4 +1211,22 @@ bool Store::markNotificationsRead(qint64 userId)
         {{u":user"_s, userId}});
 }
 
+bool Store::markGroupNotificationsRead(qint64 userId, const QString &type, qint64 groupId)
+{
+    d->clearError();
+    // The payload is JSON text; picking rows in C++ keeps the SQL the same on SQLite and PostgreSQL.
+    const QList<NotificationRecord> unread = d->many(u"SELECT "_s + kNotificationColumns
+            + u" FROM notifications WHERE user_id = :user AND type = :type AND is_read = 0"_s,
+        {{u":user"_s, userId}, {u":type"_s, type}}, readNotification);
+    if (lastError() != StoreError::None)
+        return false;
+    for (const NotificationRecord &notification : unread) {
+        if (notification.payload.value(u"group_id"_s).toInteger() != groupId)
+            continue;
+        if (!d->exec(u"UPDATE notifications SET is_read = 1 WHERE id = :id"_s, {{u":id"_s, notification.id}}))
+            return false;
+    }
+    return true;
+}
+
 } // namespace natter::server

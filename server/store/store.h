@@ -139,6 +139,9 @@ public:
     // Newest first.
     QList<NotificationRecord> notifications(qint64 userId, int limit, int offset);
     bool markNotificationsRead(qint64 userId);
+    // The user's unread notifications of `type` whose payload names group `groupId` (e.g. the
+    // invitation once it is answered).
+    bool markGroupNotificationsRead(qint64 userId, const QString &type, qint64 groupId);
 
 private:
     class Private;

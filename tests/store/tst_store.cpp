@@ -1236,6 +1236,13 @@ void TestStore::notifications()
     QCOMPARE(idsOf(m_store->notifications(alice, 2, 1)), (QList<qint64> {ids[1], ids[0]}));
     QVERIFY(m_store->notifications(alice, 10, 3).isEmpty());
 
+    // One group's invitation, answered: only that one is read.
+    QVERIFY(m_store->addNotification(alice, u"group_invite"_s, u"To 40"_s, {{u"group_id"_s, 40}}));
+    QVERIFY(m_store->addNotification(alice, u"group_invite"_s, u"To 41"_s, {{u"group_id"_s, 41}}));
+    QVERIFY(m_store->markGroupNotificationsRead(alice, u"group_invite"_s, 40));
+    for (const NotificationRecord &notification : m_store->notifications(alice, 10, 0))
+        QCOMPARE(notification.isRead, notification.message == u"To 40"_s);
+
     QVERIFY(m_store->markNotificationsRead(alice));
     for (const NotificationRecord &notification : m_store->notifications(alice, 10, 0))
         QVERIFY(notification.isRead);

@@ -100,7 +100,6 @@ public:
     {
         m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
     }
-    int reconnectAttempts() const { return m_policy.attempts(); }
 
 private:
     RoomsBackend &m_backend;
