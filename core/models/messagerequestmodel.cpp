@@ -2,18 +2,12 @@
 
 #include "deliveryrules.h"
 
-#include <algorithm>
 
 namespace natter::client {
 
 MessageRequestModel::MessageRequestModel(QObject *parent)
-    : QAbstractListModel(parent)
+    : InboxModel(parent)
 {
-}
-
-int MessageRequestModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_items.size());
 }
 
 QVariant MessageRequestModel::data(const QModelIndex &index, int role) const
@@ -53,11 +47,6 @@ QHash<int, QByteArray> MessageRequestModel::roleNames() const
     return names;
 }
 
-int MessageRequestModel::unreadCount() const
-{
-    return int(std::count_if(m_items.cbegin(), m_items.cend(), [](const Item &item) { return !item.read; }));
-}
-
 void MessageRequestModel::add(const MessageRequest &request)
 {
     if (request.threadKey.isEmpty())
@@ -83,59 +72,6 @@ void MessageRequestModel::add(const MessageRequest &request)
     }
     if (unreadCount() != unreadBefore)
         emit unreadCountChanged();
-}
-
-void MessageRequestModel::markAllRead()
-{
-    bool changed = false;
-    for (int row = 0; row < m_items.size(); ++row) {
-        if (!m_items.at(row).read) {
-            m_items[row].read = true;
-            emit dataChanged(index(row), index(row), {ReadRole});
-            changed = true;
-        }
-    }
-    if (changed)
-        emit unreadCountChanged();
-}
-
-bool MessageRequestModel::remove(const QString &threadKey)
-{
-    const int row = indexOf(threadKey);
-    if (row < 0)
-        return false;
-    const bool wasUnread = !m_items.at(row).read;
-    beginRemoveRows({}, row, row);
-    m_items.removeAt(row);
-    endRemoveRows();
-    emit countChanged();
-    if (wasUnread)
-        emit unreadCountChanged();
-    return true;
-}
-
-void MessageRequestModel::clear()
-{
-    if (m_items.isEmpty())
-        return;
-    const bool hadUnread = unreadCount() > 0;
-    beginResetModel();
-    m_items.clear();
-    endResetModel();
-    emit countChanged();
-    if (hadUnread)
-        emit unreadCountChanged();
-}
-
-int MessageRequestModel::indexOf(const QString &threadKey) const
-{
-    if (threadKey.isEmpty())
-        return -1;
-    for (int row = 0; row < m_items.size(); ++row) {
-        if (m_items.at(row).request.threadKey == threadKey)
-            return row;
-    }
-    return -1;
 }
 
 } // namespace natter::client

@@ -7,16 +7,15 @@
 
 #include "chattypes.h"
 
-#include <QAbstractListModel>
+#include "inboxmodel.h"
+
 #include <QList>
 
 namespace natter::client {
 
-class MessageRequestModel : public QAbstractListModel
+class MessageRequestModel : public InboxModel
 {
     Q_OBJECT
-    Q_PROPERTY(int count READ count NOTIFY countChanged)
-    Q_PROPERTY(int unreadCount READ unreadCount NOTIFY unreadCountChanged)
 
 public:
     // QML names in quotes.
@@ -33,22 +32,20 @@ public:
 
     explicit MessageRequestModel(QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    int count() const { return int(m_items.size()); }
-    int unreadCount() const;
+    int count() const override { return int(m_items.size()); }
 
     void add(const MessageRequest &request);
-    Q_INVOKABLE void markAllRead();
-    Q_INVOKABLE bool remove(const QString &threadKey);
-    void clear();
-    Q_INVOKABLE int indexOf(const QString &threadKey) const;
 
-signals:
-    void countChanged();
-    void unreadCountChanged();
+protected:
+    QString keyAt(int row) const override { return m_items.at(row).request.threadKey; }
+    bool isReadAt(int row) const override { return m_items.at(row).read; }
+    void setReadAt(int row) override { m_items[row].read = true; }
+    void removeItemAt(int row) override { m_items.removeAt(row); }
+    void clearItems() override { m_items.clear(); }
+    int readRole() const override { return ReadRole; }
 
 private:
     struct Item

@@ -5,13 +5,8 @@
 namespace natter::client {
 
 NotificationModel::NotificationModel(QObject *parent)
-    : QAbstractListModel(parent)
+    : InboxModel(parent)
 {
-}
-
-int NotificationModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_items.size());
 }
 
 QVariant NotificationModel::data(const QModelIndex &index, int role) const
@@ -47,17 +42,20 @@ QHash<int, QByteArray> NotificationModel::roleNames() const
     return names;
 }
 
-int NotificationModel::unreadCount() const
-{
-    return int(std::count_if(m_items.cbegin(), m_items.cend(), [](const Notification &n) { return !n.read; }));
-}
-
 void NotificationModel::add(const Notification &notification)
 {
     const int unreadBefore = unreadCount();
     const int known = indexOf(notification.id);
     if (known >= 0) {
-        m_items[known] = notification;
+        Notification updated = notification;
+        const Notification &shown = m_items.at(known);
+        updated.read = updated.read || shown.read; // read here stays read
+        if (!updated.createdAt.isValid())
+            updated.createdAt = shown.createdAt;
+        if (updated.type == shown.type && updated.message == shown.message && updated.roomKey == shown.roomKey
+            && updated.read == shown.read && updated.createdAt == shown.createdAt)
+            return; // fetched again, unchanged
+        m_items[known] = updated;
         emit dataChanged(index(known), index(known));
     } else {
         Notification n = notification;
@@ -74,70 +72,6 @@ void NotificationModel::add(const Notification &notification)
     }
     if (unreadCount() != unreadBefore)
         emit unreadCountChanged();
-}
-
-bool NotificationModel::markRead(const QString &id)
-{
-    const int row = indexOf(id);
-    if (row < 0 || m_items.at(row).read)
-        return false;
-    m_items[row].read = true;
-    emit dataChanged(index(row), index(row), {ReadRole});
-    emit unreadCountChanged();
-    return true;
-}
-
-void NotificationModel::markAllRead()
-{
-    bool changed = false;
-    for (int row = 0; row < m_items.size(); ++row) {
-        if (!m_items.at(row).read) {
-            m_items[row].read = true;
-            emit dataChanged(index(row), index(row), {ReadRole});
-            changed = true;
-        }
-    }
-    if (changed)
-        emit unreadCountChanged();
-}
-
-bool NotificationModel::remove(const QString &id)
-{
-    const int row = indexOf(id);
-    if (row < 0)
-        return false;
-    const bool wasUnread = !m_items.at(row).read;
-    beginRemoveRows({}, row, row);
-    m_items.removeAt(row);
-    endRemoveRows();
-    emit countChanged();
-    if (wasUnread)
-        emit unreadCountChanged();
-    return true;
-}
-
-void NotificationModel::clear()
-{
-    if (m_items.isEmpty())
-        return;
-    const bool hadUnread = unreadCount() > 0;
-    beginResetModel();
-    m_items.clear();
-    endResetModel();
-    emit countChanged();
-    if (hadUnread)
-        emit unreadCountChanged();
-}
-
-int NotificationModel::indexOf(const QString &id) const
-{
-    if (id.isEmpty())
-        return -1;
-    for (int row = 0; row < m_items.size(); ++row) {
-        if (m_items.at(row).id == id)
-            return row;
-    }
-    return -1;
 }
 
 } // namespace natter::client

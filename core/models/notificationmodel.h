@@ -6,16 +6,15 @@
 
 #include "chattypes.h"
 
-#include <QAbstractListModel>
+#include "inboxmodel.h"
+
 #include <QList>
 
 namespace natter::client {
 
-class NotificationModel : public QAbstractListModel
+class NotificationModel : public InboxModel
 {
     Q_OBJECT
-    Q_PROPERTY(int count READ count NOTIFY countChanged)
-    Q_PROPERTY(int unreadCount READ unreadCount NOTIFY unreadCountChanged)
 
 public:
     // QML names in quotes.
@@ -31,24 +30,22 @@ public:
 
     explicit NotificationModel(QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    int count() const { return int(m_items.size()); }
-    int unreadCount() const;
+    int count() const override { return int(m_items.size()); }
 
+    // A known id updates its row (kept read if it was; no signal when nothing changed).
     void add(const Notification &notification);
-    Q_INVOKABLE bool markRead(const QString &id);
-    Q_INVOKABLE void markAllRead();
-    Q_INVOKABLE bool remove(const QString &id);
-    void clear();
-    Q_INVOKABLE int indexOf(const QString &id) const;
     QList<Notification> notifications() const { return m_items; }
 
-signals:
-    void countChanged();
-    void unreadCountChanged();
+protected:
+    QString keyAt(int row) const override { return m_items.at(row).id; }
+    bool isReadAt(int row) const override { return m_items.at(row).read; }
+    void setReadAt(int row) override { m_items[row].read = true; }
+    void removeItemAt(int row) override { m_items.removeAt(row); }
+    void clearItems() override { m_items.clear(); }
+    int readRole() const override { return ReadRole; }
 
 private:
     QList<Notification> m_items;

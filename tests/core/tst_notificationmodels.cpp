@@ -68,6 +68,12 @@ void TestNotificationModels::notifications()
     QVERIFY(!model.markRead(u"n2"_s));
     QCOMPARE(model.unreadCount(), 2);
     QCOMPARE(model.index(1).data(NotificationModel::ReadRole).toBool(), true);
+    // Fetched again (every refresh): read here stays read, and nothing changes.
+    QSignalSpy changed(&model, &NotificationModel::dataChanged);
+    model.add(notification(u"n2"_s, 2));
+    QCOMPARE(model.index(1).data(NotificationModel::ReadRole).toBool(), true);
+    QCOMPARE(changed.count(), 0);
+    QCOMPARE(model.unreadCount(), 2);
     model.markAllRead();
     QCOMPARE(model.unreadCount(), 0);
     QVERIFY(unread.count() >= 4);
