@@ -79,7 +79,13 @@ public:
 
     virtual void listRooms() = 0;                       // → roomsListed
     virtual void subscribe(const QString &roomKey) = 0; // room events start to arrive
-    virtual void send(const OutgoingMessage &message) = 0; // → messageAcked or sendFailed
+    // → messageAcked or sendFailed. Sending a client id again never makes a
+    // second copy: the server drops it (Natter), or the adapter does not write
+    // what it wrote before and waits for its echo (servers without acks).
+    virtual void send(const OutgoingMessage &message) = 0;
+    // The sender gave up on this client id (failed after its attempts): a
+    // later send of it is the user's new try and is written again.
+    virtual void abandonSend(const QString &clientId) { Q_UNUSED(clientId) }
     virtual void setTyping(const QString &roomKey, bool typing) = 0;
     virtual void markStatus(const QString &roomKey, const QString &messageId, DeliveryStatus status) = 0;
     // Messages older than `beforeId` (empty: the newest), newest first. → historyLoaded

@@ -102,6 +102,7 @@ void MessageSender::onSendFailed(const QString &clientId, const QString &reason)
     m_outbox.recordAttempt(clientId, reason);
     const auto after = m_outbox.entry(clientId);
     if (after && after->state == Outbox::State::Failed) {
+        m_backend.abandonSend(clientId);
         emit failed(clientId, reason);
         if (m_outbox.pendingCount() == 0)
             emit drained();

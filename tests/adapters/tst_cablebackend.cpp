@@ -470,6 +470,91 @@ private slots:
         QCOMPARE(failed.first().at(1).toString(), s("Unknown stamp: 3"));
     }
 
+    // A server that is not Natter broadcasts our message without the temp id:
+    // the echo from us (or, while we do not know who we are, the same content
+    // within moments) acks it once, and the send is never written again.
+    void echoWithoutTempIdAcksOnceAndIsNotWrittenAgain()
+    {
+        FakeWsServer fake({s("actioncable-v1-json")});
+        QVERIFY(fake.listen());
+        auto client = fakeClient(fake); // "t0k3n" is no JWT: we do not know who we are
+        client->subscribe(s("7"));
+        QSignalSpy subscribed(client.get(), &Backend::subscribed);
+        client->connectToServer();
+        QTRY_COMPARE(fake.count(), 1);
+        welcomeAndConfirm(fake, 0, 1);
+        QTRY_COMPARE(subscribed.size(), 1);
+        QVERIFY(client->self().id.isEmpty());
+
+        QSignalSpy acked(client.get(), &Backend::messageAcked);
+        QSignalSpy received(client.get(), &Backend::messageReceived);
+        const OutgoingMessage hello{s("7"), {}, s("c-1"), MessageKind::Text, s("Hello!"), {}, 0, 0};
+        const OutgoingMessage again{s("7"), {}, s("c-2"), MessageKind::Text, s("Hello!"), {}, 0, 0};
+        client->send(hello);
+        client->send(again); // the same text twice on purpose
+        QTRY_COMPARE(fake.at(0).frames.size(), 3);
+
+        auto broadcast = [&](int id, int userId, const QString &text) {
+            fake.send(0, {{s("identifier"), room7Identifier},
+                          {s("message"), QJsonObject{{s("id"), id}, {s("message"), text}, {s("user_id"), userId},
+                                                     {s("user"), QJsonObject{{s("id"), userId}, {s("username"), s("me")}}}}}});
+        };
+        // Someone else's text in another room first: news.
+        fake.send(0, {{s("identifier"), room7Identifier},
+                      {s("message"), QJsonObject{{s("id"), 40}, {s("message"), s("Hi there")}, {s("user_id"), 9}}}});
+        QTRY_COMPARE(received.size(), 1);
+        broadcast(41, 5, s("Hello!"));
+        QTRY_COMPARE(acked.size(), 1);
+        QCOMPARE(acked.at(0).at(0).toString(), s("c-1"));
+        QCOMPARE(acked.at(0).at(1).value<ChatMessage>().id, s("41"));
+        QVERIFY(acked.at(0).at(1).value<ChatMessage>().outgoing);
+        QCOMPARE(client->self().id, s("5")); // learnt from our own echo
+
+        // The outbox's ack timeout (or a reconnect) sends a client id again: nothing is written.
+        client->send(again);
+        client->send(hello);
+        broadcast(42, 5, s("Hello!"));
+        QTRY_COMPARE(acked.size(), 2);
+        QCOMPARE(acked.at(1).at(0).toString(), s("c-2"));
+        // Now known as 5: another user's identical text is news, not an ack.
+        broadcast(43, 9, s("Hello!"));
+        QTRY_COMPARE(received.size(), 2);
+        QVERIFY(!received.at(1).first().value<ChatMessage>().outgoing);
+        QCOMPARE(fake.at(0).frames.size(), 3);
+        QCOMPARE(acked.size(), 2);
+
+        // A send the sender gave up on is the user's new try: written again.
+        const OutgoingMessage lost{s("7"), {}, s("c-3"), MessageKind::Text, s("lost"), {}, 0, 0};
+        client->send(lost);
+        QTRY_COMPARE(fake.at(0).frames.size(), 4);
+        client->send(lost);
+        client->abandonSend(s("c-3"));
+        client->send(lost);
+        QTRY_COMPARE(fake.at(0).frames.size(), 5);
+    }
+
+    // A token whose claims name the user as user_id (not sub) says who we are.
+    void userIdClaimNamesSelf()
+    {
+        FakeWsServer fake({s("actioncable-v1-json")});
+        QVERIFY(fake.listen());
+        Backend::Settings settings;
+        settings.serverUrl = fake.serverUrl();
+        auto part = [](const char *json) {
+            return QByteArray(json).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        };
+        settings.signIn.token = QString::fromLatin1(part(R"({"alg":"HS256","typ":"JWT"})") + '.'
+                                                    + part(R"({"user_id":12,"username":"kim"})") + ".c2ln");
+        CableBackend client(settings);
+        QSignalSpy connected(&client, &Backend::connected);
+        client.connectToServer();
+        QTRY_COMPARE(fake.count(), 1);
+        fake.send(0, {{s("type"), s("welcome")}});
+        QTRY_COMPARE(connected.size(), 1);
+        QCOMPARE(client.self().id, s("12"));
+        QCOMPARE(client.self().username, s("kim"));
+    }
+
     void pingsKeepTheLinkSilenceReconnects()
     {
         FakeWsServer fake({s("actioncable-v1-json")});

@@ -76,8 +76,13 @@ QWebSocketHandshakeOptions CableBackend::handshakeOptions() const
 void CableBackend::disconnectFromServer()
 {
     m_staleTimer.stop();
-    m_pending.clear();
+    m_echoes.clear();
     WebSocketBackend::disconnectFromServer();
+}
+
+void CableBackend::abandonSend(const QString &clientId)
+{
+    m_echoes.forget(clientId);
 }
 
 bool CableBackend::canSendTo(const QString &roomKey) const
@@ -91,8 +96,13 @@ void CableBackend::onOpened()
         m_natter = true;
     if (self().id.isEmpty()) {
         const QJsonObject claims = natterrest::jwtClaims(token());
+        QString claimedId = idString(claims.value(str("sub")));
+        for (const char *name : {"user_id", "id"}) {
+            if (claimedId.isEmpty())
+                claimedId = idString(claims.value(str(name)));
+        }
         Person me;
-        me.id = natterUserId() != 0 ? QString::number(natterUserId()) : idString(claims.value(str("sub")));
+        me.id = natterUserId() != 0 ? QString::number(natterUserId()) : claimedId;
         me.username = settings().signIn.username.isEmpty() ? claims.value(str("username")).toString()
                                                            : settings().signIn.username;
         me.displayName = me.username;
@@ -107,6 +117,11 @@ void CableBackend::onClosed()
 {
     m_staleTimer.stop();
     m_confirmed.clear();
+    // Natter drops a re-sent temp id, so what was in flight may go again; any
+    // other server cannot, so a write stays written (at most once) until its
+    // echo comes or the sender gives up on it.
+    if (m_natter)
+        m_echoes.clear();
 }
 
 void CableBackend::stale()
@@ -154,8 +169,10 @@ void CableBackend::onText(const QString &text)
         // Natter's extra: a refused command, with the temp id of a refused send.
         const QString message = frame.value(str("message")).toString();
         const QString tempId = idString(frame.value(str("temp_id")));
-        if (!tempId.isEmpty() && m_pending.remove(tempId))
+        if (!tempId.isEmpty() && m_echoes.isWritten(tempId)) {
+            m_echoes.forget(tempId);
             emit sendFailed(tempId, message);
+        }
         else
             emit errorOccurred(message);
     } else if (type.isEmpty() && frame.contains(str("message"))) {
@@ -176,10 +193,21 @@ void CableBackend::handleDisconnect(const QJsonObject &frame)
 
 bool CableBackend::isSelf(const Person &person) const
 {
-    const Person me = self();
-    if (!person.id.isEmpty() && !me.id.isEmpty())
-        return person.id == me.id;
-    return !person.username.isEmpty() && person.username == me.username;
+    return EchoMatcher::senderOf(person, self()) == EchoMatcher::Sender::Us;
+}
+
+// A server whose token does not say who we are: the sender of our own echo is us.
+void CableBackend::learnSelf(const Person &sender)
+{
+    Person me = self();
+    if (!me.id.isEmpty() || sender.id.isEmpty())
+        return;
+    me.id = sender.id;
+    if (me.username.isEmpty())
+        me.username = sender.username;
+    if (me.displayName.isEmpty())
+        me.displayName = sender.displayName.isEmpty() ? me.username : sender.displayName;
+    setSelf(me);
 }
 
 void CableBackend::handleMessage(const QString &roomKey, const QJsonValue &payload)
@@ -218,18 +246,23 @@ void CableBackend::handleMessage(const QString &roomKey, const QJsonValue &paylo
     deliver(message);
 }
 
-// Our own message with a pending temp id is the ack of that send; anything
-// else is news, once: live frames and catch-up overlap.
+// Our own message echoed is the ack of its send (EchoMatcher: by temp id
+// where the frame has one, else by sender, room and content); anything else is
+// news, once: live frames and catch-up overlap.
 void CableBackend::deliver(ChatMessage message)
 {
-    message.outgoing = isSelf(message.sender);
-    if (!message.clientId.isEmpty() && m_pending.remove(message.clientId)) {
-        m_recentAcks.insert(message.clientId);
+    const auto sender = EchoMatcher::senderOf(message.sender, self());
+    if (const auto clientId = m_echoes.claim(message.roomKey, EchoMatcher::Fingerprint::of(message), sender,
+                                             message.clientId)) {
+        learnSelf(message.sender);
+        m_recentAcks.insert(*clientId);
         m_seenIds.insert(message.roomKey + u'/' + message.id);
+        message.clientId = *clientId;
         message.outgoing = true;
         message.status = DeliveryStatus::Sent;
-        return emit messageAcked(message.clientId, message);
+        return emit messageAcked(*clientId, message);
     }
+    message.outgoing = sender == EchoMatcher::Sender::Us;
     // The same stored message again (the echo after catch-up acked it, or the
     // other way round): the ack has it already.
     if (!message.clientId.isEmpty() && m_recentAcks.contains(message.clientId))
@@ -261,9 +294,14 @@ void CableBackend::send(const OutgoingMessage &message)
                 {str("longitude"), message.longitude}};
         break;
     }
+    // Natter answers a repeat with the stored message; any other server would store it twice.
+    if (m_echoes.isWritten(message.clientId) || (!m_natter && m_recentAcks.contains(message.clientId))) {
+        qCDebug(lcCable) << "not writing" << message.clientId << "again: waiting for its echo";
+        return;
+    }
     if (!message.clientId.isEmpty()) {
         data.insert(str("temp_id"), message.clientId);
-        m_pending.insert(message.clientId, message.roomKey);
+        m_echoes.note(message.clientId, message.roomKey, EchoMatcher::Fingerprint::of(message));
     }
     // ActionCable's `data` is JSON text inside the frame, like the identifier.
     sendJson({{str("command"), str("message")},

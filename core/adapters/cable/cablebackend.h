@@ -34,8 +34,14 @@
 // message again (the server de-duplicates); the same message arriving once more
 // after its ack (echo and catch-up both carry it) is dropped, not reported as
 // news. Natter's {"type":"error","temp_id"}
-// frame → sendFailed. A third-party server that echoes no temp_id gives no ack:
-// MessageSender's ack timeout then counts attempts and re-sends.
+// frame → sendFailed. A server that is not Natter echoes no temp_id: our own
+// message is recognised in its broadcast by sender, room and content
+// (EchoMatcher; where the token does not say who we are, a broadcast of the
+// same content within 10 s of the send is ours, and its sender is learnt as
+// self). Such a server cannot drop a re-sent message, so a send is written
+// once: a repeat of its client id (MessageSender's ack timeout, a reconnect)
+// waits for the echo instead, until the sender gives up (abandonSend) and the
+// user's Retry writes it anew.
 //
 // Natter's extras (used only once the server proved to be Natter: a Natter
 // password sign-in, or a successful room list): the room list
@@ -54,6 +60,7 @@
 // Room actions (WebSocketBackend, Natter's REST, once the server proved to be
 // Natter): people and rooms keyed by Natter's ids, as above.
 
+#include "echomatcher.h"
 #include "natterrest.h"
 #include "websocketbackend.h"
 
@@ -74,6 +81,7 @@ public:
     Capabilities capabilities() const override;
 
     void disconnectFromServer() override;
+    void abandonSend(const QString &clientId) override;
     bool canSendTo(const QString &roomKey) const override;
     void listRooms() override;
     void send(const OutgoingMessage &message) override;
@@ -110,6 +118,7 @@ private:
     void catchUpRoom(const QString &roomKey);
     std::optional<qint64> natterRoomId(const QString &roomKey) const;
     bool isSelf(const Person &person) const;
+    void learnSelf(const Person &sender);
     void deliver(ChatMessage message);
     void stale();
 
@@ -117,7 +126,7 @@ private:
     QTimer m_staleTimer;
     std::chrono::milliseconds m_staleThreshold{6000};
     QSet<QString> m_confirmed;         // room keys confirmed on this connection
-    QHash<QString, QString> m_pending; // client id → room key: sent, not yet acknowledged
+    EchoMatcher m_echoes;              // sent, not yet acknowledged
     natterrest::RecentSet m_recentAcks; // client ids acknowledged lately
     natterrest::RecentSet m_seenIds;    // message ids delivered lately (live and catch-up overlap)
     bool m_natter = false;             // the server has Natter's REST extras

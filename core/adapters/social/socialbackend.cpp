@@ -23,6 +23,8 @@ constexpr qint64 forgetFailedMs = 10 * 60 * 1000; // unconfirmed sends are forgo
 constexpr int shortLivedMs = 2000;                // closed this soon after opening: maybe refused
 constexpr int checkPageSize = 50;                 // history page size of a confirmation check
 constexpr int checkPages = 5;                     // at most this many pages back
+constexpr int checkPagesOldestFirst = 40;         // a server listing oldest first: pages forward to the end
+constexpr qint64 liveEchoWindowMs = 10'000;       // an echo from an unknown sender is ours only this soon
 constexpr qint64 pageBackSecs = 120;              // paging back stops this long before the send (clock skew)
 
 } // namespace
@@ -105,6 +107,8 @@ void SocialBackend::onOpened()
 void SocialBackend::onClosed()
 {
     m_pingTimer.stop();
+    for (Pending &pending : m_pending)
+        pending.writtenOnThisLink = false;
     const bool shortLived = !m_openedAt.isValid() || m_openedAt.elapsed() < shortLivedMs;
     const bool refused = m_handshakeFailed
         || (m_closeHandshake && socket().closeCode() == QWebSocketProtocol::CloseCodePolicyViolated);
@@ -275,7 +279,8 @@ void SocialBackend::onText(const QString &text)
     if (type == u"private" || type == u"group" || type == u"broadcast") {
         const ChatMessage message = messageFromJson(frame, {});
         countLive(message.roomKey);
-        emit messageReceived(message);
+        if (!confirmLiveEcho(message))
+            emit messageReceived(message);
     } else if (type == u"notification") {
         emit notificationReceived(notificationFromJson(frame, true));
     } else if (type == u"error") {
@@ -301,9 +306,11 @@ void SocialBackend::send(const OutgoingMessage &message)
 
     auto it = m_pending.find(message.clientId);
     if (it != m_pending.end() && it->written) {
-        // Written before and not confirmed: the server may have it already and
-        // cannot drop a duplicate (no client id on the wire). Look first.
-        it->writeAfterCheck = true;
+        // Written before and not confirmed: the server cannot drop a duplicate
+        // (no client id on the wire). On this link it has it (the link is
+        // ordered and reliable): only look again. After a reconnect it may
+        // not: write only if a readable history shows it is not there.
+        it->writeAfterCheck = !it->writtenOnThisLink;
         it->reportedFailed = false;
         return checkRoom(it->roomKey);
     }
@@ -337,6 +344,7 @@ void SocialBackend::write(Pending &pending)
     if (!pending.firstWrite.isValid())
         pending.firstWrite = QDateTime::currentDateTimeUtc();
     pending.written = true;
+    pending.writtenOnThisLink = true;
     pending.writeAfterCheck = false;
     pending.reportedFailed = false;
     pending.serverError.clear();
@@ -410,8 +418,12 @@ void SocialBackend::checkRoom(const QString &roomKey, bool failOnMiss)
             if (it == m_pending.end() || it->roomKey != roomKey)
                 continue;
             if (it->writeAfterCheck) {
-                // Not in the history (or the history cannot be read): write it (again).
-                write(*it);
+                // Not in a history we could read: write it again. A history we
+                // cannot read proves nothing: the send waits (MessageSender
+                // asks again, then gives up) rather than risk a second copy.
+                it->writeAfterCheck = false;
+                if (ok)
+                    write(*it);
                 continue;
             }
             const bool lastCheckDone = it->nextCheck >= m_confirmSchedule.size();
@@ -450,18 +462,54 @@ QList<ChatMessage> SocialBackend::confirmFrom(const QString &roomKey, const QLis
             rest.prepend(*message);
             continue;
         }
-        m_claimedIds.insert(message->id);
-        m_pending.remove(matched);
-        m_pendingOrder.removeOne(matched);
-        ChatMessage stored = *message;
-        stored.clientId = matched;
-        stored.outgoing = true;
-        if (stored.sender.id.isEmpty())
-            stored.sender = self();
+        acknowledge(matched, *message);
         countLive(roomKey);
-        emit messageAcked(matched, stored);
     }
     return rest;
+}
+
+void SocialBackend::acknowledge(const QString &clientId, const ChatMessage &message)
+{
+    m_claimedIds.insert(message.id);
+    m_pending.remove(clientId);
+    m_pendingOrder.removeOne(clientId);
+    ChatMessage stored = message;
+    stored.clientId = clientId;
+    stored.outgoing = true;
+    if (stored.sender.id.isEmpty())
+        stored.sender = self();
+    emit messageAcked(clientId, stored);
+}
+
+// A server that sends our own message back to us (a group echo; a private
+// frame whose `to` is the other user): that is the ack. From an unknown
+// sender (a group frame without Natter's `from`) only a send of the same text
+// written moments before counts, so another member's identical text later on
+// stays news.
+bool SocialBackend::confirmLiveEcho(const ChatMessage &message)
+{
+    if (m_claimedIds.contains(message.id))
+        return true; // the history confirmed it already: the same message, not news
+    const bool fromUs = message.outgoing;
+    const bool unknownSender = message.sender.id.isEmpty() && targetOf(message.roomKey).group;
+    if (!fromUs && !unknownSender)
+        return false;
+    for (const QString &clientId : std::as_const(m_pendingOrder)) {
+        const Pending &pending = m_pending[clientId];
+        if (pending.roomKey != message.roomKey || !pending.written || pending.text != message.text)
+            continue;
+        if (!fromUs && (!pending.sinceWrite.isValid() || pending.sinceWrite.elapsed() > liveEchoWindowMs))
+            continue;
+        acknowledge(clientId, message);
+        return true;
+    }
+    return false;
+}
+
+void SocialBackend::abandonSend(const QString &clientId)
+{
+    m_pending.remove(clientId);
+    m_pendingOrder.removeOne(clientId);
 }
 
 void SocialBackend::handleError(const QString &message)
@@ -494,6 +542,15 @@ void SocialBackend::collectSince(const Target &target, const QDateTime &since, i
         if (!ok)
             return done(false, collected);
         QList<ChatMessage> all = collected + page;
+        if (m_oldestFirst.contains(target.key())) {
+            // Offsets count from the oldest: the newest are on the last page.
+            const int pagesDone = offset / checkPageSize + 1;
+            if (raw < checkPageSize || pagesDone >= checkPagesOldestFirst) {
+                sortNewestFirst(all);
+                return done(true, all);
+            }
+            return collectSince(target, since, offset + raw, all, pagesLeft, std::move(done));
+        }
         // Newest first: the page's last message is its oldest.
         const bool reachedSince = !since.isValid() || page.isEmpty() || !page.last().createdAt.isValid()
             || page.last().createdAt.toSecsSinceEpoch() < since.toSecsSinceEpoch() - pageBackSecs;
@@ -522,6 +579,14 @@ void SocialBackend::fetchPage(const Target &target, int limit, int offset, PageH
             ChatMessage message = messageFromJson(value.toObject(), key);
             message.roomKey = key;
             messages.append(message);
+        }
+        // The spec does not say which end a page starts from: learn it.
+        if (messages.size() >= 2 && messages.first().createdAt.isValid() && messages.last().createdAt.isValid()
+            && messages.first().createdAt != messages.last().createdAt) {
+            if (messages.first().createdAt < messages.last().createdAt)
+                m_oldestFirst.insert(key);
+            else
+                m_oldestFirst.remove(key);
         }
         sortNewestFirst(messages);
         handler(true, messages, int(array.size()));

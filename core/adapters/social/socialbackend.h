@@ -44,9 +44,14 @@
 // `from` (a spec-only server) any member's identical text could. A server-side error frame (Natter's {"type":"error"}) while
 // exactly one send is unconfirmed fails that send with the server's reason; an
 // unconfirmed send fails with sendFailed after the last check. Because the
-// wire has no client id the server cannot drop duplicates, so a re-send of a
-// client id written before (after a reconnect or a timeout) first checks the
-// history again and only writes if the message is not there.
+// wire has no client id the server cannot drop duplicates: a client id is
+// written at most once per link (a repeat only checks the history again);
+// after a reconnect it is written again only if a history that could be read
+// does not have it. A server that echoes our own message live (a group
+// broadcast to the sender too, or a private frame whose `to` is the other
+// user) confirms it from that frame; a group frame with no sender counts as
+// ours only within 10 s of writing the same text. Pages may come newest or
+// oldest first (the spec does not say); a check learns which from the times.
 //
 // Catch-up after a (re)connection: the newest history page of every
 // subscribed room (messageReceived, oldest first; the models drop what they
@@ -85,6 +90,7 @@ public:
 
     void listRooms() override;
     void send(const OutgoingMessage &message) override;
+    void abandonSend(const QString &clientId) override;
     void setTyping(const QString &roomKey, bool typing) override;
     void markStatus(const QString &roomKey, const QString &messageId, DeliveryStatus status) override;
     void loadHistory(const QString &roomKey, const QString &beforeId, int limit) override;
@@ -149,6 +155,7 @@ private:
         QElapsedTimer sinceWrite;
         int nextCheck = 0;  // index into m_confirmSchedule
         bool written = false;
+        bool writtenOnThisLink = false; // the server has it: never written twice on one link
         bool reportedFailed = false;
         bool writeAfterCheck = false; // a re-send: write only if the history does not have it
         QString serverError;
@@ -171,12 +178,15 @@ private:
     void checkRoom(const QString &roomKey, bool failOnMiss = false);
     // Acks pending sends found in a page; returns the page without the messages it claimed.
     QList<ChatMessage> confirmFrom(const QString &roomKey, const QList<ChatMessage> &newestFirst);
+    bool confirmLiveEcho(const ChatMessage &message);
+    void acknowledge(const QString &clientId, const ChatMessage &message);
     void noteSkew(const QByteArray &dateHeader);
     void countLive(const QString &roomKey);
 
     QHash<QString, Pending> m_pending; // by client id, until acked
     QStringList m_pendingOrder;        // client ids in send order
     QSet<QString> m_claimedIds;        // server message ids that confirmed a send
+    QSet<QString> m_oldestFirst;       // room keys whose history pages start from the oldest
     QSet<QString> m_checking;          // rooms with a history check in flight
     QSet<QString> m_recheck;           // rooms to check again when the current one returns
     QList<int> m_confirmSchedule{200, 700, 1700, 3700, 7700};
