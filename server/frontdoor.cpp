@@ -57,6 +57,9 @@ void FrontDoor::incomingConnection(qintptr handle)
         delete socket;
         return;
     }
+    // Chat frames are small and often several in a row: with Nagle's
+    // algorithm the second waits for the peer's delayed ACK (up to 40 ms).
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     auto *deadline = new QTimer(socket);
     deadline->setSingleShot(true);
     connect(deadline, &QTimer::timeout, socket, [socket] {
