@@ -90,6 +90,10 @@ int runHeadless(const QStringList &arguments)
     const QCommandLineOption heartbeat(QStringLiteral("heartbeat-interval"),
                                        QStringLiteral("Seconds between server pings on the rooms dialect (default 30)."),
                                        QStringLiteral("seconds"));
+    const QCommandLineOption commitWindow(QStringLiteral("commit-window"),
+                                          QStringLiteral("Milliseconds posts wait to be written together in one "
+                                                         "transaction (default 0: what one event-loop pass brought)."),
+                                          QStringLiteral("ms"));
     const QCommandLineOption mount(QStringLiteral("mount"),
                                    QStringLiteral("Also mount a dialect at a path, on the main port or on PORT, "
                                                   "e.g. gateway=/ws@8001. Repeatable."),
@@ -108,8 +112,8 @@ int runHeadless(const QStringList &arguments)
         QStringLiteral("discovery-port"),
         QStringLiteral("UDP port of the LAN announcements (default %1).").arg(discovery::DiscoveryChannel::defaultPort),
         QStringLiteral("port"), QString::number(discovery::DiscoveryChannel::defaultPort));
-    parser.addOptions({headless, listen, noRegistration, heartbeat, mount, allowedOrigin, name, noAnnounce,
-                       discoveryPort});
+    parser.addOptions({headless, listen, noRegistration, heartbeat, commitWindow, mount, allowedOrigin, name,
+                       noAnnounce, discoveryPort});
     ServerOptions storage;
     storage.addTo(parser);
 
@@ -146,6 +150,15 @@ int runHeadless(const QStringList &arguments)
             return 2;
         }
         config.heartbeatInterval = std::chrono::seconds(seconds);
+    }
+    if (parser.isSet(commitWindow)) {
+        bool ok = false;
+        const int ms = parser.value(commitWindow).toInt(&ok);
+        if (!ok || ms < 0 || ms > 1000) {
+            err << "natter: --commit-window wants 0 to 1000 milliseconds\n";
+            return 2;
+        }
+        config.commitWindow = std::chrono::milliseconds(ms);
     }
 
     for (const QString &text : parser.values(mount)) {

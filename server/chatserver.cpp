@@ -28,7 +28,7 @@ struct ChatServer::Parts
                                                : PasswordHasher::Strength::Interactive)
         , tokens(std::move(secret), config.tokenLifetime)
         , auth(store, tokens)
-        , hub(store, config.typingExpiry)
+        , hub(store, config.typingExpiry, config.commitWindow)
         , context{config, store, hub, auth, passwords}
         , accounts(context)
         , groups(context)

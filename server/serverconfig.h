@@ -43,6 +43,7 @@ struct ServerConfig
     int messageSizeLimit = 1000; // characters
     int missedPongsBeforeReconnect = 3;
     std::chrono::milliseconds typingExpiry{5000}; // typing ends unless refreshed
+    std::chrono::milliseconds commitWindow{0};    // posts and receipts within it commit together (0: one loop pass)
     qint64 maxFrameBytes = 64 * 1024;           // larger incoming frames are refused
 
     // social (spec 002): Origins allowed to open the cookie-authenticated /ws.

@@ -1,23 +1,33 @@
 #include "hub.h"
 
+#include "roomdirectory.h"
 #include "store.h"
 #include "typingtracker.h"
 
 #include <QLoggingCategory>
+#include <QTimerEvent>
 
 Q_LOGGING_CATEGORY(lcHub, "natter.server.hub")
 
 namespace natter::server {
 
-Hub::Hub(Store &store, std::chrono::milliseconds typingExpiry, QObject *parent)
+Hub::Hub(Store &store, std::chrono::milliseconds typingExpiry, std::chrono::milliseconds commitWindow,
+         QObject *parent)
     : QObject(parent)
     , m_store(store)
+    , m_directory(std::make_unique<RoomDirectory>(store))
     , m_typing(std::make_unique<TypingTracker>(typingExpiry))
+    , m_commitWindow(commitWindow)
 {
     connect(m_typing.get(), &TypingTracker::changed, this, &Hub::typingChanged);
 }
 
-Hub::~Hub() = default;
+Hub::~Hub()
+{
+    // What was accepted is still written; the sessions are gone or going.
+    m_sessionsByUser.clear();
+    flush();
+}
 
 void Hub::attach(ClientSession *session)
 {
@@ -32,6 +42,11 @@ void Hub::attach(ClientSession *session)
 
 void Hub::detach(ClientSession *session)
 {
+    // A queued post keeps its place (it is written), but its origin is gone.
+    for (QueuedPost &post : m_queuedPosts) {
+        if (post.origin == session)
+            post.origin = nullptr;
+    }
     const qint64 userId = session->userId();
     auto it = m_sessionsByUser.find(userId);
     if (it == m_sessionsByUser.end() || !it->removeOne(session))
@@ -66,6 +81,7 @@ int Hub::sessionCount() const
 
 void Hub::closeAllSessions()
 {
+    flush();
     QList<ClientSession *> all;
     for (const auto &sessions : std::as_const(m_sessionsByUser))
         all += sessions;
@@ -73,122 +89,283 @@ void Hub::closeAllSessions()
         session->closeGoingAway();
 }
 
-PostOutcome Hub::postMessage(const NewMessage &message)
+// ---- posting ----------------------------------------------------------------
+
+bool Hub::hasQueued(const ClientSession *origin) const
+{
+    return origin && std::any_of(m_queuedPosts.cbegin(), m_queuedPosts.cend(),
+                                 [origin](const QueuedPost &post) { return post.origin == origin; });
+}
+
+void Hub::queueDecided(const ClientSession *origin, QObject *context, PostOutcome outcome, PostDone done)
+{
+    if (!hasQueued(origin))
+        return done(outcome);
+    m_queuedPosts.append({{}, origin, context, context != nullptr, std::move(done), {}, std::move(outcome)});
+}
+
+void Hub::answerInOrder(const ClientSession *origin, QObject *context, std::function<void()> answer)
+{
+    queueDecided(origin, context, {}, [answer = std::move(answer)](const PostOutcome &) { answer(); });
+}
+
+void Hub::postMessage(const NewMessage &message, const ClientSession *origin, QObject *context, PostDone done)
 {
     PostOutcome outcome;
     const bool hasContent = message.kind == MessageKind::Location || !message.body.trimmed().isEmpty();
     if (!hasContent) {
         outcome.result = PostOutcome::Result::Invalid;
         outcome.error = QStringLiteral("Message cannot be empty");
-        return outcome;
+        return queueDecided(origin, context, outcome, std::move(done));
     }
-    const auto membership = m_store.membership(message.roomId, message.senderId);
-    if (!membership || membership->state != MembershipState::Active) {
-        outcome.result = PostOutcome::Result::NotMember;
-        return outcome;
-    }
-    const QList<MembershipRecord> everyone = m_store.members(message.roomId);
-    for (const MembershipRecord &member : everyone) {
-        if (member.userId != message.senderId && member.state == MembershipState::Blocked) {
+    const QList<MembershipRecord> members = m_directory->members(message.roomId);
+    bool active = false;
+    for (const MembershipRecord &member : members) {
+        if (member.userId == message.senderId) {
+            active = member.state == MembershipState::Active;
+        } else if (member.state == MembershipState::Blocked) {
             outcome.result = PostOutcome::Result::Blocked;
             outcome.error = QStringLiteral("You have been blocked");
-            return outcome;
+            return queueDecided(origin, context, outcome, std::move(done));
         }
     }
-    // A re-sent client id acknowledges the stored message and delivers nothing twice.
-    if (!message.clientId.isEmpty()) {
-        if (auto existing = m_store.messageByClientId(message.senderId, message.clientId)) {
-            outcome.result = PostOutcome::Result::Duplicate;
-            outcome.message = *existing;
-            return outcome;
-        }
+    if (!active) {
+        outcome.result = PostOutcome::Result::NotMember;
+        return queueDecided(origin, context, outcome, std::move(done));
+    }
+    m_queuedPosts.append({message, origin, context, context != nullptr, std::move(done), members, std::nullopt});
+    scheduleFlush();
+}
+
+PostOutcome Hub::postMessageNow(const NewMessage &message)
+{
+    PostOutcome outcome;
+    bool finished = false;
+    postMessage(message, nullptr, nullptr, [&](const PostOutcome &result) {
+        outcome = result;
+        finished = true;
+    });
+    if (!finished)
+        flush();
+    return outcome;
+}
+
+void Hub::scheduleFlush()
+{
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start(int(m_commitWindow.count()), Qt::PreciseTimer, this);
+}
+
+void Hub::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_flushTimer.timerId())
+        return QObject::timerEvent(event);
+    flush();
+}
+
+void Hub::flush()
+{
+    m_flushTimer.stop();
+    if (m_queuedPosts.isEmpty() && m_queuedMarks.isEmpty())
+        return;
+    // Take the queue first: callbacks and fan-out may post again (next batch).
+    const QList<QueuedPost> posts = std::exchange(m_queuedPosts, {});
+    const auto marks = std::exchange(m_queuedMarks, {});
+
+    QList<NewMessage> messages;
+    messages.reserve(posts.size());
+    for (const QueuedPost &post : posts) {
+        if (!post.decided)
+            messages.append(post.message);
+    }
+    QList<MarkAdvance> advances;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (auto it = marks.cbegin(); it != marks.cend(); ++it) {
+        const auto [roomId, userId] = it.key();
+        if (it->readSeq > 0)
+            advances.append({roomId, userId, DeliveryStatus::Read, it->readSeq, now});
+        if (it->deliveredSeq > it->readSeq)
+            advances.append({roomId, userId, DeliveryStatus::Delivered, it->deliveredSeq, now});
     }
 
-    QList<qint64> recipients;
-    for (const MembershipRecord &member : everyone) {
-        if (member.userId != message.senderId && member.state == MembershipState::Active)
-            recipients.append(member.userId);
-    }
-    std::optional<MessageRecord> stored = m_store.insertMessage(message, recipients);
+    ++m_commits;
+    const auto stored = m_store.commitBatch(messages, advances);
     if (!stored) {
-        if (m_store.lastError() == StoreError::Conflict) {
-            if (auto existing = m_store.messageByClientId(message.senderId, message.clientId)) {
-                outcome.result = PostOutcome::Result::Duplicate;
-                outcome.message = *existing;
-                return outcome;
+        qCWarning(lcHub) << "group commit failed:" << m_store.lastErrorText() << "-" << posts.size()
+                         << "messages not acknowledged";
+        PostOutcome failed;
+        failed.result = PostOutcome::Result::Failed;
+        failed.error = QStringLiteral("Message sending failed");
+        for (const QueuedPost &post : posts) {
+            if (!post.hasContext || post.context)
+                post.done(post.decided.value_or(failed));
+        }
+        return; // the marks stay where they were; a receipt sent again moves them
+    }
+
+    // Committed: the marks' cache, then acks and fan-out.
+    for (auto it = marks.cbegin(); it != marks.cend(); ++it) {
+        const auto [roomId, userId] = it.key();
+        MarkRecord &mark = marksOf(roomId)[userId];
+        mark.roomId = roomId;
+        mark.userId = userId;
+        const qint64 delivered = std::max({mark.deliveredUpTo, it->deliveredSeq, it->readSeq});
+        if (delivered > mark.deliveredUpTo) {
+            mark.deliveredUpTo = delivered;
+            mark.deliveredAt = now;
+        }
+        if (it->readSeq > mark.readUpTo) {
+            mark.readUpTo = it->readSeq;
+            mark.readAt = now;
+        }
+        for (const StatusEvent &event : it->events) {
+            FrameCache frames;
+            for (qint64 to : {event.authorId, event.updatedBy}) {
+                const QList<ClientSession *> sessions = m_sessionsByUser.value(to);
+                for (ClientSession *session : sessions) {
+                    if (session->followsRoom(roomId))
+                        session->deliverStatus(event, frames);
+                }
             }
         }
-        qCWarning(lcHub) << "message not stored:" << m_store.lastErrorText();
-        outcome.result = PostOutcome::Result::Failed;
-        outcome.error = QStringLiteral("Message sending failed");
-        return outcome;
     }
+    qsizetype row = 0;
+    for (const QueuedPost &post : posts) {
+        PostOutcome outcome;
+        if (post.decided) {
+            outcome = *post.decided;
+        } else if (const auto &record = stored->at(row++)) {
+            outcome.result = PostOutcome::Result::Posted;
+            outcome.message = *record;
+            m_typing->set(post.message.roomId, post.message.senderId, false);
+            fanOutMessage(outcome.message, post);
+            emit messagePosted(outcome.message);
+        } else if (auto existing = m_store.messageByClientId(post.message.senderId, post.message.clientId)) {
+            // A re-sent client id acknowledges the stored message and delivers nothing twice.
+            outcome.result = PostOutcome::Result::Duplicate;
+            outcome.message = *existing;
+        } else {
+            outcome.result = PostOutcome::Result::Failed;
+            outcome.error = QStringLiteral("Message sending failed");
+        }
+        if (!post.hasContext || post.context)
+            post.done(outcome);
+    }
+}
 
-    // Committed: now it may be acknowledged and fanned out.
-    outcome.result = PostOutcome::Result::Posted;
-    outcome.message = *stored;
-    m_typing->set(message.roomId, message.senderId, false);
-
+void Hub::fanOutMessage(const MessageRecord &stored, const QueuedPost &post)
+{
     MessageEvent event;
-    event.message = *stored;
-    event.sender = m_store.userById(message.senderId).value_or(UserRecord{});
-    event.room = m_store.roomById(message.roomId).value_or(RoomRecord{});
-    // The members were read before the commit: no second query on the hot path.
-    fanOutToMembers(message.roomId, everyone, [&event](ClientSession *session, FrameCache &frames) {
+    event.message = stored;
+    event.sender = m_directory->user(stored.senderId).value_or(UserRecord{});
+    event.room = m_directory->room(stored.roomId).value_or(RoomRecord{});
+    event.origin = post.origin;
+    fanOutToMembers(stored.roomId, post.members, [&event](ClientSession *session, FrameCache &frames) {
         session->deliverMessage(event, frames);
     });
     // Whoever has yet to approve the thread sees a request, not a message.
     FrameCache requestFrames;
-    for (const MembershipRecord &member : everyone) {
+    for (const MembershipRecord &member : post.members) {
         if (member.state != MembershipState::Requested)
             continue;
         const QList<ClientSession *> sessions = m_sessionsByUser.value(member.userId);
         for (ClientSession *session : sessions)
             session->deliverMessageRequest(event, requestFrames);
     }
-    emit messagePosted(*stored);
-    return outcome;
+}
+
+// ---- receipts -----------------------------------------------------------------
+
+QHash<qint64, MarkRecord> &Hub::marksOf(qint64 roomId)
+{
+    auto it = m_marks.find(roomId);
+    if (it != m_marks.end())
+        return it.value();
+    QHash<qint64, MarkRecord> marks;
+    for (const MarkRecord &mark : m_store.marks(roomId))
+        marks.insert(mark.userId, mark);
+    return m_marks.insert(roomId, marks).value();
 }
 
 ReceiptOutcome Hub::updateReceipt(qint64 userId, qint64 messageId, DeliveryStatus status)
 {
+    if (status != DeliveryStatus::Delivered && status != DeliveryStatus::Read)
+        return ReceiptOutcome::Unchanged;
     const std::optional<MessageRecord> message = m_store.messageById(messageId);
     if (!message)
-        return ReceiptOutcome::NotFound;
-    const auto membership = m_store.membership(message->roomId, userId);
+        return m_store.lastError() == StoreError::NotFound ? ReceiptOutcome::NotFound : ReceiptOutcome::Failed;
+    const auto membership = m_directory->membership(message->roomId, userId);
     if (!membership || membership->state != MembershipState::Active)
         return ReceiptOutcome::NotFound; // not visible to this user
     if (message->senderId == userId)
         return ReceiptOutcome::Forbidden; // nobody receipts their own message
+    if (message->createdAt < membership->since)
+        return ReceiptOutcome::NotFound; // sent before they joined: not theirs to receipt
 
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const std::optional<ReceiptRecord> receipt =
-        m_store.advanceReceipt(messageId, userId, status, now);
-    if (!receipt) {
-        switch (m_store.lastError()) {
-        case StoreError::None:
-            return ReceiptOutcome::Unchanged;
-        case StoreError::NotFound:
-            return ReceiptOutcome::NotFound; // joined after it was sent
-        default:
-            qCWarning(lcHub) << "receipt not stored:" << m_store.lastErrorText();
-            return ReceiptOutcome::Failed;
-        }
+    const MarkRecord committed = marksOf(message->roomId).value(userId);
+    QueuedMark &queued = m_queuedMarks[{message->roomId, userId}];
+    const qint64 deliveredNow = std::max({committed.deliveredUpTo, queued.deliveredSeq, queued.readSeq});
+    const qint64 readNow = std::max(committed.readUpTo, queued.readSeq);
+    const bool moves = status == DeliveryStatus::Read ? message->seq > readNow : message->seq > deliveredNow;
+    if (!moves) {
+        if (queued.deliveredSeq == 0 && queued.readSeq == 0)
+            m_queuedMarks.remove({message->roomId, userId});
+        return ReceiptOutcome::Unchanged;
     }
-    const StatusEvent event{messageId, message->roomId, message->senderId, userId,
-                            receipt->status, now};
-    fanOutToRoom(message->roomId, [&event](ClientSession *session, FrameCache &frames) {
-        session->deliverStatus(event, frames);
-    });
+    if (status == DeliveryStatus::Read)
+        queued.readSeq = message->seq;
+    else
+        queued.deliveredSeq = message->seq;
+    queued.events.append({messageId, message->roomId, message->senderId, userId, status,
+                          QDateTime::currentDateTimeUtc()});
+    scheduleFlush();
     return ReceiptOutcome::Updated;
 }
+
+Hub::ViewedStatus Hub::statusFor(const MessageRecord &message, qint64 viewerId)
+{
+    ViewedStatus viewed;
+    const QHash<qint64, MarkRecord> &marks = marksOf(message.roomId);
+    auto fromMark = [&message](const MarkRecord &mark) {
+        ViewedStatus status;
+        status.status = mark.statusOf(message.seq);
+        if (status.status >= DeliveryStatus::Delivered)
+            status.deliveredAt = mark.deliveredAt;
+        if (status.status == DeliveryStatus::Read)
+            status.readAt = mark.readAt;
+        return status;
+    };
+    if (message.senderId != viewerId)
+        return fromMark(marks.value(viewerId));
+    // Our own: the least advanced of those who were members when it was sent.
+    bool anyone = false;
+    viewed.status = DeliveryStatus::Read;
+    for (const MembershipRecord &member : m_directory->members(message.roomId)) {
+        if (member.userId == viewerId || member.state != MembershipState::Active || member.since > message.createdAt)
+            continue;
+        anyone = true;
+        const ViewedStatus theirs = fromMark(marks.value(member.userId));
+        viewed.status = std::min(viewed.status, theirs.status);
+        viewed.deliveredAt = std::max(viewed.deliveredAt, theirs.deliveredAt);
+        viewed.readAt = std::max(viewed.readAt, theirs.readAt);
+    }
+    if (!anyone)
+        return {};
+    if (viewed.status < DeliveryStatus::Delivered)
+        viewed.deliveredAt = {};
+    if (viewed.status < DeliveryStatus::Read)
+        viewed.readAt = {};
+    return viewed;
+}
+
+// ---- rooms, memberships, notifications ------------------------------------------
 
 std::optional<RoomRecord> Hub::directRoomFor(qint64 initiator, qint64 other,
                                              MembershipState otherState)
 {
     if (auto existing = m_store.directRoom(initiator, other))
         return existing;
-    if (!m_store.userById(other))
+    if (!m_directory->user(other))
         return std::nullopt;
     auto created = m_store.createDirectRoom(initiator, other, otherState);
     if (!created && m_store.lastError() == StoreError::Conflict)
@@ -227,16 +404,16 @@ int Hub::broadcast(const UserRecord &sender, const QString &content)
 
 MembershipOutcome Hub::inviteToGroup(qint64 inviterId, qint64 groupId, qint64 inviteeId)
 {
-    const auto group = m_store.roomById(groupId);
-    const auto inviterMembership = m_store.membership(groupId, inviterId);
+    const auto group = m_directory->room(groupId);
+    const auto inviterMembership = m_directory->membership(groupId, inviterId);
     if (!group || group->kind != RoomKind::Group || !inviterMembership
         || inviterMembership->state != MembershipState::Active)
         return MembershipOutcome::NotFound;
     if (group->isLobby)
         return MembershipOutcome::Forbidden; // everyone is in the lobby already
-    if (!m_store.userById(inviteeId))
+    if (!m_directory->user(inviteeId))
         return MembershipOutcome::NotFound;
-    if (const auto existing = m_store.membership(groupId, inviteeId)) {
+    if (const auto existing = m_directory->membership(groupId, inviteeId)) {
         if (existing->state == MembershipState::Active || existing->state == MembershipState::Invited)
             return MembershipOutcome::Conflict;
     }
@@ -252,7 +429,7 @@ MembershipOutcome Hub::inviteToGroup(qint64 inviterId, qint64 groupId, qint64 in
 
 MembershipOutcome Hub::answerInvitation(qint64 userId, qint64 groupId, bool accept)
 {
-    const auto membership = m_store.membership(groupId, userId);
+    const auto membership = m_directory->membership(groupId, userId);
     if (!membership || membership->state != MembershipState::Invited)
         return MembershipOutcome::NotFound;
     const bool stored = accept ? m_store.setMembership(groupId, userId, MembershipState::Active)
@@ -267,8 +444,8 @@ MembershipOutcome Hub::answerInvitation(qint64 userId, qint64 groupId, bool acce
 
 MembershipOutcome Hub::setThreadState(qint64 userId, qint64 roomId, MembershipState state)
 {
-    const auto room = m_store.roomById(roomId);
-    const auto membership = m_store.membership(roomId, userId);
+    const auto room = m_directory->room(roomId);
+    const auto membership = m_directory->membership(roomId, userId);
     if (!room || room->kind != RoomKind::Direct || !membership)
         return MembershipOutcome::NotFound;
     if (membership->state == state)
@@ -278,6 +455,8 @@ MembershipOutcome Hub::setThreadState(qint64 userId, qint64 roomId, MembershipSt
     return MembershipOutcome::Done;
 }
 
+// ---- typing, presence, fan-out ------------------------------------------------------
+
 void Hub::setTyping(qint64 userId, qint64 roomId, bool typing)
 {
     m_typing->set(roomId, userId, typing);
@@ -286,36 +465,6 @@ void Hub::setTyping(qint64 userId, qint64 roomId, bool typing)
 QList<qint64> Hub::typingUsers(qint64 roomId) const
 {
     return m_typing->typingIn(roomId);
-}
-
-Hub::ViewedStatus Hub::statusFor(const MessageRecord &message, qint64 viewerId)
-{
-    ViewedStatus viewed;
-    if (message.senderId != viewerId) {
-        if (const auto receipt = m_store.receipt(message.id, viewerId))
-            viewed = {receipt->status, receipt->deliveredAt, receipt->readAt};
-        return viewed;
-    }
-    const QList<ReceiptRecord> receipts = m_store.receipts(message.id);
-    if (receipts.isEmpty())
-        return viewed;
-    viewed.status = DeliveryStatus::Read;
-    for (const ReceiptRecord &receipt : receipts) {
-        viewed.status = std::min(viewed.status, receipt.status);
-        viewed.deliveredAt = std::max(viewed.deliveredAt, receipt.deliveredAt);
-        viewed.readAt = std::max(viewed.readAt, receipt.readAt);
-    }
-    if (viewed.status < DeliveryStatus::Delivered)
-        viewed.deliveredAt = {};
-    if (viewed.status < DeliveryStatus::Read)
-        viewed.readAt = {};
-    return viewed;
-}
-
-void Hub::fanOutToRoom(qint64 roomId,
-                       const std::function<void(ClientSession *, FrameCache &)> &deliver)
-{
-    fanOutToMembers(roomId, m_store.members(roomId, MembershipState::Active), deliver);
 }
 
 void Hub::fanOutToMembers(qint64 roomId, const QList<MembershipRecord> &members,
@@ -337,7 +486,7 @@ void Hub::fanOutToMembers(qint64 roomId, const QList<MembershipRecord> &members,
 void Hub::announcePresence(qint64 userId, bool online)
 {
     PresenceEvent event;
-    event.user = m_store.userById(userId).value_or(UserRecord{});
+    event.user = m_directory->user(userId).value_or(UserRecord{});
     event.online = online;
     FrameCache frames;
     for (qint64 contact : m_store.contactsOf(userId)) {
@@ -351,10 +500,10 @@ void Hub::typingChanged(qint64 roomId, qint64 userId, bool typing)
 {
     TypingEvent event;
     event.roomId = roomId;
-    event.user = m_store.userById(userId).value_or(UserRecord{});
+    event.user = m_directory->user(userId).value_or(UserRecord{});
     event.typing = typing;
     event.at = QDateTime::currentDateTimeUtc();
-    fanOutToRoom(roomId, [&event](ClientSession *session, FrameCache &frames) {
+    fanOutToMembers(roomId, m_directory->members(roomId), [&event](ClientSession *session, FrameCache &frames) {
         session->deliverTyping(event, frames);
     });
 }

@@ -2,15 +2,36 @@
 
 // The domain service: every dialect's commands end here, and every event
 // fans out from here to the sessions of the room's members, whatever their
-// dialect. Post = validate, commit, then ack and fan out.
+// dialect. Post = validate (from memory), commit (grouped), then ack and fan out.
+//
+// Group commit. Posts and receipts are queued and written together: the
+// queue is flushed in one transaction when the commit window
+// (ServerConfig::commitWindow; 0, the default, = once the current event-loop
+// pass is done) has passed since the first entry, or at once by postMessageNow(). Only after COMMIT are
+// posts acknowledged (their callbacks run) and fanned out; a failed commit
+// fails every post of the batch (Result::Failed) and acknowledges none.
+//
+// Receipts are per-(room, member) marks (MarkRecord): a receipt moves the
+// reader's mark up to the message's seq; receipts queued together coalesce
+// into one write per mark. A message's status is derived from the marks
+// (statusFor). Status changes go to the author's sessions and the reader's
+// own sessions, not to the whole room.
+//
+// Reads on the hot path come from memory: rooms, memberships and users from
+// the RoomDirectory (kept current by the store's change signals), marks from
+// the hub's own cache (every mark write goes through the hub).
 
 #include "clientsession.h"
 #include "records.h"
+#include "roomdirectory.h"
 
+#include <QBasicTimer>
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <chrono>
+#include <functional>
 #include <memory>
 
 namespace natter::server {
@@ -42,10 +63,14 @@ class Hub : public QObject
 {
     Q_OBJECT
 public:
-    Hub(Store &store, std::chrono::milliseconds typingExpiry, QObject *parent = nullptr);
+    using PostDone = std::function<void(const PostOutcome &)>;
+
+    Hub(Store &store, std::chrono::milliseconds typingExpiry,
+        std::chrono::milliseconds commitWindow = std::chrono::milliseconds(0), QObject *parent = nullptr);
     ~Hub() override;
 
     Store &store() { return m_store; }
+    RoomDirectory &directory() { return *m_directory; }
 
     // Sessions: presence is online while a user has any attached session.
     void attach(ClientSession *session);
@@ -55,9 +80,23 @@ public:
     int sessionCount() const;
     void closeAllSessions(); // 1001 to every session, e.g. at shutdown
 
-    PostOutcome postMessage(const NewMessage &message);
+    // Queues the message for the next group commit. `done` runs once: at once
+    // for what fails validation, after the commit otherwise, and only while
+    // `context` lives. The fan-out marks the event with `origin` (the posting
+    // session) so a dialect can tell its own echo.
+    void postMessage(const NewMessage &message, const ClientSession *origin, QObject *context, PostDone done);
+    // The same, committed before it returns (REST, tools, tests).
+    PostOutcome postMessageNow(const NewMessage &message);
+    // Runs `answer` after everything `origin` has queued so far is answered
+    // (at once when nothing is queued): for dialects that answer in request
+    // order (chats has no client ids), an early refusal waits its turn.
+    void answerInOrder(const ClientSession *origin, QObject *context, std::function<void()> answer);
+    // Commits whatever is queued now.
+    void flush();
 
-    // A recipient's receipt moves forward; the room's sessions see the change.
+    // A recipient's receipt moves their mark forward (queued; written with the
+    // next group commit). NotFound: no such message, not visible to the user,
+    // or sent before they joined.
     ReceiptOutcome updateReceipt(qint64 userId, qint64 messageId, DeliveryStatus status);
 
     // The direct room of two users; created when missing, the initiator
@@ -85,8 +124,9 @@ public:
     void setTyping(qint64 userId, qint64 roomId, bool typing);
     QList<qint64> typingUsers(qint64 roomId) const;
 
-    // The status a message has for the user looking at it: the viewer's own
-    // receipt for others' messages, the least advanced recipient's for their own.
+    // The status a message has for the user looking at it: from the viewer's
+    // own mark for others' messages; for their own, the least advanced mark
+    // among the room's other active members (a direct room: the other one's).
     struct ViewedStatus
     {
         DeliveryStatus status = DeliveryStatus::Sent;
@@ -95,21 +135,56 @@ public:
     };
     ViewedStatus statusFor(const MessageRecord &message, qint64 viewerId);
 
+    // For tests and benchmarks: how many group commits ran.
+    qint64 commitCount() const { return m_commits; }
+
 signals:
     void messagePosted(const natter::server::MessageRecord &message);
     void sessionCountChanged(int count);
 
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
 private:
-    void fanOutToRoom(qint64 roomId, const std::function<void(ClientSession *, FrameCache &)> &deliver);
+    struct QueuedPost
+    {
+        NewMessage message;
+        const ClientSession *origin = nullptr;
+        QPointer<QObject> context;
+        bool hasContext = false; // a null context means "no guard", not "gone"
+        PostDone done;
+        QList<MembershipRecord> members;  // as validated
+        std::optional<PostOutcome> decided; // refused before the commit: answered in its turn only
+    };
+    bool hasQueued(const ClientSession *origin) const;
+    void queueDecided(const ClientSession *origin, QObject *context, PostOutcome outcome, PostDone done);
+    struct QueuedMark
+    {
+        qint64 deliveredSeq = 0;
+        qint64 readSeq = 0;
+        QList<StatusEvent> events; // sent after the commit
+    };
+
+    void scheduleFlush();
+    void fanOutMessage(const MessageRecord &stored, const QueuedPost &post);
     // To the sessions of the active members among `members` that follow the room.
     void fanOutToMembers(qint64 roomId, const QList<MembershipRecord> &members,
                          const std::function<void(ClientSession *, FrameCache &)> &deliver);
     void announcePresence(qint64 userId, bool online);
     void typingChanged(qint64 roomId, qint64 userId, bool typing);
+    QHash<qint64, MarkRecord> &marksOf(qint64 roomId);
 
     Store &m_store;
+    std::unique_ptr<RoomDirectory> m_directory;
     std::unique_ptr<TypingTracker> m_typing;
     QHash<qint64, QList<ClientSession *>> m_sessionsByUser;
+
+    std::chrono::milliseconds m_commitWindow;
+    QBasicTimer m_flushTimer;
+    QList<QueuedPost> m_queuedPosts;
+    QHash<QPair<qint64, qint64>, QueuedMark> m_queuedMarks; // (room, user)
+    QHash<qint64, QHash<qint64, MarkRecord>> m_marks;        // room → user → mark, as committed
+    qint64 m_commits = 0;
 };
 
 } // namespace natter::server

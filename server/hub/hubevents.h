@@ -7,11 +7,16 @@
 
 namespace natter::server {
 
+class ClientSession;
+
 struct MessageEvent
 {
     MessageRecord message;
     UserRecord sender;
     RoomRecord room;
+    // The session that posted it (null for REST and tools): compared, never
+    // used, so a dialect can tell its own echo.
+    const ClientSession *origin = nullptr;
 };
 
 struct StatusEvent

@@ -115,11 +115,50 @@ Migration initialSchema(Dialect dialect)
     return migration;
 }
 
+// Receipts become per-(room, member) marks and messages get their per-room seq.
+// Old messages keep their statuses: a member's marks are the highest seq they
+// had received (read) before, so nothing shows less than it did (a message
+// below a later one already delivered now counts as delivered too).
+const char *const kMarksAndSeq[] = {
+    "ALTER TABLE messages ADD COLUMN seq BIGINT",
+    R"(UPDATE messages SET seq = (SELECT COUNT(*) FROM messages AS earlier
+        WHERE earlier.room_id = messages.room_id AND earlier.id <= messages.id))",
+    "CREATE UNIQUE INDEX messages_by_room_seq ON messages (room_id, seq)",
+    "DROP INDEX messages_by_room",
+    R"(CREATE TABLE room_marks (
+        room_id BIGINT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+        user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        delivered_up_to BIGINT NOT NULL DEFAULT 0,
+        read_up_to BIGINT NOT NULL DEFAULT 0,
+        delivered_at BIGINT,
+        read_at BIGINT,
+        PRIMARY KEY (room_id, user_id),
+        CHECK (read_up_to <= delivered_up_to)
+    ))",
+    R"(INSERT INTO room_marks (room_id, user_id, delivered_up_to, read_up_to, delivered_at, read_at)
+        SELECT m.room_id, r.user_id,
+               COALESCE(MAX(CASE WHEN r.status IN ('delivered', 'read') THEN m.seq END), 0),
+               COALESCE(MAX(CASE WHEN r.status = 'read' THEN m.seq END), 0),
+               MAX(r.delivered_at), MAX(r.read_at)
+        FROM receipts r JOIN messages m ON m.id = r.message_id
+        WHERE r.status IN ('delivered', 'read')
+        GROUP BY m.room_id, r.user_id)",
+    "DROP TABLE receipts",
+};
+
+Migration marksAndSeq()
+{
+    Migration migration {2, u"receipts become room marks; messages get a per-room seq"_s, {}};
+    for (const char *sql : kMarksAndSeq)
+        migration.statements.append({QString::fromLatin1(sql), {}});
+    return migration;
+}
+
 } // namespace
 
 QList<Migration> all(Dialect dialect)
 {
-    return {initialSchema(dialect)};
+    return {initialSchema(dialect), marksAndSeq()};
 }
 
 int latestVersion()

@@ -64,15 +64,38 @@ struct MessageRecord
     double longitude = 0;
     QString clientId;
     QDateTime createdAt;
+    qint64 seq = 0; // per room, gap-free, from 1
 };
 
-struct ReceiptRecord
+// How far one member of a room has received and read: every message of the
+// room with seq <= deliveredUpTo is delivered to them, <= readUpTo read.
+// Marks only move forward; read implies delivered. Times are when the mark
+// last moved.
+struct MarkRecord
 {
-    qint64 messageId = 0;
+    qint64 roomId = 0;
     qint64 userId = 0;
-    DeliveryStatus status = DeliveryStatus::Sent;
+    qint64 deliveredUpTo = 0;
+    qint64 readUpTo = 0;
     QDateTime deliveredAt;
     QDateTime readAt;
+
+    DeliveryStatus statusOf(qint64 seq) const
+    {
+        if (seq <= readUpTo)
+            return DeliveryStatus::Read;
+        return seq <= deliveredUpTo ? DeliveryStatus::Delivered : DeliveryStatus::Sent;
+    }
+};
+
+// A mark to move forward to `seq` (Delivered or Read).
+struct MarkAdvance
+{
+    qint64 roomId = 0;
+    qint64 userId = 0;
+    DeliveryStatus status = DeliveryStatus::Delivered;
+    qint64 seq = 0;
+    QDateTime at;
 };
 
 struct NotificationRecord

@@ -10,6 +10,7 @@
 #include <QSqlQuery>
 
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <unordered_map>
 
@@ -18,7 +19,7 @@ using namespace Qt::StringLiterals;
 namespace natter::server {
 namespace {
 
-using Bindings = std::initializer_list<std::pair<QString, QVariant>>;
+using Bindings = QList<std::pair<QString, QVariant>>;
 
 // Connection names are process-wide in Qt Sql; several stores may be open.
 std::atomic<quint64> g_connectionCounter {0};
@@ -167,7 +168,7 @@ MembershipRecord readMembership(const Cursor &row)
 }
 
 const QString kMessageColumns = u"m.id, m.room_id, m.sender_id, m.kind, m.body, m.latitude, "
-                                "m.longitude, m.client_id, m.created_at"_s;
+                                "m.longitude, m.client_id, m.created_at, m.seq"_s;
 
 MessageRecord readMessage(const Cursor &row)
 {
@@ -181,20 +182,22 @@ MessageRecord readMessage(const Cursor &row)
     message.longitude = row.number(6);
     message.clientId = row.text(7);
     message.createdAt = row.time(8);
+    message.seq = row.integer(9);
     return message;
 }
 
-const QString kReceiptColumns = u"message_id, user_id, status, delivered_at, read_at"_s;
+const QString kMarkColumns = u"room_id, user_id, delivered_up_to, read_up_to, delivered_at, read_at"_s;
 
-ReceiptRecord readReceipt(const Cursor &row)
+MarkRecord readMark(const Cursor &row)
 {
-    ReceiptRecord receipt;
-    receipt.messageId = row.integer(0);
-    receipt.userId = row.integer(1);
-    receipt.status = deliveryStatusFromString(row.text(2)).value_or(DeliveryStatus::Sent);
-    receipt.deliveredAt = row.time(3);
-    receipt.readAt = row.time(4);
-    return receipt;
+    MarkRecord mark;
+    mark.roomId = row.integer(0);
+    mark.userId = row.integer(1);
+    mark.deliveredUpTo = row.integer(2);
+    mark.readUpTo = row.integer(3);
+    mark.deliveredAt = row.time(4);
+    mark.readAt = row.time(5);
+    return mark;
 }
 
 const QString kNotificationColumns = u"id, user_id, type, message, payload, is_read, created_at"_s;
@@ -335,6 +338,10 @@ public:
     bool insertMembership(
         qint64 roomId, qint64 userId, MembershipState state, const QDateTime &since);
     std::optional<RoomRecord> insertRoom(const RoomRecord &room, const QString &directKey);
+    // Inside a transaction: one message row (nullopt with *duplicate for a
+    // client id stored before), one mark upsert (nullopt when unchanged).
+    std::optional<MessageRecord> insertMessageRow(const NewMessage &message, bool *duplicate);
+    std::optional<MarkRecord> advanceMarkRow(const MarkAdvance &advance);
 };
 
 std::shared_ptr<QSqlQuery> Store::Private::statement(const QString &sql)
@@ -364,6 +371,7 @@ Cursor Store::Private::run(const QString &sql, Bindings bindings)
         return {};
     for (const auto &[name, value] : bindings)
         query->bindValue(name, value);
+    ++q->m_statementCount;
     if (!query->exec()) {
         failSql(query->lastError(), sql);
         query->finish();
@@ -385,6 +393,7 @@ bool Store::Private::execPlain(const QString &sql)
     if (!requireOpen())
         return false;
     QSqlQuery query(db);
+    ++q->m_statementCount;
     if (!query.exec(sql)) {
         failSql(query.lastError(), sql);
         return false;
@@ -716,6 +725,7 @@ std::optional<UserRecord> Store::createUser(const QString &username, const QStri
     if (!lobby || !d->insertMembership(*lobby, user.id, MembershipState::Active, user.createdAt)
         || !transaction.commit())
         return std::nullopt;
+    emit membershipChanged(*lobby, user.id);
     return user;
 }
 
@@ -767,23 +777,32 @@ QList<UserRecord> Store::searchUsers(const QString &text, qint64 excludedUserId,
 bool Store::setUserRole(qint64 userId, UserRole role)
 {
     d->clearError();
-    return d->updateOne(u"UPDATE users SET role = :role WHERE id = :id"_s,
+    const bool changed = d->updateOne(u"UPDATE users SET role = :role WHERE id = :id"_s,
         {{u":role"_s, toString(role)}, {u":id"_s, userId}}, u"no user with id %1"_s.arg(userId));
+    if (changed)
+        emit userChanged(userId);
+    return changed;
 }
 
 bool Store::setPasswordHash(qint64 userId, const QByteArray &passwordHash)
 {
     d->clearError();
-    return d->updateOne(u"UPDATE users SET password_hash = :hash WHERE id = :id"_s,
+    const bool changed = d->updateOne(u"UPDATE users SET password_hash = :hash WHERE id = :id"_s,
         {{u":hash"_s, nonNull(passwordHash)}, {u":id"_s, userId}},
         u"no user with id %1"_s.arg(userId));
+    if (changed)
+        emit userChanged(userId);
+    return changed;
 }
 
 bool Store::setLastSeen(qint64 userId, const QDateTime &when)
 {
     d->clearError();
-    return d->updateOne(u"UPDATE users SET last_seen = :seen WHERE id = :id"_s,
+    const bool changed = d->updateOne(u"UPDATE users SET last_seen = :seen WHERE id = :id"_s,
         {{u":seen"_s, msecsOrNull(when)}, {u":id"_s, userId}}, u"no user with id %1"_s.arg(userId));
+    if (changed)
+        emit userChanged(userId);
+    return changed;
 }
 
 // --- auth sessions -----------------------------------------------------------
@@ -856,6 +875,7 @@ std::optional<RoomRecord> Store::createGroup(const QString &name, qint64 creator
         || !d->insertMembership(created->id, creatorId, MembershipState::Active, room.createdAt)
         || !transaction.commit())
         return std::nullopt;
+    emit membershipChanged(created->id, creatorId);
     return created;
 }
 
@@ -903,6 +923,9 @@ std::optional<RoomRecord> Store::createDirectRoom(
         return std::nullopt;
     if (!transaction.commit())
         return std::nullopt;
+    emit membershipChanged(created->id, initiator);
+    if (other != initiator)
+        emit membershipChanged(created->id, other);
     return created;
 }
 
@@ -910,21 +933,27 @@ bool Store::setMembership(qint64 roomId, qint64 userId, MembershipState state)
 {
     d->clearError();
     // `since` is when the current state began: kept when the state is unchanged.
-    return d->exec(u"INSERT INTO memberships (room_id, user_id, state, since) "
+    const bool stored = d->exec(u"INSERT INTO memberships (room_id, user_id, state, since) "
                    "VALUES (:room, :user, :state, :since) "
                    "ON CONFLICT (room_id, user_id) DO UPDATE SET state = excluded.state, "
                    "since = CASE WHEN memberships.state = excluded.state "
                    "THEN memberships.since ELSE excluded.since END"_s,
         {{u":room"_s, roomId}, {u":user"_s, userId}, {u":state"_s, toString(state)},
             {u":since"_s, QDateTime::currentMSecsSinceEpoch()}});
+    if (stored)
+        emit membershipChanged(roomId, userId);
+    return stored;
 }
 
 bool Store::removeMembership(qint64 roomId, qint64 userId)
 {
     d->clearError();
-    return d->updateOne(u"DELETE FROM memberships WHERE room_id = :room AND user_id = :user"_s,
+    const bool removed = d->updateOne(u"DELETE FROM memberships WHERE room_id = :room AND user_id = :user"_s,
         {{u":room"_s, roomId}, {u":user"_s, userId}},
         u"user %1 is not a member of room %2"_s.arg(userId).arg(roomId));
+    if (removed)
+        emit membershipChanged(roomId, userId);
+    return removed;
 }
 
 std::optional<MembershipRecord> Store::membership(qint64 roomId, qint64 userId)
@@ -971,12 +1000,15 @@ QList<qint64> Store::contactsOf(qint64 userId)
         {{u":user"_s, userId}}, readFirstColumn);
 }
 
-// --- messages and receipts ---------------------------------------------------------
+// --- messages and marks ------------------------------------------------------------
 
-std::optional<MessageRecord> Store::insertMessage(
-    const NewMessage &message, const QList<qint64> &recipientIds)
+// The room's next seq is read in the insert itself (an index lookup), so no
+// seq is ever taken by a row that is not written. A (sender, client id) stored
+// before writes nothing and returns no row: a batch goes on without an error
+// that would abort a PostgreSQL transaction.
+std::optional<MessageRecord> Store::Private::insertMessageRow(const NewMessage &message, bool *duplicate)
 {
-    d->clearError();
+    *duplicate = false;
     MessageRecord record;
     record.roomId = message.roomId;
     record.senderId = message.senderId;
@@ -987,38 +1019,105 @@ std::optional<MessageRecord> Store::insertMessage(
     record.longitude = located ? message.longitude : 0;
     record.clientId = message.clientId;
     record.createdAt = nowUtc();
-
-    Private::Transaction transaction(*d);
-    if (!transaction.begin())
-        return std::nullopt;
-    // An empty client id is stored as NULL, which never collides.
-    const std::optional<qint64> id = d->insertReturningId(
-        u"INSERT INTO messages (room_id, sender_id, kind, body, latitude, longitude, client_id, "
-        "created_at) VALUES (:room, :sender, :kind, :body, :lat, :lon, :client, :created) "
-        "RETURNING id"_s,
-        {{u":room"_s, record.roomId}, {u":sender"_s, record.senderId},
-            {u":kind"_s, toString(record.kind)}, {u":body"_s, record.body},
-            {u":lat"_s, located ? QVariant(record.latitude) : QVariant()},
+    const QString sql = u"INSERT INTO messages (room_id, sender_id, kind, body, latitude, longitude, client_id, "
+                        "created_at, seq) VALUES (:room, :sender, :kind, :body, :lat, :lon, :client, :created, "
+                        "(SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room_id = :room)) "
+                        "ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING id, seq"_s;
+    Cursor cursor = run(sql,
+        {{u":room"_s, record.roomId}, {u":sender"_s, record.senderId}, {u":kind"_s, toString(record.kind)},
+            {u":body"_s, record.body}, {u":lat"_s, located ? QVariant(record.latitude) : QVariant()},
             {u":lon"_s, located ? QVariant(record.longitude) : QVariant()},
             {u":client"_s, record.clientId.isEmpty() ? QVariant() : QVariant(record.clientId)},
             {u":created"_s, record.createdAt.toMSecsSinceEpoch()}});
-    if (!id)
+    if (!cursor)
         return std::nullopt;
-    record.id = *id;
+    if (!cursor.next()) {
+        if (cursor.error().isValid()) {
+            failSql(cursor.error(), sql);
+            return std::nullopt;
+        }
+        *duplicate = true;
+        fail(StoreError::Conflict, u"user %1 stored that client id before"_s.arg(record.senderId));
+        return std::nullopt;
+    }
+    record.id = cursor.integer(0);
+    record.seq = cursor.integer(1);
+    return record;
+}
 
-    QSet<qint64> done {record.senderId}; // the sender gets no receipt; ids once each
-    for (qint64 recipient : recipientIds) {
-        if (done.contains(recipient))
-            continue;
-        done.insert(recipient);
-        if (!d->exec(u"INSERT INTO receipts (message_id, user_id, status) "
-                     "VALUES (:message, :user, 'sent')"_s,
-                {{u":message"_s, record.id}, {u":user"_s, recipient}}))
+std::optional<MarkRecord> Store::Private::advanceMarkRow(const MarkAdvance &advance)
+{
+    if ((advance.status != DeliveryStatus::Delivered && advance.status != DeliveryStatus::Read) || advance.seq <= 0)
+        return std::nullopt; // only delivery and reading move a mark
+    const bool read = advance.status == DeliveryStatus::Read;
+    const qint64 at = orNow(advance.at).toMSecsSinceEpoch();
+    // Forward only, on both engines (CASE, not MAX/GREATEST); no row changes
+    // when neither mark would move.
+    const QString sql = u"INSERT INTO room_marks (room_id, user_id, delivered_up_to, read_up_to, delivered_at, read_at) "
+                        "VALUES (:room, :user, :seq, :read_seq, :at, :read_at) "
+                        "ON CONFLICT (room_id, user_id) DO UPDATE SET "
+                        "delivered_at = CASE WHEN excluded.delivered_up_to > room_marks.delivered_up_to "
+                        "THEN excluded.delivered_at ELSE room_marks.delivered_at END, "
+                        "read_at = CASE WHEN excluded.read_up_to > room_marks.read_up_to "
+                        "THEN excluded.read_at ELSE room_marks.read_at END, "
+                        "delivered_up_to = CASE WHEN excluded.delivered_up_to > room_marks.delivered_up_to "
+                        "THEN excluded.delivered_up_to ELSE room_marks.delivered_up_to END, "
+                        "read_up_to = CASE WHEN excluded.read_up_to > room_marks.read_up_to "
+                        "THEN excluded.read_up_to ELSE room_marks.read_up_to END "
+                        "WHERE excluded.delivered_up_to > room_marks.delivered_up_to "
+                        "OR excluded.read_up_to > room_marks.read_up_to "
+                        "RETURNING "_s + kMarkColumns;
+    Cursor cursor = run(sql, {{u":room"_s, advance.roomId}, {u":user"_s, advance.userId}, {u":seq"_s, advance.seq},
+                              {u":read_seq"_s, read ? advance.seq : 0}, {u":at"_s, at},
+                              {u":read_at"_s, read ? QVariant(at) : QVariant()}});
+    if (!cursor)
+        return std::nullopt;
+    if (!cursor.next()) {
+        if (cursor.error().isValid())
+            failSql(cursor.error(), sql);
+        return std::nullopt; // unchanged
+    }
+    return readMark(cursor);
+}
+
+std::optional<MessageRecord> Store::insertMessage(const NewMessage &message)
+{
+    d->clearError();
+    Private::Transaction transaction(*d);
+    if (!transaction.begin())
+        return std::nullopt;
+    bool duplicate = false;
+    std::optional<MessageRecord> stored = d->insertMessageRow(message, &duplicate);
+    if (!stored || !transaction.commit())
+        return std::nullopt;
+    return stored;
+}
+
+std::optional<QList<std::optional<MessageRecord>>> Store::commitBatch(const QList<NewMessage> &messages,
+                                                                      const QList<MarkAdvance> &marks)
+{
+    d->clearError();
+    Private::Transaction transaction(*d);
+    if (!transaction.begin())
+        return std::nullopt;
+    QList<std::optional<MessageRecord>> stored;
+    stored.reserve(messages.size());
+    for (const NewMessage &message : messages) {
+        bool duplicate = false;
+        std::optional<MessageRecord> record = d->insertMessageRow(message, &duplicate);
+        if (!record && !duplicate)
+            return std::nullopt;
+        stored.append(record);
+    }
+    for (const MarkAdvance &advance : marks) {
+        d->clearError();
+        if (!d->advanceMarkRow(advance) && m_lastError != StoreError::None)
             return std::nullopt;
     }
+    d->clearError();
     if (!transaction.commit())
         return std::nullopt;
-    return record;
+    return stored;
 }
 
 std::optional<MessageRecord> Store::messageById(qint64 id)
@@ -1046,29 +1145,80 @@ QList<MessageRecord> Store::messages(qint64 roomId, int limit, int offset)
     d->clearError();
     if (limit <= 0)
         return {};
-    return d->many(u"SELECT "_s + kMessageColumns
-            + u" FROM messages m WHERE m.room_id = :room "
-              "ORDER BY m.id DESC LIMIT :limit OFFSET :offset"_s,
-        {{u":room"_s, roomId}, {u":limit"_s, limit}, {u":offset"_s, qMax(0, offset)}}, readMessage);
+    // Seqs are gap-free and messages are never deleted one by one: the
+    // message `offset` below the newest has seq last - offset.
+    const qint64 top = lastSeq(roomId) - qMax(0, offset);
+    if (top <= 0)
+        return {};
+    return messagesBefore(roomId, top + 1, limit);
 }
 
-QList<MessageRecord> Store::messagesAfter(qint64 roomId, qint64 afterId, int limit)
+QList<MessageRecord> Store::messagesBefore(qint64 roomId, qint64 beforeSeq, int limit)
 {
     d->clearError();
     if (limit <= 0)
         return {};
     return d->many(u"SELECT "_s + kMessageColumns
-            + u" FROM messages m WHERE m.room_id = :room AND m.id > :after "
-              "ORDER BY m.id LIMIT :limit"_s,
-        {{u":room"_s, roomId}, {u":after"_s, afterId}, {u":limit"_s, limit}}, readMessage);
+            + u" FROM messages m WHERE m.room_id = :room AND m.seq < :before "
+              "ORDER BY m.seq DESC LIMIT :limit"_s,
+        {{u":room"_s, roomId}, {u":before"_s, beforeSeq > 0 ? beforeSeq : std::numeric_limits<qint64>::max()},
+            {u":limit"_s, limit}},
+        readMessage);
+}
+
+QList<MessageRecord> Store::messagesAfter(qint64 roomId, qint64 afterSeq, int limit)
+{
+    d->clearError();
+    if (limit <= 0)
+        return {};
+    return d->many(u"SELECT "_s + kMessageColumns
+            + u" FROM messages m WHERE m.room_id = :room AND m.seq > :after "
+              "ORDER BY m.seq LIMIT :limit"_s,
+        {{u":room"_s, roomId}, {u":after"_s, afterSeq}, {u":limit"_s, limit}}, readMessage);
 }
 
 std::optional<MessageRecord> Store::lastMessage(qint64 roomId)
 {
     d->clearError();
     return d->one(u"SELECT "_s + kMessageColumns
-            + u" FROM messages m WHERE m.room_id = :room ORDER BY m.id DESC LIMIT 1"_s,
+            + u" FROM messages m WHERE m.room_id = :room ORDER BY m.seq DESC LIMIT 1"_s,
         {{u":room"_s, roomId}}, readMessage, u"room %1 has no messages"_s.arg(roomId));
+}
+
+QHash<qint64, MessageRecord> Store::lastMessages(const QList<qint64> &roomIds)
+{
+    d->clearError();
+    QHash<qint64, MessageRecord> last;
+    // Rooms in chunks of a fixed size (padded with an id no room has), so the
+    // statement is prepared once whatever the list; per room the newest seq
+    // comes from the (room, seq) index.
+    constexpr int chunk = 32;
+    QStringList holders;
+    for (int i = 0; i < chunk; ++i)
+        holders.append(u":r%1"_s.arg(i));
+    const QString sql = u"SELECT "_s + kMessageColumns
+        + u" FROM rooms r JOIN messages m ON m.room_id = r.id AND m.seq = "
+          "(SELECT MAX(x.seq) FROM messages x WHERE x.room_id = r.id) WHERE r.id IN ("_s
+        + holders.join(u", "_s) + u")"_s;
+    for (qsizetype first = 0; first < roomIds.size(); first += chunk) {
+        Bindings bindings;
+        for (int i = 0; i < chunk; ++i)
+            bindings.append({holders.at(i), first + i < roomIds.size() ? roomIds.at(first + i) : qint64(-1)});
+        const QList<MessageRecord> rows = d->many(sql, bindings, readMessage);
+        if (m_lastError != StoreError::None)
+            return {};
+        for (const MessageRecord &message : rows)
+            last.insert(message.roomId, message);
+    }
+    return last;
+}
+
+qint64 Store::lastSeq(qint64 roomId)
+{
+    d->clearError();
+    return d->one(u"SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = :room"_s, {{u":room"_s, roomId}},
+                  readFirstColumn, u"no seq"_s)
+        .value_or(0);
 }
 
 int Store::messageCount(qint64 roomId)
@@ -1103,68 +1253,61 @@ int Store::messageCountInRoomSince(qint64 roomId, const QDateTime &since)
         {{u":room"_s, roomId}, {u":since"_s, orNow(since).toMSecsSinceEpoch()}});
 }
 
-std::optional<ReceiptRecord> Store::receipt(qint64 messageId, qint64 userId)
+std::optional<MarkRecord> Store::mark(qint64 roomId, qint64 userId)
 {
     d->clearError();
-    return d->one(u"SELECT "_s + kReceiptColumns
-            + u" FROM receipts WHERE message_id = :message AND user_id = :user"_s,
-        {{u":message"_s, messageId}, {u":user"_s, userId}}, readReceipt,
-        u"no receipt of message %1 for user %2"_s.arg(messageId).arg(userId));
+    return d->one(u"SELECT "_s + kMarkColumns + u" FROM room_marks WHERE room_id = :room AND user_id = :user"_s,
+        {{u":room"_s, roomId}, {u":user"_s, userId}}, readMark,
+        u"no mark of user %1 in room %2"_s.arg(userId).arg(roomId));
 }
 
-QList<ReceiptRecord> Store::receipts(qint64 messageId)
+QList<MarkRecord> Store::marks(qint64 roomId)
 {
     d->clearError();
-    return d->many(u"SELECT "_s + kReceiptColumns
-            + u" FROM receipts WHERE message_id = :message ORDER BY user_id"_s,
-        {{u":message"_s, messageId}}, readReceipt);
+    return d->many(u"SELECT "_s + kMarkColumns + u" FROM room_marks WHERE room_id = :room ORDER BY user_id"_s,
+        {{u":room"_s, roomId}}, readMark);
 }
 
-std::optional<ReceiptRecord> Store::advanceReceipt(
-    qint64 messageId, qint64 userId, DeliveryStatus status, const QDateTime &when)
+std::optional<MarkRecord> Store::advanceMark(const MarkAdvance &advance)
 {
     d->clearError();
-    // Receipts only ever record delivery and reading.
-    if (status != DeliveryStatus::Delivered && status != DeliveryStatus::Read)
-        return std::nullopt;
-
     Private::Transaction transaction(*d);
     if (!transaction.begin())
         return std::nullopt;
-    const std::optional<ReceiptRecord> current = receipt(messageId, userId);
-    if (!current || current->status >= status)
-        return std::nullopt; // NotFound, or unchanged (lastError None)
-
-    ReceiptRecord next = *current;
-    const QDateTime at = orNow(when);
-    next.status = status;
-    if (!next.deliveredAt.isValid())
-        next.deliveredAt = at; // read implies delivered
-    if (status == DeliveryStatus::Read)
-        next.readAt = at;
-
-    // The status guard makes a concurrent advance a no-op instead of a step back.
-    int affected = 0;
-    if (!d->exec(u"UPDATE receipts SET status = :status, delivered_at = :delivered, "
-                 "read_at = :read WHERE message_id = :message AND user_id = :user "
-                 "AND status = :old"_s,
-            {{u":status"_s, toString(next.status)},
-                {u":delivered"_s, msecsOrNull(next.deliveredAt)},
-                {u":read"_s, msecsOrNull(next.readAt)}, {u":message"_s, messageId},
-                {u":user"_s, userId}, {u":old"_s, toString(current->status)}},
-            &affected)
-        || affected == 0 || !transaction.commit())
+    std::optional<MarkRecord> moved = d->advanceMarkRow(advance);
+    if (!moved || !transaction.commit())
         return std::nullopt;
-    return next;
+    return moved;
 }
 
 int Store::unreadCount(qint64 roomId, qint64 userId)
 {
     d->clearError();
     return d->count(u"SELECT COUNT(*) FROM messages m "
-                    "JOIN receipts rc ON rc.message_id = m.id AND rc.user_id = :user "
-                    "WHERE m.room_id = :room AND m.sender_id <> :user AND rc.status <> 'read'"_s,
+                    "JOIN memberships ms ON ms.room_id = m.room_id AND ms.user_id = :user "
+                    "LEFT JOIN room_marks mk ON mk.room_id = m.room_id AND mk.user_id = :user "
+                    "WHERE m.room_id = :room AND m.sender_id <> :user AND m.created_at >= ms.since "
+                    "AND m.seq > COALESCE(mk.read_up_to, 0)"_s,
         {{u":user"_s, userId}, {u":room"_s, roomId}});
+}
+
+QHash<qint64, int> Store::unreadCounts(qint64 userId)
+{
+    d->clearError();
+    QHash<qint64, int> counts;
+    const QString sql = u"SELECT m.room_id, COUNT(*) FROM messages m "
+                        "JOIN memberships ms ON ms.room_id = m.room_id AND ms.user_id = :user AND ms.state = 'active' "
+                        "LEFT JOIN room_marks mk ON mk.room_id = m.room_id AND mk.user_id = :user "
+                        "WHERE m.sender_id <> :user AND m.created_at >= ms.since "
+                        "AND m.seq > COALESCE(mk.read_up_to, 0) GROUP BY m.room_id"_s;
+    Cursor cursor = d->run(sql, {{u":user"_s, userId}});
+    if (!cursor)
+        return counts;
+    while (cursor.next())
+        counts.insert(cursor.integer(0), int(cursor.integer(1)));
+    if (cursor.error().isValid())
+        d->failSql(cursor.error(), sql);
+    return counts;
 }
 
 // --- notifications -------------------------------------------------------------------

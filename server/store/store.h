@@ -7,6 +7,7 @@
 #include "databaseurl.h"
 #include "records.h"
 
+#include <QHash>
 #include <QObject>
 #include <QSqlDatabase>
 
@@ -45,6 +46,9 @@ public:
     // NotFound. Calls returning int yield 0 on error.
     StoreError lastError() const { return m_lastError; }
     QString lastErrorText() const { return m_lastErrorText; }
+    // Statements executed on this connection so far (BEGIN/COMMIT included):
+    // for tests and benchmarks that count what an operation costs.
+    qint64 statementCount() const { return m_statementCount; }
 
     // --- users ---------------------------------------------------------
     // New users join the lobby (the group every user belongs to).
@@ -98,20 +102,33 @@ public:
     // user), ascending. The lobby does not count: everyone shares it.
     QList<qint64> contactsOf(qint64 userId);
 
-    // --- messages and receipts -----------------------------------------
-    // One transaction: the message plus a `sent` receipt per recipient (each
-    // id once; the sender gets none). Conflict if (sender, clientId) already
-    // exists (clientId non-empty; an empty one is stored as NULL and never
-    // conflicts). latitude/longitude are kept for locations only.
-    std::optional<MessageRecord> insertMessage(const NewMessage &message,
-                                               const QList<qint64> &recipientIds);
+    // --- messages and marks -------------------------------------------
+    // One row per message: the room's next seq is taken in the same statement
+    // (MAX + 1 on the (room, seq) index), so seqs are gap-free. Conflict if
+    // (sender, clientId) already exists (clientId non-empty; an empty one is
+    // stored as NULL and never conflicts). latitude/longitude are kept for
+    // locations only.
+    std::optional<MessageRecord> insertMessage(const NewMessage &message);
+    // Group commit: every message and mark in one transaction. Per message
+    // the stored record, or nullopt where (sender, clientId) was stored
+    // before (nothing written for it, no seq taken). Marks move forward only.
+    // nullopt overall (lastError) when the transaction failed: nothing of it
+    // is stored.
+    std::optional<QList<std::optional<MessageRecord>>> commitBatch(const QList<NewMessage> &messages,
+                                                                   const QList<MarkAdvance> &marks);
     std::optional<MessageRecord> messageById(qint64 id);
     std::optional<MessageRecord> messageByClientId(qint64 senderId, const QString &clientId);
-    // Newest first. `offset` skips the newest `offset` messages; limit <= 0: none.
+    // Newest first: the page whose newest is `offset` messages below the
+    // room's newest (a keyset on seq: seq <= last - offset, no SQL OFFSET).
     QList<MessageRecord> messages(qint64 roomId, int limit, int offset = 0);
-    // Oldest first, id > afterId (catch-up after a reconnect).
-    QList<MessageRecord> messagesAfter(qint64 roomId, qint64 afterId, int limit);
+    // Newest first, seq < beforeSeq (0: from the newest).
+    QList<MessageRecord> messagesBefore(qint64 roomId, qint64 beforeSeq, int limit);
+    // Oldest first, seq > afterSeq (catch-up after a reconnect).
+    QList<MessageRecord> messagesAfter(qint64 roomId, qint64 afterSeq, int limit);
     std::optional<MessageRecord> lastMessage(qint64 roomId);
+    // The newest message of each room in one query (rooms without any are absent).
+    QHash<qint64, MessageRecord> lastMessages(const QList<qint64> &roomIds);
+    qint64 lastSeq(qint64 roomId); // 0 for an empty room
     int messageCount(qint64 roomId);
     // Messages created at or after `since` in the user's active rooms (their
     // own included), and how many of those rooms had any.
@@ -120,17 +137,17 @@ public:
     // Messages created at or after `since` in one room.
     int messageCountInRoomSince(qint64 roomId, const QDateTime &since);
 
-    std::optional<ReceiptRecord> receipt(qint64 messageId, qint64 userId);
-    QList<ReceiptRecord> receipts(qint64 messageId);
-    // Moves the receipt forward only (sent → delivered → read; read implies
-    // delivered, so it sets delivered_at if still null). Returns the new record
-    // if it changed, nullopt if not (unchanged, or no receipt: lastError()
-    // tells which). Only Delivered and Read move a receipt.
-    std::optional<ReceiptRecord> advanceReceipt(qint64 messageId, qint64 userId,
-                                                DeliveryStatus status, const QDateTime &when);
-    // Messages from others in the room whose receipt for `userId` is not read.
-    // Messages without a receipt for the user (from before they joined) don't count.
+    // A member's mark; a member who never received anything has none (NotFound).
+    std::optional<MarkRecord> mark(qint64 roomId, qint64 userId);
+    QList<MarkRecord> marks(qint64 roomId); // by user id
+    // Moves the mark forward to `seq` (Read also moves delivered). The mark
+    // after, if it moved; nullopt if not (lastError None: nothing to move).
+    std::optional<MarkRecord> advanceMark(const MarkAdvance &advance);
+    // Messages from others in the room above the user's read mark, sent since
+    // the user's membership began (earlier ones are not theirs to read).
     int unreadCount(qint64 roomId, qint64 userId);
+    // The same for each of the user's active rooms, in one query.
+    QHash<qint64, int> unreadCounts(qint64 userId);
 
     // --- notifications ---------------------------------------------------
     std::optional<NotificationRecord> addNotification(qint64 userId, const QString &type,
@@ -143,11 +160,17 @@ public:
     // invitation once it is answered).
     bool markGroupNotificationsRead(qint64 userId, const QString &type, qint64 groupId);
 
+signals:
+    // After a committed change, for caches of the rows (the hub's directory).
+    void membershipChanged(qint64 roomId, qint64 userId);
+    void userChanged(qint64 userId);
+
 private:
     class Private;
     std::unique_ptr<Private> d;
     StoreError m_lastError = StoreError::None;
     QString m_lastErrorText;
+    qint64 m_statementCount = 0;
     friend class Private;
 };
 

@@ -291,7 +291,12 @@ void CableSession::perform(const QJsonObject &command)
 void CableSession::post(Subscription target, NewMessage message, const QString &tempId)
 {
     // `target` is a copy: the subscriptions may change while the hub fans out.
-    const PostOutcome outcome = m_context.hub.postMessage(message);
+    m_context.hub.postMessage(message, this, this,
+                              [this, target, tempId](const PostOutcome &outcome) { answerPost(outcome, target, tempId); });
+}
+
+void CableSession::answerPost(const PostOutcome &outcome, Subscription target, const QString &tempId)
+{
     switch (outcome.result) {
     case PostOutcome::Result::Posted:
         return; // the fan-out reached this subscription too: that is the ack
@@ -300,8 +305,7 @@ void CableSession::post(Subscription target, NewMessage message, const QString &
         // to a subscription of its own room when there is one (the temp id may have
         // been re-sent on another identifier).
         const MessageEvent event{outcome.message, m_user,
-                                 m_context.store.roomById(outcome.message.roomId)
-                                     .value_or(RoomRecord{})};
+                                 m_context.hub.directory().room(outcome.message.roomId).value_or(RoomRecord{})};
         for (const Subscription &subscription : std::as_const(m_subscriptions)) {
             if (subscription.roomId == outcome.message.roomId) {
                 target = subscription;

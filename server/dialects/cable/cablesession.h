@@ -16,6 +16,8 @@
 
 namespace natter::server {
 
+struct PostOutcome;
+
 struct ServerContext;
 
 class CableSession : public SocketSession
@@ -58,6 +60,7 @@ private:
     void unsubscribe(const QJsonObject &command);
     void perform(const QJsonObject &command);
     void post(Subscription target, NewMessage message, const QString &tempId);
+    void answerPost(const PostOutcome &outcome, Subscription target, const QString &tempId);
     std::optional<qint64> roomFor(const QJsonObject &params);
     Subscription *find(const QString &key);
     void send(const QString &frame);

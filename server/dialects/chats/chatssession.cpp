@@ -40,9 +40,16 @@ void ChatsSession::closeWith(QWebSocketProtocol::CloseCode code, const QString &
     m_socket->close(code, reason);
 }
 
+// Spec 001 answers carry no ids: every answer goes out in request order,
+// after those of messages still waiting for their group commit.
+void ChatsSession::reply(const QString &frame)
+{
+    m_context.hub.answerInOrder(this, this, [this, frame] { m_socket->sendTextMessage(frame); });
+}
+
 void ChatsSession::sendError(QLatin1StringView error)
 {
-    m_socket->sendTextMessage(chats::errorFrame(error));
+    reply(chats::errorFrame(error));
 }
 
 void ChatsSession::handleText(const QString &text)
@@ -72,11 +79,11 @@ std::optional<RoomRecord> ChatsSession::accessibleRoom(const QJsonValue &chatId)
     const QUuid uuid = QUuid::fromString(chatId.toString().trimmed());
     if (uuid.isNull())
         return std::nullopt;
-    Store &store = m_context.store;
-    std::optional<RoomRecord> room = store.roomByUuid(uuid);
+    RoomDirectory &directory = m_context.hub.directory();
+    std::optional<RoomRecord> room = directory.roomByUuid(uuid);
     if (!room)
         return std::nullopt;
-    const auto membership = store.membership(room->id, m_user.id);
+    const auto membership = directory.membership(room->id, m_user.id);
     if (!membership || membership->state != MembershipState::Active)
         return std::nullopt;
     return room;
@@ -97,7 +104,7 @@ void ChatsSession::handleSubscribe(const QJsonObject &frame)
             results.append(chats::subscribeResult(chatId, chats::noAccess));
         }
     }
-    m_socket->sendTextMessage(chats::subscribeResponse(results));
+    reply(chats::subscribeResponse(results));
 }
 
 void ChatsSession::handleMessage(const QJsonObject &frame)
@@ -118,29 +125,28 @@ void ChatsSession::handleMessage(const QJsonObject &frame)
     message.senderId = m_user.id;
     message.kind = MessageKind::Text;
     message.body = text.toString();
-    // The hub commits, then fans out synchronously; deliverMessage() skips
-    // this connection while m_posting is set (it gets message_response).
-    m_posting = true;
-    const PostOutcome outcome = m_context.hub.postMessage(message);
-    m_posting = false;
-    switch (outcome.result) {
-    case PostOutcome::Result::Posted:
-    case PostOutcome::Result::Duplicate: // no client ids in this dialect: not expected
-        m_socket->sendTextMessage(chats::messageResponse(outcome.message, *room));
-        return;
-    case PostOutcome::Result::NotMember:
-        return sendError(chats::noAccess); // left the room meanwhile
-    case PostOutcome::Result::Invalid:
-        return sendError(chats::emptyMessage);
-    case PostOutcome::Result::Blocked:
-    case PostOutcome::Result::Failed:
-        return sendError(chats::couldNotSend);
-    }
+    // After the group commit: the fan-out skips this connection (its event's
+    // origin), which gets message_response instead.
+    m_context.hub.postMessage(message, this, this, [this, room = *room](const PostOutcome &outcome) {
+        switch (outcome.result) {
+        case PostOutcome::Result::Posted:
+        case PostOutcome::Result::Duplicate: // no client ids in this dialect: not expected
+            m_socket->sendTextMessage(chats::messageResponse(outcome.message, room));
+            return;
+        case PostOutcome::Result::NotMember:
+            return sendError(chats::noAccess); // left the room meanwhile
+        case PostOutcome::Result::Invalid:
+            return sendError(chats::emptyMessage);
+        case PostOutcome::Result::Blocked:
+        case PostOutcome::Result::Failed:
+            return sendError(chats::couldNotSend);
+        }
+    });
 }
 
 void ChatsSession::deliverMessage(const MessageEvent &event, FrameCache &frames)
 {
-    if (m_posting)
+    if (event.origin == this)
         return; // the sending connection itself: it gets message_response instead
     // The same frame for every recipient: encoded once per fan-out.
     m_socket->sendTextMessage(frames.frame(QLatin1StringView("chats"),

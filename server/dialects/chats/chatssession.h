@@ -47,11 +47,11 @@ private:
     // The room a chat id names, if this user is an active member of it.
     std::optional<RoomRecord> accessibleRoom(const QJsonValue &chatId);
     void sendError(QLatin1StringView error);
+    void reply(const QString &frame);
     void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
 
     UserRecord m_user;
     QSet<qint64> m_subscribed; // room ids
-    bool m_posting = false;    // inside hub.postMessage() for this connection
     bool m_closing = false;    // frames after a close decision are ignored
 };
 

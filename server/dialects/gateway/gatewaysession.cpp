@@ -258,43 +258,50 @@ void GatewaySession::handleSendMessage(const QJsonValue &data)
     message.kind = MessageKind::Text;
     message.body = body;
     message.clientId = nonce->toString();
-    m_sending = true;
-    const PostOutcome outcome = m_context.hub.postMessage(message);
-    m_sending = false;
+    m_context.hub.postMessage(message, this, this,
+                              [this, room = *room, recipient = *recipient, nonce = *nonce](const PostOutcome &outcome) {
+        answerSend(outcome, room, recipient, nonce);
+    });
+}
 
+void GatewaySession::answerSend(const PostOutcome &outcome, const RoomRecord &room, const UserRecord &recipient,
+                                const QJsonValue &nonce)
+{
+    if (m_closing || !m_user)
+        return;
     switch (outcome.result) {
     case PostOutcome::Result::Posted:
     case PostOutcome::Result::Duplicate: {
         // Committed: acknowledge to this session (a re-sent nonce gets the same id again).
-        const auto recipientMembership = m_context.store.membership(room->id, recipient->id);
+        const auto recipientMembership = m_context.hub.directory().membership(room.id, recipient.id);
         const bool requested = recipientMembership
             && recipientMembership->state == MembershipState::Requested;
         QJsonObject sent{{str("message_id"), outcome.message.id},
-                         {str("thread_id"), room->uuid.toString(QUuid::WithoutBraces)},
-                         {str("room_id"), room->id},
-                         {str("to"), recipient->uuid.toString(QUuid::WithoutBraces)},
+                         {str("thread_id"), room.uuid.toString(QUuid::WithoutBraces)},
+                         {str("room_id"), room.id},
+                         {str("to"), recipient.uuid.toString(QUuid::WithoutBraces)},
                          {str("timestamp"), http::timestamp(outcome.message.createdAt)},
                          {str("request"), requested},
                          {str("duplicate"), outcome.result == PostOutcome::Result::Duplicate}};
-        if (!nonce->isUndefined())
-            sent.insert(str("nonce"), *nonce);
+        if (!nonce.isUndefined())
+            sent.insert(str("nonce"), nonce);
         m_socket->sendTextMessage(dispatch(QLatin1StringView("MESSAGE_SENT"), sent));
         return;
     }
     case PostOutcome::Result::Blocked:
-        return sendError(error::blocked, outcome.error, *nonce);
+        return sendError(error::blocked, outcome.error, nonce);
     case PostOutcome::Result::NotMember: {
-        const auto own = m_context.store.membership(room->id, m_user->id);
+        const auto own = m_context.hub.directory().membership(room.id, m_user->id);
         if (own && own->state == MembershipState::Requested)
-            return sendError(error::notApproved, str("Approve the message request first"), *nonce);
+            return sendError(error::notApproved, str("Approve the message request first"), nonce);
         if (own && own->state == MembershipState::Blocked)
-            return sendError(error::blocked, str("You blocked this thread"), *nonce);
-        return sendError(error::sendFailed, str("Message sending failed"), *nonce);
+            return sendError(error::blocked, str("You blocked this thread"), nonce);
+        return sendError(error::sendFailed, str("Message sending failed"), nonce);
     }
     case PostOutcome::Result::Invalid:
-        return sendError(error::invalidMessage, outcome.error, *nonce);
+        return sendError(error::invalidMessage, outcome.error, nonce);
     case PostOutcome::Result::Failed:
-        return sendError(error::sendFailed, str("Message sending failed"), *nonce);
+        return sendError(error::sendFailed, str("Message sending failed"), nonce);
     }
 }
 
@@ -316,7 +323,7 @@ void GatewaySession::deliverMessage(const MessageEvent &event, FrameCache &frame
         return;
     // The session that sent it gets MESSAGE_SENT instead; the sender's other
     // sessions see their own message as a MESSAGE.
-    if (m_sending && event.message.senderId == m_user->id)
+    if (event.origin == this)
         return;
     m_socket->sendTextMessage(frames.frame(dialectName, [&event] { return messageFrame(event); }));
 }

@@ -22,6 +22,8 @@
 
 namespace natter::server {
 
+struct PostOutcome;
+
 struct ServerContext;
 
 class GatewaySession : public SocketSession
@@ -51,6 +53,8 @@ private:
     void handleIdentify(const QJsonValue &data);
     void handleDispatch(const QString &event, const QJsonValue &data);
     void handleSendMessage(const QJsonValue &data);
+    void answerSend(const PostOutcome &outcome, const RoomRecord &room, const UserRecord &recipient,
+                    const QJsonValue &nonce);
     bool withinRateLimit();
     void sendError(QLatin1StringView code, const QString &message, const QJsonValue &nonce);
     void closeWith(gateway::CloseCode code);
@@ -64,7 +68,6 @@ private:
     QList<qint64> m_recentPayloads;   // m_clock times of the payloads in the rate window
     mutable QHash<qint64, bool> m_directRooms; // room id → is direct (a room's kind never changes)
     bool m_closing = false;
-    bool m_sending = false; // inside this session's own postMessage
 };
 
 } // namespace natter::server

@@ -77,7 +77,9 @@ QJsonObject message(const MessageRecord &message, const UserRecord &sender, bool
                        {QStringLiteral("is_read"), status.status == DeliveryStatus::Read},
                        {QStringLiteral("created_at"), timestamp(message.createdAt)},
                        {QStringLiteral("updated_at"), timestamp(updatedAt)},
-                       {QStringLiteral("temp_id"), clientId(message)}};
+                       {QStringLiteral("temp_id"), clientId(message)},
+                       // Natter's extra: the message's place in its room (gap-free, from 1).
+                       {QStringLiteral("seq"), message.seq}};
     addKindFields(object, message);
     return object;
 }
@@ -102,7 +104,8 @@ QString messageFrame(const MessageEvent &event)
                      {QStringLiteral("status"), toString(DeliveryStatus::Sent)},
                      {QStringLiteral("created_at"), timestamp(stored.createdAt)},
                      {QStringLiteral("room_id"), stored.roomId},
-                     {QStringLiteral("temp_id"), clientId(stored)}};
+                     {QStringLiteral("temp_id"), clientId(stored)},
+                     {QStringLiteral("seq"), stored.seq}};
     addKindFields(body, stored);
     const QString deliveryId = QStringLiteral("msg_%1_%2").arg(stored.id).arg(
         static_cast<double>(stored.createdAt.toMSecsSinceEpoch()) / 1000.0, 0, 'f', 3);

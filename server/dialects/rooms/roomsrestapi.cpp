@@ -122,12 +122,18 @@ QJsonObject RoomsRestApi::userObject(const UserRecord &user)
 
 QJsonObject RoomsRestApi::messageObject(const MessageRecord &message, qint64 viewerId)
 {
-    const UserRecord sender = m_context.store.userById(message.senderId).value_or(UserRecord{});
+    const UserRecord sender = m_context.hub.directory().user(message.senderId).value_or(UserRecord{});
     return rooms::message(message, sender, m_context.hub.isOnline(sender.id),
                           m_context.hub.statusFor(message, viewerId));
 }
 
 QJsonObject RoomsRestApi::roomObject(const RoomRecord &room, qint64 viewerId)
+{
+    return roomObject(room, viewerId,
+                      {m_context.store.lastMessage(room.id), m_context.store.unreadCount(room.id, viewerId)});
+}
+
+QJsonObject RoomsRestApi::roomObject(const RoomRecord &room, qint64 viewerId, const RoomFacts &facts)
 {
     QJsonObject object{{str("id"), room.id},
                        {str("uuid"), room.uuid.toString(QUuid::WithoutBraces)},
@@ -139,11 +145,11 @@ QJsonObject RoomsRestApi::roomObject(const RoomRecord &room, qint64 viewerId)
     QJsonValue participant1 = QJsonValue::Null;
     QJsonValue participant2 = QJsonValue::Null;
     QJsonValue other = QJsonValue::Null;
-    const QList<MembershipRecord> members = m_context.store.members(room.id);
+    const QList<MembershipRecord> members = m_context.hub.directory().members(room.id);
     if (room.kind == RoomKind::Direct) {
         QList<UserRecord> people;
         for (const MembershipRecord &member : members) {
-            if (auto user = m_context.store.userById(member.userId))
+            if (auto user = m_context.hub.directory().user(member.userId))
                 people.append(*user);
         }
         std::sort(people.begin(), people.end(),
@@ -163,10 +169,10 @@ QJsonObject RoomsRestApi::roomObject(const RoomRecord &room, qint64 viewerId)
     object.insert(str("members_count"), static_cast<qint64>(members.size()));
 
     QJsonValue last = QJsonValue::Null;
-    if (const auto message = m_context.store.lastMessage(room.id))
-        last = rooms::lastMessage(*message, m_context.hub.statusFor(*message, viewerId).status);
+    if (facts.lastMessage)
+        last = rooms::lastMessage(*facts.lastMessage, m_context.hub.statusFor(*facts.lastMessage, viewerId).status);
     object.insert(str("last_message"), last);
-    object.insert(str("unread_count"), m_context.store.unreadCount(room.id, viewerId));
+    object.insert(str("unread_count"), facts.unread);
 
     QJsonArray typing;
     for (qint64 userId : m_context.hub.typingUsers(room.id)) {
@@ -187,11 +193,20 @@ QHttpServerResponse RoomsRestApi::listRooms(const QHttpServerRequest &request)
         return QHttpServerResponse(QJsonObject{{str("detail"), str("Invalid page.")}}, http::Status::NotFound);
 
     // Most recent activity first: the last message, or the room's creation.
-    struct Entry { RoomRecord room; QDateTime activity; };
+    // One query each for the rooms, their newest messages and the unread counts.
+    struct Entry { RoomRecord room; QDateTime activity; RoomFacts facts; };
+    const QList<RoomRecord> rooms = m_context.store.roomsOfUser(caller->user.id);
+    QList<qint64> roomIds;
+    for (const RoomRecord &room : rooms)
+        roomIds.append(room.id);
+    const QHash<qint64, MessageRecord> newest = m_context.store.lastMessages(roomIds);
+    const QHash<qint64, int> unread = m_context.store.unreadCounts(caller->user.id);
     QList<Entry> entries;
-    for (const RoomRecord &room : m_context.store.roomsOfUser(caller->user.id)) {
-        const auto last = m_context.store.lastMessage(room.id);
-        entries.append({room, last ? last->createdAt : room.createdAt});
+    for (const RoomRecord &room : rooms) {
+        const auto last = newest.constFind(room.id);
+        RoomFacts facts{last == newest.cend() ? std::nullopt : std::optional<MessageRecord>(*last),
+                        unread.value(room.id)};
+        entries.append({room, facts.lastMessage ? facts.lastMessage->createdAt : room.createdAt, facts});
     }
     std::stable_sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
         return a.activity > b.activity;
@@ -203,7 +218,7 @@ QHttpServerResponse RoomsRestApi::listRooms(const QHttpServerRequest &request)
         return QHttpServerResponse(QJsonObject{{str("detail"), str("Invalid page.")}}, http::Status::NotFound);
     QJsonArray results;
     for (int i = first; i < std::min(count, first + pageSize); ++i)
-        results.append(roomObject(entries.at(i).room, caller->user.id));
+        results.append(roomObject(entries.at(i).room, caller->user.id, entries.at(i).facts));
     return http::json(paginated(request, count, page.number, results));
 }
 
@@ -288,7 +303,7 @@ QHttpServerResponse RoomsRestApi::sendMessage(const QHttpServerRequest &request)
     message.senderId = caller->user.id;
     message.body = content.toString();
     message.clientId = body->value(str("temp_id")).toString();
-    const PostOutcome outcome = m_context.hub.postMessage(message);
+    const PostOutcome outcome = m_context.hub.postMessageNow(message);
     switch (outcome.result) {
     case PostOutcome::Result::Posted:
         return http::json(messageObject(outcome.message, caller->user.id), http::Status::Created);

@@ -37,6 +37,13 @@ private:
     QHttpServerResponse roomHealth(qint64 roomId, const QHttpServerRequest &request);
     QHttpServerResponse broadcastHealth(const QHttpServerRequest &request);
 
+    // What a room list reads for all its rooms at once (one query each).
+    struct RoomFacts
+    {
+        std::optional<MessageRecord> lastMessage;
+        int unread = 0;
+    };
+    QJsonObject roomObject(const RoomRecord &room, qint64 viewerId, const RoomFacts &facts);
     QJsonObject roomObject(const RoomRecord &room, qint64 viewerId);
     QJsonObject userObject(const UserRecord &user);
     QJsonObject messageObject(const MessageRecord &message, qint64 viewerId);

@@ -140,25 +140,26 @@ void RoomsSession::handleSend(const QJsonObject &frame)
     message.kind = MessageKind::Text;
     message.body = content.toString();
     message.clientId = tempId;
-    const PostOutcome outcome = m_context.hub.postMessage(message);
-    switch (outcome.result) {
-    case PostOutcome::Result::Posted:
-        return; // the fan-out reached this session too: that is the ack
-    case PostOutcome::Result::Duplicate: {
-        // Acknowledge again to this sender only; nobody else sees it twice.
-        MessageEvent event{outcome.message, m_user,
-                           m_context.store.roomById(m_roomId).value_or(RoomRecord{})};
-        m_socket->sendTextMessage(rooms::messageFrame(event));
-        return;
-    }
-    case PostOutcome::Result::Invalid:
-    case PostOutcome::Result::Blocked:
-        return sendError(outcome.error);
-    case PostOutcome::Result::NotMember:
-        return sendError(str("You are not a member of this room"));
-    case PostOutcome::Result::Failed:
-        return sendError(str("Message sending failed"));
-    }
+    m_context.hub.postMessage(message, this, this, [this](const PostOutcome &outcome) {
+        switch (outcome.result) {
+        case PostOutcome::Result::Posted:
+            return; // the fan-out reached this session too: that is the ack
+        case PostOutcome::Result::Duplicate: {
+            // Acknowledge again to this sender only; nobody else sees it twice.
+            MessageEvent event{outcome.message, m_user,
+                               m_context.hub.directory().room(m_roomId).value_or(RoomRecord{})};
+            m_socket->sendTextMessage(rooms::messageFrame(event));
+            return;
+        }
+        case PostOutcome::Result::Invalid:
+        case PostOutcome::Result::Blocked:
+            return sendError(outcome.error);
+        case PostOutcome::Result::NotMember:
+            return sendError(str("You are not a member of this room"));
+        case PostOutcome::Result::Failed:
+            return sendError(str("Message sending failed"));
+        }
+    });
 }
 
 void RoomsSession::handleReceipt(const QJsonObject &frame, DeliveryStatus status)

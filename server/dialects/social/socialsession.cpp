@@ -164,19 +164,20 @@ void SocialSession::post(qint64 roomId, const QString &content, const QString &n
     message.senderId = m_user.id;
     message.kind = MessageKind::Text;
     message.body = content;
-    const PostOutcome outcome = m_context.hub.postMessage(message);
-    switch (outcome.result) {
-    case PostOutcome::Result::Posted:
-    case PostOutcome::Result::Duplicate:
-        return; // "Sender receives no confirmation"
-    case PostOutcome::Result::NotMember:
-        return sendError(notMemberError);
-    case PostOutcome::Result::Invalid:
-    case PostOutcome::Result::Blocked:
-        return sendError(outcome.error);
-    case PostOutcome::Result::Failed:
-        return sendError(str("Message sending failed"));
-    }
+    m_context.hub.postMessage(message, this, this, [this, notMemberError](const PostOutcome &outcome) {
+        switch (outcome.result) {
+        case PostOutcome::Result::Posted:
+        case PostOutcome::Result::Duplicate:
+            return; // "Sender receives no confirmation"
+        case PostOutcome::Result::NotMember:
+            return sendError(notMemberError);
+        case PostOutcome::Result::Invalid:
+        case PostOutcome::Result::Blocked:
+            return sendError(outcome.error);
+        case PostOutcome::Result::Failed:
+            return sendError(str("Message sending failed"));
+        }
+    });
 }
 
 void SocialSession::deliverMessage(const MessageEvent &event, FrameCache &frames)

@@ -1,0 +1,80 @@
+#include "roomdirectory.h"
+
+#include "store.h"
+
+namespace natter::server {
+
+RoomDirectory::RoomDirectory(Store &store, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+{
+    connect(&m_store, &Store::membershipChanged, this, &RoomDirectory::refreshMembership);
+    connect(&m_store, &Store::userChanged, this, [this](qint64 userId) { m_users.remove(userId); });
+}
+
+RoomDirectory::CachedRoom *RoomDirectory::warm(qint64 roomId)
+{
+    auto it = m_rooms.find(roomId);
+    if (it != m_rooms.end())
+        return &it.value();
+    const std::optional<RoomRecord> room = m_store.roomById(roomId);
+    if (!room)
+        return nullptr; // not cached: a room created later is found then
+    return &m_rooms.insert(roomId, CachedRoom{*room, m_store.members(roomId)}).value();
+}
+
+std::optional<RoomRecord> RoomDirectory::room(qint64 roomId)
+{
+    const CachedRoom *cached = warm(roomId);
+    return cached ? std::optional<RoomRecord>(cached->room) : std::nullopt;
+}
+
+std::optional<RoomRecord> RoomDirectory::roomByUuid(const QUuid &uuid)
+{
+    if (const auto it = m_roomIdsByUuid.constFind(uuid); it != m_roomIdsByUuid.constEnd())
+        return room(*it);
+    std::optional<RoomRecord> found = m_store.roomByUuid(uuid);
+    if (found)
+        m_roomIdsByUuid.insert(uuid, found->id);
+    return found;
+}
+
+const QList<MembershipRecord> &RoomDirectory::members(qint64 roomId)
+{
+    static const QList<MembershipRecord> none;
+    const CachedRoom *cached = warm(roomId);
+    return cached ? cached->members : none;
+}
+
+std::optional<MembershipRecord> RoomDirectory::membership(qint64 roomId, qint64 userId)
+{
+    for (const MembershipRecord &member : members(roomId)) {
+        if (member.userId == userId)
+            return member;
+    }
+    return std::nullopt;
+}
+
+std::optional<UserRecord> RoomDirectory::user(qint64 userId)
+{
+    auto it = m_users.constFind(userId);
+    if (it != m_users.constEnd())
+        return it.value();
+    std::optional<UserRecord> user = m_store.userById(userId);
+    if (user)
+        m_users.insert(userId, *user);
+    return user;
+}
+
+void RoomDirectory::refreshMembership(qint64 roomId, qint64 userId)
+{
+    auto it = m_rooms.find(roomId);
+    if (it == m_rooms.end())
+        return; // read in full when first used
+    QList<MembershipRecord> &members = it->members;
+    members.removeIf([userId](const MembershipRecord &member) { return member.userId == userId; });
+    if (const auto current = m_store.membership(roomId, userId))
+        members.append(*current);
+}
+
+} // namespace natter::server
