@@ -103,6 +103,7 @@ public:
     bool next() { return m_query->next(); }
     QSqlError error() const { return m_query->lastError(); }
     int rowsAffected() const { return m_query->numRowsAffected(); }
+    qint64 lastInsertId() const { return m_query->lastInsertId().toLongLong(); }
 
     qint64 integer(int column) const { return m_query->value(column).toLongLong(); }
     bool flag(int column) const { return integer(column) != 0; }
@@ -341,6 +342,8 @@ public:
     // Inside a transaction: one message row (nullopt with *duplicate for a
     // client id stored before), one mark upsert (nullopt when unchanged).
     std::optional<MessageRecord> insertMessageRow(const NewMessage &message, bool *duplicate);
+    std::optional<MessageRecord> insertMessageRowSqlite(MessageRecord record, bool *duplicate);
+    QHash<qint64, qint64> lastSeqs; // SQLite: room → its newest seq, as committed or in this transaction
     std::optional<MarkRecord> advanceMarkRow(const MarkAdvance &advance);
 };
 
@@ -474,6 +477,7 @@ bool Store::Private::commit()
 // Keeps the error that caused the rollback.
 void Store::Private::rollback()
 {
+    lastSeqs.clear(); // may count rows that are gone now
     if (!db.isOpen())
         return;
     QSqlQuery query(db);
@@ -665,6 +669,7 @@ bool Store::open(const DatabaseUrl &url)
 void Store::close()
 {
     d->statements.clear(); // every QSqlQuery must be gone before removeDatabase()
+    d->lastSeqs.clear();
     d->schemaVersion = 0;
     if (d->connectionName.isEmpty())
         return;
@@ -1019,6 +1024,8 @@ std::optional<MessageRecord> Store::Private::insertMessageRow(const NewMessage &
     record.longitude = located ? message.longitude : 0;
     record.clientId = message.clientId;
     record.createdAt = nowUtc();
+    if (isSqlite())
+        return insertMessageRowSqlite(std::move(record), duplicate);
     const QString sql = u"INSERT INTO messages (room_id, sender_id, kind, body, latitude, longitude, client_id, "
                         "created_at, seq) VALUES (:room, :sender, :kind, :body, :lat, :lon, :client, :created, "
                         "(SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room_id = :room)) "
@@ -1042,6 +1049,41 @@ std::optional<MessageRecord> Store::Private::insertMessageRow(const NewMessage &
     }
     record.id = cursor.integer(0);
     record.seq = cursor.integer(1);
+    return record;
+}
+
+// SQLite has one writer (BEGIN IMMEDIATE): the next seq per room is kept
+// here, read once from the index and forgotten with any rollback, and the
+// row id comes back without a RETURNING result set.
+std::optional<MessageRecord> Store::Private::insertMessageRowSqlite(MessageRecord record, bool *duplicate)
+{
+    auto last = lastSeqs.find(record.roomId);
+    if (last == lastSeqs.end()) {
+        const auto seq = one(u"SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = :room"_s,
+                             {{u":room"_s, record.roomId}}, readFirstColumn, u"no seq"_s);
+        if (!seq)
+            return std::nullopt;
+        last = lastSeqs.insert(record.roomId, *seq);
+    }
+    record.seq = *last + 1;
+    const bool located = record.kind == MessageKind::Location;
+    Cursor cursor = run(u"INSERT INTO messages (room_id, sender_id, kind, body, latitude, longitude, client_id, "
+                        "created_at, seq) VALUES (:room, :sender, :kind, :body, :lat, :lon, :client, :created, :seq) "
+                        "ON CONFLICT (sender_id, client_id) DO NOTHING"_s,
+        {{u":room"_s, record.roomId}, {u":sender"_s, record.senderId}, {u":kind"_s, toString(record.kind)},
+            {u":body"_s, record.body}, {u":lat"_s, located ? QVariant(record.latitude) : QVariant()},
+            {u":lon"_s, located ? QVariant(record.longitude) : QVariant()},
+            {u":client"_s, record.clientId.isEmpty() ? QVariant() : QVariant(record.clientId)},
+            {u":created"_s, record.createdAt.toMSecsSinceEpoch()}, {u":seq"_s, record.seq}});
+    if (!cursor)
+        return std::nullopt;
+    if (cursor.rowsAffected() == 0) {
+        *duplicate = true;
+        fail(StoreError::Conflict, u"user %1 stored that client id before"_s.arg(record.senderId));
+        return std::nullopt;
+    }
+    record.id = cursor.lastInsertId();
+    *last = record.seq;
     return record;
 }
 
