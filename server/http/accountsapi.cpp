@@ -1,5 +1,7 @@
 #include "accountsapi.h"
 
+#include "hub.h"
+
 #include "authenticator.h"
 #include "chatserver.h"
 #include "httputil.h"
@@ -84,7 +86,7 @@ void AccountsApi::registerRoutes(QHttpServer &server)
         const QByteArray hash = m_context.passwords.hash(password);
         if (hash.isEmpty())
             return http::error(http::Status::InternalServerError, QStringLiteral("Could not hash the password"));
-        const auto user = m_context.store.createUser(username, displayName, hash, UserRole::User);
+        const auto user = m_context.hub.registerUser(username, displayName, hash, UserRole::User);
         if (!user) {
             if (m_context.store.lastError() == StoreError::Conflict)
                 return http::error(http::Status::Conflict, QStringLiteral("username already taken"));

@@ -1,5 +1,7 @@
 #include "groupsapi.h"
 
+#include "hub.h"
+
 #include "authenticator.h"
 #include "httputil.h"
 #include "servercontext.h"
@@ -31,7 +33,7 @@ void GroupsApi::registerRoutes(QHttpServer &server)
             return http::error(http::Status::BadRequest, QStringLiteral("name is required"));
         if (name.size() > 100)
             return http::error(http::Status::BadRequest, QStringLiteral("name is longer than 100 characters"));
-        const auto group = m_context.store.createGroup(name, caller->user.id);
+        const auto group = m_context.hub.createGroup(name, caller->user.id);
         if (!group)
             return http::error(http::Status::InternalServerError, QStringLiteral("Could not create the group"));
         return http::json({{QStringLiteral("id"), group->id},

@@ -25,6 +25,8 @@ public:
     // Events not every dialect has: the default ignores them.
     virtual void deliverNotification(const NotificationEvent &, FrameCache &) { }
     virtual void deliverBroadcast(const BroadcastEvent &, FrameCache &) { }
+    // Rooms and memberships that changed (dialects with a channel for it push it).
+    virtual void deliverRoomEvent(const RoomEvent &, FrameCache &) { }
     // A message in a direct room whose membership for this user is still
     // `requested` (gateway message requests): not yet a normal message.
     virtual void deliverMessageRequest(const MessageEvent &, FrameCache &) { }

@@ -360,17 +360,80 @@ Hub::ViewedStatus Hub::statusFor(const MessageRecord &message, qint64 viewerId)
 
 // ---- rooms, memberships, notifications ------------------------------------------
 
-std::optional<RoomRecord> Hub::directRoomFor(qint64 initiator, qint64 other,
-                                             MembershipState otherState)
+std::optional<UserRecord> Hub::registerUser(const QString &username, const QString &displayName,
+                                            const QByteArray &passwordHash, UserRole role)
+{
+    auto user = m_store.createUser(username, displayName, passwordHash, role);
+    if (user) {
+        if (const auto lobby = m_store.lobby())
+            announceRoomChange(RoomEvent::Change::Membership, lobby->id, user->id);
+    }
+    return user;
+}
+
+std::optional<RoomRecord> Hub::createGroup(const QString &name, qint64 creatorId)
+{
+    auto group = m_store.createGroup(name, creatorId);
+    if (group)
+        announceRoomChange(RoomEvent::Change::Created, group->id, creatorId);
+    return group;
+}
+
+std::optional<Hub::DirectRoom> Hub::openDirectRoom(qint64 initiator, qint64 other, MembershipState otherState)
 {
     if (auto existing = m_store.directRoom(initiator, other))
-        return existing;
+        return DirectRoom{*existing, false};
     if (!m_directory->user(other))
         return std::nullopt;
     auto created = m_store.createDirectRoom(initiator, other, otherState);
-    if (!created && m_store.lastError() == StoreError::Conflict)
-        return m_store.directRoom(initiator, other); // created meanwhile
-    return created;
+    if (!created) {
+        if (m_store.lastError() != StoreError::Conflict)
+            return std::nullopt;
+        if (auto raced = m_store.directRoom(initiator, other)) // created meanwhile
+            return DirectRoom{*raced, false};
+        return std::nullopt;
+    }
+    announceRoomChange(RoomEvent::Change::Created, created->id, initiator);
+    return DirectRoom{*created, true};
+}
+
+std::optional<RoomRecord> Hub::directRoomFor(qint64 initiator, qint64 other, MembershipState otherState)
+{
+    const auto room = openDirectRoom(initiator, other, otherState);
+    return room ? std::optional<RoomRecord>(room->room) : std::nullopt;
+}
+
+bool Hub::markNotificationsRead(qint64 userId)
+{
+    return m_store.markNotificationsRead(userId);
+}
+
+void Hub::announceRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId)
+{
+    RoomEvent event;
+    event.change = change;
+    event.room = m_directory->room(roomId).value_or(RoomRecord{});
+    event.userId = userId;
+    if (const auto membership = m_directory->membership(roomId, userId))
+        event.state = membership->state;
+    event.at = QDateTime::currentDateTimeUtc();
+    // A new room: every member (a requested side too); a membership: that
+    // member and the active ones. The lobby's members are everyone: only the
+    // new member hears of it.
+    QList<qint64> to{userId};
+    if (!event.room.isLobby) {
+        for (const MembershipRecord &member : m_directory->members(roomId)) {
+            const bool told = change == RoomEvent::Change::Created || member.state == MembershipState::Active;
+            if (member.userId != userId && told)
+                to.append(member.userId);
+        }
+    }
+    FrameCache frames;
+    for (qint64 user : std::as_const(to)) {
+        const QList<ClientSession *> sessions = m_sessionsByUser.value(user);
+        for (ClientSession *session : sessions)
+            session->deliverRoomEvent(event, frames);
+    }
 }
 
 std::optional<NotificationRecord> Hub::notify(qint64 userId, const QString &type,
@@ -419,6 +482,7 @@ MembershipOutcome Hub::inviteToGroup(qint64 inviterId, qint64 groupId, qint64 in
     }
     if (!m_store.setMembership(groupId, inviteeId, MembershipState::Invited))
         return MembershipOutcome::Failed;
+    announceRoomChange(RoomEvent::Change::Membership, groupId, inviteeId);
     notify(inviteeId, QStringLiteral("group_invite"),
            QStringLiteral("You were invited to join group '%1'").arg(group->name),
            {{QStringLiteral("group_id"), groupId},
@@ -436,6 +500,7 @@ MembershipOutcome Hub::answerInvitation(qint64 userId, qint64 groupId, bool acce
                                : m_store.removeMembership(groupId, userId);
     if (!stored)
         return MembershipOutcome::Failed;
+    announceRoomChange(RoomEvent::Change::Membership, groupId, userId);
     // Answered: the invitation is no longer news on any dialect.
     if (!m_store.markGroupNotificationsRead(userId, QStringLiteral("group_invite"), groupId))
         qCWarning(lcHub) << "could not mark the invitation read:" << m_store.lastErrorText();
@@ -452,6 +517,7 @@ MembershipOutcome Hub::setThreadState(qint64 userId, qint64 roomId, MembershipSt
         return MembershipOutcome::Done;
     if (!m_store.setMembership(roomId, userId, state))
         return MembershipOutcome::Failed;
+    announceRoomChange(RoomEvent::Change::Membership, roomId, userId);
     return MembershipOutcome::Done;
 }
 

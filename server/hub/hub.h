@@ -99,14 +99,30 @@ public:
     // or sent before they joined.
     ReceiptOutcome updateReceipt(qint64 userId, qint64 messageId, DeliveryStatus status);
 
+    // Writes others see go through here, each with a RoomEvent to the sessions
+    // concerned. Failures leave the store's lastError() to tell why.
+    //
+    // A new account (a member of the lobby).
+    std::optional<UserRecord> registerUser(const QString &username, const QString &displayName,
+                                           const QByteArray &passwordHash, UserRole role);
+    // A group with its creator as the one active member.
+    std::optional<RoomRecord> createGroup(const QString &name, qint64 creatorId);
     // The direct room of two users; created when missing, the initiator
     // active and the other in `otherState` (Requested for a gateway thread).
+    struct DirectRoom
+    {
+        RoomRecord room;
+        bool created = false;
+    };
+    std::optional<DirectRoom> openDirectRoom(qint64 initiator, qint64 other,
+                                             MembershipState otherState = MembershipState::Active);
     std::optional<RoomRecord> directRoomFor(qint64 initiator, qint64 other,
                                             MembershipState otherState = MembershipState::Active);
 
     // Stores a notification and pushes it to the user's sessions.
     std::optional<NotificationRecord> notify(qint64 userId, const QString &type,
                                              const QString &message, const QJsonObject &payload);
+    bool markNotificationsRead(qint64 userId);
     // To every connected session; not stored. Returns how many users it reached.
     int broadcast(const UserRecord &sender, const QString &content);
 
@@ -171,6 +187,7 @@ private:
     void fanOutToMembers(qint64 roomId, const QList<MembershipRecord> &members,
                          const std::function<void(ClientSession *, FrameCache &)> &deliver);
     void announcePresence(qint64 userId, bool online);
+    void announceRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId);
     void typingChanged(qint64 roomId, qint64 userId, bool typing);
     QHash<qint64, MarkRecord> &marksOf(qint64 roomId);
 

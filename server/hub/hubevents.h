@@ -5,6 +5,8 @@
 
 #include "records.h"
 
+#include <optional>
+
 namespace natter::server {
 
 class ClientSession;
@@ -47,6 +49,19 @@ struct PresenceEvent
 struct NotificationEvent
 {
     NotificationRecord notification;
+};
+
+// A room appeared (Created: to every member), or someone's membership in it
+// changed (invited, joined, declined, approved, blocked: to that member and
+// the room's active members).
+struct RoomEvent
+{
+    enum class Change { Created, Membership };
+    Change change = Change::Created;
+    RoomRecord room;
+    qint64 userId = 0;                     // whose membership
+    std::optional<MembershipState> state;  // nullopt: the membership ended
+    QDateTime at;
 };
 
 // An announcement to every connected user; never stored.

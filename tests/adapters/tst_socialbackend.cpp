@@ -334,6 +334,34 @@ private slots:
         QCOMPARE(direct->other.id, QString::number(m_alice.id));
     }
 
+    // Natter pushes room changes (notification subtype room_update): the room
+    // list follows without polling, and nothing shows as a notification.
+    void roomListFollowsRoomUpdates()
+    {
+        auto alice = signedIn(s("alice"));
+        alice->connectToServer();
+        QVERIFY(waitConnected(*alice));
+        QSignalSpy listed(alice.get(), &Backend::roomsListed);
+        QSignalSpy notified(alice.get(), &Backend::notificationReceived);
+        auto hasRoom = [&listed](const QString &key) {
+            return std::any_of(listed.cbegin(), listed.cend(), [&key](const QList<QVariant> &args) {
+                const auto rooms = args.first().value<QList<RoomSummary>>();
+                return std::any_of(rooms.cbegin(), rooms.cend(), [&key](const RoomSummary &room) { return room.key == key; });
+            });
+        };
+
+        const auto carol = m_server->registerUser(s("carol"), s("Carol"));
+        const auto direct = m_server->post(s("/api/v1.0/chat/rooms/"), QJsonObject{{s("participant"), m_alice.id}},
+                                           carol.token);
+        QCOMPARE(direct.status, 201);
+        QTRY_VERIFY(hasRoom(SocialBackend::userKey(QString::number(carol.id))));
+
+        const auto group = m_server->post(s("/api/groups"), QJsonObject{{s("name"), s("Readers")}}, m_alice.token);
+        QCOMPARE(group.status, 201);
+        QTRY_VERIFY(hasRoom(QString::number(group.json.value(s("id")).toInteger())));
+        QCOMPARE(notified.size(), 0);
+    }
+
     void historyPagesByOffset()
     {
         for (int i = 0; i < 25; ++i)

@@ -645,6 +645,15 @@ private slots:
         QCOMPARE(approved.json.value(s("id")).toString(), threadId);
         QCOMPARE(approved.json.value(s("state")).toString(), s("active"));
         QVERIFY(stateOf(m_bob, *thread(m_alice, m_bob)) == MembershipState::Active);
+        // Natter's THREAD_UPDATE tells the side that opened the thread.
+        const auto update = alice->waitFor([&](const QJsonObject &frame) {
+            const QJsonObject d = frame.value(s("d")).toObject();
+            return isEvent(s("THREAD_UPDATE"))(frame) && d.value(s("user")).toString() == uuidOf(m_bob)
+                && d.value(s("state")).toString() == s("active");
+        });
+        QVERIFY(update);
+        QCOMPARE(update->value(s("d")).toObject().value(s("thread_id")).toString(), threadId);
+        QCOMPARE(update->value(s("d")).toObject().value(s("user")).toString(), uuidOf(m_bob));
         // Approving again changes nothing.
         QCOMPARE(post(s("/thread/%1/approve").arg(threadId), m_bob.token).status, 200);
 

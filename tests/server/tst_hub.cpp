@@ -45,12 +45,19 @@ public:
         lastStatus = event;
     }
     void deliverTyping(const TypingEvent &, FrameCache &) override { }
+    void deliverRoomEvent(const RoomEvent &event, FrameCache &) override
+    {
+        ++roomEvents;
+        lastRoomEvent = event;
+    }
     void deliverPresence(const PresenceEvent &, FrameCache &) override { }
     void closeGoingAway() override { }
 
     int messages = 0;
     int statuses = 0;
     StatusEvent lastStatus;
+    int roomEvents = 0;
+    RoomEvent lastRoomEvent;
 
 private:
     qint64 m_userId;
@@ -317,6 +324,49 @@ private slots:
         QCOMPARE(crowdEncodes, 1);
         for (const auto &session : sessions)
             m_hub->detach(session.get());
+    }
+
+    // Writes others see go through the hub and reach whom they concern.
+    void roomChangesReachTheMemberAndTheRoom()
+    {
+        int encodes = 0;
+        CountingSession owner(m_users.at(0), QLatin1StringView("a"), &encodes);
+        CountingSession guest(m_users.at(1), QLatin1StringView("a"), &encodes);
+        CountingSession bystander(m_users.at(2), QLatin1StringView("a"), &encodes);
+        for (CountingSession *session : {&owner, &guest, &bystander})
+            m_hub->attach(session);
+
+        const auto group = m_hub->createGroup(s("Book club"), m_users.at(0));
+        QVERIFY(group);
+        QCOMPARE(owner.roomEvents, 1);
+        QVERIFY(owner.lastRoomEvent.change == RoomEvent::Change::Created);
+        QCOMPARE(owner.lastRoomEvent.room.id, group->id);
+        QCOMPARE(guest.roomEvents, 0);
+
+        QVERIFY(m_hub->inviteToGroup(m_users.at(0), group->id, m_users.at(1)) == MembershipOutcome::Done);
+        QCOMPARE(guest.roomEvents, 1);
+        QCOMPARE(guest.lastRoomEvent.userId, m_users.at(1));
+        QVERIFY(guest.lastRoomEvent.state == MembershipState::Invited);
+        QCOMPARE(owner.roomEvents, 2); // an active member hears of it
+        QVERIFY(m_hub->answerInvitation(m_users.at(1), group->id, true) == MembershipOutcome::Done);
+        QCOMPARE(guest.roomEvents, 2);
+        QVERIFY(guest.lastRoomEvent.state == MembershipState::Active);
+        QCOMPARE(owner.roomEvents, 3);
+        QCOMPARE(bystander.roomEvents, 0);
+        // The directory saw it: the new member may post at once.
+        QVERIFY(m_hub->postMessageNow({group->id, m_users.at(1), MessageKind::Text, s("hi all"), 0, 0, {}}).result
+                == PostOutcome::Result::Posted);
+
+        const auto direct = m_hub->openDirectRoom(m_users.at(2), m_users.at(1));
+        QVERIFY(direct && direct->created);
+        QCOMPARE(bystander.roomEvents, 1);
+        QCOMPARE(guest.roomEvents, 3);
+        const auto again = m_hub->openDirectRoom(m_users.at(1), m_users.at(2));
+        QVERIFY(again && !again->created);
+        QCOMPARE(again->room.id, direct->room.id);
+        QCOMPARE(guest.roomEvents, 3); // nothing changed
+        for (CountingSession *session : {&owner, &guest, &bystander})
+            m_hub->detach(session);
     }
 
     void presenceFollowsSessions()

@@ -183,6 +183,8 @@ void GatewayBackend::handleDispatch(const QString &event, const QJsonObject &dat
         emit messageRequestReceived({message.roomKey, message.sender, message.text, message.createdAt});
     } else if (event == u"ERROR") {
         handleError(data);
+    } else if (event == u"THREAD_UPDATE") {
+        listRooms(); // Natter's: a thread opened, approved or blocked; the list says how it stands
     } else {
         qCDebug(lcGateway) << "ignoring event" << event;
     }

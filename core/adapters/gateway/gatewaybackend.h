@@ -23,6 +23,8 @@
 // `thread_id` (when given) as the room key. Natter's ERROR dispatch with a
 // nonce (refused: unknown recipient, blocked, not approved…) → sendFailed.
 //
+// Natter's THREAD_UPDATE dispatch (a thread opened, approved or blocked) →
+// listRooms(), so the room list follows without polling.
 // Events: MESSAGE → messageReceived (roomKey = thread_id); MESSAGE_REQUEST →
 // messageRequestReceived (a first message from someone, waiting for a TUTOR to
 // approve or block the thread: approveThread()/blockThread(), POST

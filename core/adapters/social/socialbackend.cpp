@@ -282,6 +282,9 @@ void SocialBackend::onText(const QString &text)
         if (!confirmLiveEcho(message))
             emit messageReceived(message);
     } else if (type == u"notification") {
+        // Natter's room_update: a room or membership changed; the room list says how it stands now.
+        if (frame.value(str("subtype")).toString() == u"room_update")
+            return listRooms();
         emit notificationReceived(notificationFromJson(frame, true));
     } else if (type == u"error") {
         handleError(frame.value(str("message")).toString()); // Natter's; the spec ignores bad frames silently

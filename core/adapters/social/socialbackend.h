@@ -53,6 +53,10 @@
 // ours only within 10 s of writing the same text. Pages may come newest or
 // oldest first (the spec does not say); a check learns which from the times.
 //
+// Natter's live notification subtype `room_update` (a room appeared, or a
+// membership in it changed) is not a notification to show: it triggers
+// listRooms(), so the room list follows without polling.
+//
 // Catch-up after a (re)connection: the newest history page of every
 // subscribed room (messageReceived, oldest first; the models drop what they
 // have by id) and the newest unread notifications. Messages carry Natter's

@@ -328,6 +328,22 @@ void GatewaySession::deliverMessage(const MessageEvent &event, FrameCache &frame
     m_socket->sendTextMessage(frames.frame(dialectName, [&event] { return messageFrame(event); }));
 }
 
+// Natter's extra dispatch THREAD_UPDATE: a thread (direct room) was opened,
+// approved or blocked, so both sides can show its state without polling.
+void GatewaySession::deliverRoomEvent(const RoomEvent &event, FrameCache &frames)
+{
+    if (m_closing || !m_user || event.room.kind != RoomKind::Direct)
+        return;
+    const auto member = m_context.hub.directory().user(event.userId);
+    m_socket->sendTextMessage(frames.frame(dialectName, [&] {
+        return dispatch(QLatin1StringView("THREAD_UPDATE"),
+                        {{str("thread_id"), event.room.uuid.toString(QUuid::WithoutBraces)},
+                         {str("room_id"), event.room.id},
+                         {str("user"), member ? member->uuid.toString(QUuid::WithoutBraces) : QString()},
+                         {str("state"), event.state ? toString(*event.state) : str("removed")}});
+    }));
+}
+
 void GatewaySession::deliverMessageRequest(const MessageEvent &event, FrameCache &frames)
 {
     if (m_closing || !m_user)

@@ -39,6 +39,7 @@ public:
     bool followsRoom(qint64 roomId) const override;
     void deliverMessage(const MessageEvent &event, FrameCache &frames) override;
     void deliverMessageRequest(const MessageEvent &event, FrameCache &frames) override;
+    void deliverRoomEvent(const RoomEvent &event, FrameCache &frames) override;
     // The spec has no receipt, typing or presence events.
     void deliverStatus(const StatusEvent &, FrameCache &) override { }
     void deliverTyping(const TypingEvent &, FrameCache &) override { }

@@ -239,14 +239,11 @@ QHttpServerResponse RoomsRestApi::openDirectRoom(const QHttpServerRequest &reque
     if (!m_context.store.userById(*participantId))
         return http::error(http::Status::NotFound, str("No such user"));
 
-    if (const auto existing = m_context.store.directRoom(caller->user.id, *participantId))
-        return http::json(roomObject(*existing, caller->user.id), http::Status::Ok);
-    auto created = m_context.store.createDirectRoom(caller->user.id, *participantId);
-    if (!created && m_context.store.lastError() == StoreError::Conflict)
-        created = m_context.store.directRoom(caller->user.id, *participantId); // raced
-    if (!created)
+    const auto direct = m_context.hub.openDirectRoom(caller->user.id, *participantId);
+    if (!direct)
         return http::error(http::Status::InternalServerError, str("Could not create the room"));
-    return http::json(roomObject(*created, caller->user.id), http::Status::Created);
+    return http::json(roomObject(direct->room, caller->user.id),
+                      direct->created ? http::Status::Created : http::Status::Ok);
 }
 
 QHttpServerResponse RoomsRestApi::roomDetails(qint64 roomId, const QHttpServerRequest &request)

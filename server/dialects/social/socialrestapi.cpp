@@ -314,7 +314,7 @@ QHttpServerResponse SocialRestApi::markNotificationsRead(const QHttpServerReques
     const auto caller = postCaller(request, refusal);
     if (!caller)
         return std::move(*refusal);
-    if (!m_context.store.markNotificationsRead(caller->user.id))
+    if (!m_context.hub.markNotificationsRead(caller->user.id))
         return http::error(http::Status::InternalServerError, str("Server error"));
     return http::noContent();
 }

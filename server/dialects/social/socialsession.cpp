@@ -201,6 +201,31 @@ void SocialSession::deliverNotification(const NotificationEvent &event, FrameCac
     }));
 }
 
+// Natter's extra notification subtype `room_update`, live only (not stored):
+// a room appeared or a membership in it changed. Groups by `group_id`, a
+// direct room by the other member (`user_id`), as this dialect addresses them.
+void SocialSession::deliverRoomEvent(const RoomEvent &event, FrameCache &)
+{
+    QJsonObject frame{{str("type"), str("notification")},
+                      {str("subtype"), str("room_update")},
+                      {str("change"), event.change == RoomEvent::Change::Created ? str("created") : str("membership")},
+                      {str("member_id"), event.userId},
+                      {str("state"), event.state ? toString(*event.state) : str("removed")},
+                      {str("message"), event.room.kind == RoomKind::Group
+                                           ? str("Group '%1' changed").arg(event.room.name)
+                                           : str("A conversation changed")},
+                      {str("timestamp"), event.at.toSecsSinceEpoch()}};
+    if (event.room.kind == RoomKind::Group) {
+        frame.insert(str("group_id"), QString::number(event.room.id));
+    } else {
+        for (const MembershipRecord &member : m_context.hub.directory().members(event.room.id)) {
+            if (member.userId != m_user.id)
+                frame.insert(str("user_id"), member.userId);
+        }
+    }
+    m_socket->sendTextMessage(social::frame(frame));
+}
+
 void SocialSession::deliverBroadcast(const BroadcastEvent &event, FrameCache &frames)
 {
     m_socket->sendTextMessage(frames.frame(social::dialectName, [&event] {

@@ -31,6 +31,7 @@ public:
     void deliverPresence(const PresenceEvent &, FrameCache &) override { }
     void deliverNotification(const NotificationEvent &event, FrameCache &frames) override;
     void deliverBroadcast(const BroadcastEvent &event, FrameCache &frames) override;
+    void deliverRoomEvent(const RoomEvent &event, FrameCache &frames) override;
 
 private:
     void handleText(const QString &text);
