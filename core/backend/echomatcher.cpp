@@ -10,9 +10,9 @@ QString locationText(double latitude, double longitude)
     return QString::number(latitude, 'f', 6) + u',' + QString::number(longitude, 'f', 6);
 }
 
-} // namespace
-
-EchoMatcher::Fingerprint EchoMatcher::Fingerprint::of(const OutgoingMessage &message)
+// An outgoing message and a received one name their content alike.
+template<typename Message>
+EchoMatcher::Fingerprint fingerprintOf(const Message &message)
 {
     switch (message.kind) {
     case MessageKind::Stamp: return {message.kind, message.stampId};
@@ -22,14 +22,16 @@ EchoMatcher::Fingerprint EchoMatcher::Fingerprint::of(const OutgoingMessage &mes
     return {MessageKind::Text, message.text};
 }
 
+} // namespace
+
+EchoMatcher::Fingerprint EchoMatcher::Fingerprint::of(const OutgoingMessage &message)
+{
+    return fingerprintOf(message);
+}
+
 EchoMatcher::Fingerprint EchoMatcher::Fingerprint::of(const ChatMessage &message)
 {
-    switch (message.kind) {
-    case MessageKind::Stamp: return {message.kind, message.stampId};
-    case MessageKind::Location: return {message.kind, locationText(message.latitude, message.longitude)};
-    case MessageKind::Text: break;
-    }
-    return {MessageKind::Text, message.text};
+    return fingerprintOf(message);
 }
 
 EchoMatcher::Sender EchoMatcher::senderOf(const Person &sender, const Person &self)
