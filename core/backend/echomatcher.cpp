@@ -53,14 +53,7 @@ void EchoMatcher::note(const QString &clientId, const QString &roomKey, const Fi
 
 bool EchoMatcher::isWritten(const QString &clientId) const
 {
-    return roomOf(clientId).has_value();
-}
-
-std::optional<QString> EchoMatcher::roomOf(const QString &clientId) const
-{
-    const auto it = std::find_if(m_sends.cbegin(), m_sends.cend(),
-                                 [&](const Send &send) { return send.clientId == clientId; });
-    return it == m_sends.cend() ? std::nullopt : std::optional<QString>(it->roomKey);
+    return std::any_of(m_sends.cbegin(), m_sends.cend(), [&](const Send &send) { return send.clientId == clientId; });
 }
 
 std::optional<QString> EchoMatcher::claim(const QString &roomKey, const Fingerprint &content, Sender sender,

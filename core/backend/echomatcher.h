@@ -48,14 +48,12 @@ public:
     void note(const QString &clientId, const QString &roomKey, const Fingerprint &content,
               const QDateTime &writtenAt = QDateTime::currentDateTimeUtc());
     bool isWritten(const QString &clientId) const;
-    std::optional<QString> roomOf(const QString &clientId) const;
     // The client id of the send this frame confirms (removed), if any.
     std::optional<QString> claim(const QString &roomKey, const Fingerprint &content, Sender sender,
                                  const QString &frameClientId = {},
                                  const QDateTime &seenAt = QDateTime::currentDateTimeUtc());
     void forget(const QString &clientId);
     void clear() { m_sends.clear(); }
-    bool isEmpty() const { return m_sends.isEmpty(); }
 
     static Sender senderOf(const Person &sender, const Person &self);
 

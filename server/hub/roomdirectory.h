@@ -30,8 +30,6 @@ public:
     std::optional<MembershipRecord> membership(qint64 roomId, qint64 userId);
     std::optional<UserRecord> user(qint64 userId);
 
-    qsizetype cachedRoomCount() const { return m_rooms.size(); }
-
 private:
     struct CachedRoom
     {

@@ -81,6 +81,17 @@ private:
         }
     }
 
+    // The client subscribes to room 7 on `fake`, which welcomes and confirms it.
+    static void subscribeToRoom7(FakeWsServer &fake, CableBackend &client)
+    {
+        client.subscribe(s("7"));
+        QSignalSpy subscribed(&client, &Backend::subscribed);
+        client.connectToServer();
+        QTRY_COMPARE(fake.count(), 1);
+        welcomeAndConfirm(fake, 0, 1);
+        QTRY_COMPARE(subscribed.size(), 1);
+    }
+
 private slots:
     void init()
     {
@@ -411,12 +422,9 @@ private slots:
         FakeWsServer fake({s("actioncable-v1-json")});
         QVERIFY(fake.listen());
         auto client = fakeClient(fake);
-        client->subscribe(s("7"));
-        QSignalSpy subscribed(client.get(), &Backend::subscribed);
-        client->connectToServer();
-        QTRY_COMPARE(fake.count(), 1);
-        welcomeAndConfirm(fake, 0, 1);
-        QTRY_COMPARE(subscribed.size(), 1);
+        subscribeToRoom7(fake, *client);
+        if (QTest::currentTestFailed())
+            return;
 
         client->send({s("7"), {}, s("c-1"), MessageKind::Text, s("Hello!"), {}, 0, 0});
         client->send({s("7"), {}, s("c-2"), MessageKind::Stamp, {}, s("3"), 0, 0});
@@ -478,12 +486,9 @@ private slots:
         FakeWsServer fake({s("actioncable-v1-json")});
         QVERIFY(fake.listen());
         auto client = fakeClient(fake); // "t0k3n" is no JWT: we do not know who we are
-        client->subscribe(s("7"));
-        QSignalSpy subscribed(client.get(), &Backend::subscribed);
-        client->connectToServer();
-        QTRY_COMPARE(fake.count(), 1);
-        welcomeAndConfirm(fake, 0, 1);
-        QTRY_COMPARE(subscribed.size(), 1);
+        subscribeToRoom7(fake, *client);
+        if (QTest::currentTestFailed())
+            return;
         QVERIFY(client->self().id.isEmpty());
 
         QSignalSpy acked(client.get(), &Backend::messageAcked);

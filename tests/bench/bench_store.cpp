@@ -128,6 +128,15 @@ QString ms(qint64 nsecs) { return QString::number(double(nsecs) / 1e6, 'f', 2) +
 
 // --- 1. hub group commit ---------------------------------------------------
 
+std::vector<NewMessage> messagesFor(const Room &room, qint64 count)
+{
+    std::vector<NewMessage> messages;
+    messages.reserve(size_t(count));
+    for (qint64 i = 0; i < count; ++i)
+        messages.push_back(messageFor(room, i));
+    return messages;
+}
+
 struct HubRun
 {
     double seconds = 0;
@@ -142,10 +151,7 @@ HubRun runHub(const QString &path, qint64 messages, std::chrono::milliseconds wi
     Hub hub(store, kTypingExpiry, window);
     warm(hub, room);
     // Built before timing, as a dialect has them from the frame it parsed.
-    std::vector<NewMessage> outgoing;
-    outgoing.reserve(size_t(messages));
-    for (qint64 i = 0; i < messages; ++i)
-        outgoing.push_back(messageFor(room, i));
+    const std::vector<NewMessage> outgoing = messagesFor(room, messages);
 
     QEventLoop loop;
     QElapsedTimer clock;
@@ -266,10 +272,7 @@ LatencyRun runLatency(const QString &path, int seconds, std::chrono::millisecond
     Hub hub(store, kTypingExpiry, window);
     warm(hub, room);
     const qint64 total = kRate * seconds;
-    std::vector<NewMessage> outgoing;
-    outgoing.reserve(size_t(total));
-    for (qint64 i = 0; i < total; ++i)
-        outgoing.push_back(messageFor(room, i));
+    const std::vector<NewMessage> outgoing = messagesFor(room, total);
 
     std::vector<qint64> postedAt(size_t(total), 0);
     std::vector<qint64> latency(size_t(total), 0);

@@ -135,6 +135,7 @@ private slots:
         QCOMPARE(message.value(s("status")).toString(), s("sent"));
         QCOMPARE(message.value(s("room_id")).toInteger(), m_roomId);
         QCOMPARE(message.value(s("temp_id")).toString(), s("temp_1703419800123"));
+        QCOMPARE(message.value(s("seq")).toInteger(), 1); // Natter's extra: the room's first message
         QVERIFY(echo->value(s("delivery_id")).toString().startsWith(
             s("msg_%1_").arg(message.value(s("id")).toInteger())));
 
