@@ -83,7 +83,15 @@ int runCli(const QStringList &arguments)
     const QCommandLineOption ackTimeout(QStringLiteral("ack-timeout"),
                                         QStringLiteral("Seconds to wait for acks after stdin closes (default 10)."),
                                         QStringLiteral("seconds"), QStringLiteral("10"));
-    parser.addOptions({server, dialect, user, password, token, cookie, room, path, outboxFile, ackTimeout});
+    const QCommandLineOption tlsCa(QStringLiteral("tls-ca"),
+                                   QStringLiteral("Also trust the CA certificate(s) in this PEM file (https servers). Repeatable."),
+                                   QStringLiteral("file"));
+    const QCommandLineOption tlsFingerprint(QStringLiteral("tls-fingerprint"),
+                                            QStringLiteral("Trust the server's certificate with this SHA-256 (hex; "
+                                                           "colons optional), and refuse any other."),
+                                            QStringLiteral("sha256hex"));
+    parser.addOptions({server, dialect, user, password, token, cookie, room, path, outboxFile, ackTimeout, tlsCa,
+                       tlsFingerprint});
 
     QStringList forParser = arguments;
     forParser.removeAt(1); // "cli"
@@ -111,6 +119,23 @@ int runCli(const QStringList &arguments)
     settings.serverUrl = serverUrl;
     settings.path = parser.value(path);
     settings.signIn = {parser.value(user), parser.value(password), parser.value(token), parser.value(cookie)};
+    for (const QString &file : parser.values(tlsCa)) {
+        QString caError;
+        const QList<QSslCertificate> cas = client::readCaFile(file, &caError);
+        if (cas.isEmpty()) {
+            err << "natter cli: --tls-ca: " << caError << '\n';
+            return usageError;
+        }
+        settings.tls.extraCaCertificates += cas;
+    }
+    if (parser.isSet(tlsFingerprint)) {
+        const auto fingerprint = client::parseFingerprint(parser.value(tlsFingerprint));
+        if (!fingerprint) {
+            err << "natter cli: --tls-fingerprint wants the certificate's SHA-256 as 64 hex digits\n";
+            return usageError;
+        }
+        settings.tls.trustedFingerprint = *fingerprint;
+    }
     std::unique_ptr<client::Backend> backend = client::makeBackend(parser.value(dialect), settings);
     if (!backend) {
         err << "natter cli: --dialect must be one of " << client::backendDialects().join(QStringLiteral(", ")) << '\n';

@@ -112,8 +112,15 @@ int runHeadless(const QStringList &arguments)
         QStringLiteral("discovery-port"),
         QStringLiteral("UDP port of the LAN announcements (default %1).").arg(discovery::DiscoveryChannel::defaultPort),
         QStringLiteral("port"), QString::number(discovery::DiscoveryChannel::defaultPort));
+    const QCommandLineOption tlsCertificate(QStringLiteral("tls-cert"),
+                                            QStringLiteral("Serve TLS only (https, wss) on every port, with this PEM "
+                                                           "certificate (chain). Needs --tls-key; SIGHUP reloads both."),
+                                            QStringLiteral("file"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
+                                    QStringLiteral("The PEM private key of --tls-cert (unencrypted)."),
+                                    QStringLiteral("file"));
     parser.addOptions({headless, listen, noRegistration, heartbeat, commitWindow, mount, allowedOrigin, name,
-                       noAnnounce, discoveryPort});
+                       noAnnounce, discoveryPort, tlsCertificate, tlsKey});
     ServerOptions storage;
     storage.addTo(parser);
 
@@ -170,6 +177,12 @@ int runHeadless(const QStringList &arguments)
         config.extraMounts.append(*parsed);
     }
     config.allowedOrigins = parser.values(allowedOrigin);
+    if (parser.isSet(tlsCertificate) != parser.isSet(tlsKey)) {
+        err << "natter: --tls-cert and --tls-key go together\n";
+        return 2;
+    }
+    config.tlsCertificateFile = parser.value(tlsCertificate);
+    config.tlsKeyFile = parser.value(tlsKey);
     discovery::DiscoveryChannel channel;
     const uint discoveryPortNumber = parser.value(discoveryPort).toUInt();
     if (discoveryPortNumber == 0 || discoveryPortNumber > 65535) {
@@ -203,11 +216,23 @@ int runHeadless(const QStringList &arguments)
                              announcer->stop();
                          server.shutdown();
                      });
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::reloadRequested, &server,
+                     [&server, &announcer, &config] {
+                         QString reloadError;
+                         if (!server.reloadTls(&reloadError)) {
+                             qCWarning(lcHeadless) << "SIGHUP: nothing reloaded:" << reloadError;
+                             return;
+                         }
+                         if (announcer)
+                             announcer->setBeacon(server::beaconFor(server, config.name));
+                     });
     QObject::connect(&server, &server::ChatServer::stopped, qApp, [] { QCoreApplication::exit(0); });
 
     QTextStream out(stdout);
-    out << "Natter server listening on http://" << hostForUrl(config.listenAddress) << ':'
-        << server.port() << Qt::endl;
+    out << "Natter server listening on " << (server.isSecure() ? "https://" : "http://")
+        << hostForUrl(config.listenAddress) << ':' << server.port() << Qt::endl;
+    if (server.isSecure())
+        out << "TLS certificate SHA-256: " << QString::fromLatin1(server.tlsFingerprint().toHex(':')) << Qt::endl;
     return QCoreApplication::exec();
 }
 

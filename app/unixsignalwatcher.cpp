@@ -30,12 +30,14 @@ UnixSignalWatcher::UnixSignalWatcher(QObject *parent)
     action.sa_flags = SA_RESTART;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGHUP, &action, nullptr);
 }
 
 UnixSignalWatcher::~UnixSignalWatcher()
 {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
+    std::signal(SIGHUP, SIG_DFL);
     m_notifier.reset();
     ::close(signalPipe[0]);
     ::close(signalPipe[1]);
@@ -45,6 +47,10 @@ UnixSignalWatcher::~UnixSignalWatcher()
 void UnixSignalWatcher::readSignal()
 {
     unsigned char byte = 0;
-    if (::read(signalPipe[1], &byte, 1) == 1)
+    if (::read(signalPipe[1], &byte, 1) != 1)
+        return;
+    if (byte == SIGHUP)
+        emit reloadRequested();
+    else
         emit terminationRequested(byte);
 }

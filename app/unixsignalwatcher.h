@@ -1,6 +1,6 @@
 #pragma once
 
-// SIGINT/SIGTERM as a Qt signal: the handler only writes to a socket pair,
+// SIGINT/SIGTERM (and SIGHUP) as Qt signals: the handler only writes to a socket pair,
 // and a QSocketNotifier brings the news to the event loop.
 
 #include <QObject>
@@ -16,7 +16,8 @@ public:
     ~UnixSignalWatcher() override;
 
 signals:
-    void terminationRequested(int signalNumber);
+    void terminationRequested(int signalNumber); // SIGINT, SIGTERM
+    void reloadRequested();                      // SIGHUP
 
 private:
     void readSignal();

@@ -10,6 +10,7 @@
 #include "passwordhasher.h"
 #include "servercontext.h"
 #include "store.h"
+#include "tlscredentials.h"
 #include "tokenservice.h"
 
 #include <QHttpServer>
@@ -19,6 +20,8 @@
 
 Q_LOGGING_CATEGORY(lcServer, "natter.server")
 
+using namespace Qt::StringLiterals;
+
 namespace natter::server {
 
 struct ChatServer::Parts
@@ -27,7 +30,7 @@ struct ChatServer::Parts
         : passwords(config.fastPasswordHashing ? PasswordHasher::Strength::Minimal
                                                : PasswordHasher::Strength::Interactive)
         , tokens(std::move(secret), config.tokenLifetime)
-        , auth(store, tokens)
+        , auth(store, tokens, config.tlsEnabled())
         , hub(store, config.typingExpiry, config.commitWindow)
         , context{config, store, hub, auth, passwords}
         , accounts(context)
@@ -37,6 +40,7 @@ struct ChatServer::Parts
     }
 
     Store store;
+    tls::TlsCredentials tls;
     PasswordHasher passwords;
     TokenService tokens;
     Authenticator auth;
@@ -91,6 +95,13 @@ bool ChatServer::start()
     }
 
     auto parts = std::make_unique<Parts>(m_config, std::move(secret));
+    if (m_config.tlsEnabled()) {
+        QString tlsError;
+        if (!parts->tls.load(m_config.tlsCertificateFile, m_config.tlsKeyFile, &tlsError)) {
+            m_error = u"TLS: "_s + tlsError;
+            return false;
+        }
+    }
     if (!parts->store.open(m_config.database)) {
         m_error = QStringLiteral("Cannot open the database %1: %2")
                       .arg(m_config.database.toDisplayString(), parts->store.lastErrorText());
@@ -107,7 +118,8 @@ bool ChatServer::start()
         mountsByPort[mount.port].append(mount);
     }
     for (const auto &[port, mounts] : mountsByPort) {
-        auto listener = std::make_unique<Listener>(m_config.maxFrameBytes);
+        auto listener = std::make_unique<Listener>(m_config.maxFrameBytes,
+                                                   m_config.tlsEnabled() ? &parts->tls : nullptr);
         const quint16 bindPort = port == Mount::mainPort ? m_config.listenPort : static_cast<quint16>(port);
         parts->accounts.registerRoutes(listener->http());
         parts->groups.registerRoutes(listener->http());
@@ -201,10 +213,27 @@ QHostAddress ChatServer::address() const
 QUrl ChatServer::baseUrl() const
 {
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(isSecure() ? u"https"_s : u"http"_s);
     url.setHost(m_config.listenAddress.toString());
     url.setPort(port());
     return url;
+}
+
+QByteArray ChatServer::tlsFingerprint() const
+{
+    return m_parts ? m_parts->tls.fingerprint() : QByteArray();
+}
+
+bool ChatServer::reloadTls(QString *error)
+{
+    if (!m_parts || !isSecure()) {
+        *error = u"the server is not serving TLS"_s;
+        return false;
+    }
+    if (!m_parts->tls.reload(error))
+        return false;
+    qCInfo(lcServer) << "TLS certificate reloaded from" << m_config.tlsCertificateFile;
+    return true;
 }
 
 Store &ChatServer::store()

@@ -44,7 +44,13 @@ public:
     // in ascending order of the ports the mounts asked for.
     QList<quint16> ports() const;
     QHostAddress address() const;
-    QUrl baseUrl() const; // http://address:port
+    QUrl baseUrl() const; // http(s)://address:port
+    bool isSecure() const { return m_config.tlsEnabled(); }
+    // SHA-256 of the served certificate; empty without TLS.
+    QByteArray tlsFingerprint() const;
+    // Reads the certificate and key files again (SIGHUP): new connections get
+    // the new ones, open connections stay. On failure the old ones stay.
+    bool reloadTls(QString *error);
 
     const ServerConfig &config() const { return m_config; }
     Store &store();

@@ -1,18 +1,24 @@
 #include "frontdoor.h"
 
+#include "tlscredentials.h"
+
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
 #include <optional>
 
+using namespace Qt::StringLiterals;
+
 namespace natter::server {
 namespace {
 
 constexpr QByteArrayView headEnd{"\r\n\r\n"};
+constexpr char tlsHandshakeRecord = 0x16; // the first byte of a ClientHello
 
 // A complete request head ("GET /cable?token=… HTTP/1.1\r\nHost: …\r\n…") as the
 // QNetworkRequest a server-side QWebSocket carries, if it asks for a WebSocket upgrade.
-std::optional<QNetworkRequest> webSocketUpgrade(QByteArrayView head)
+std::optional<QNetworkRequest> webSocketUpgrade(QByteArrayView head, bool secure)
 {
     const QList<QByteArray> lines = head.toByteArray().split('\n');
     const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
@@ -35,7 +41,7 @@ std::optional<QNetworkRequest> webSocketUpgrade(QByteArrayView head)
         return std::nullopt;
 
     QUrl url = QUrl::fromEncoded(requestLine[1]);
-    url.setScheme(QStringLiteral("ws"));
+    url.setScheme(secure ? u"wss"_s : u"ws"_s);
     if (url.host().isEmpty())
         url.setAuthority(QString::fromLatin1(request.rawHeader("Host")));
     request.setUrl(url);
@@ -44,15 +50,16 @@ std::optional<QNetworkRequest> webSocketUpgrade(QByteArrayView head)
 
 } // namespace
 
-FrontDoor::FrontDoor(UpgradeClaim claim, QObject *parent)
+FrontDoor::FrontDoor(UpgradeClaim claim, const tls::TlsCredentials *tls, QObject *parent)
     : QTcpServer(parent)
     , m_claim(std::move(claim))
+    , m_tls(tls)
 {
 }
 
 void FrontDoor::incomingConnection(qintptr handle)
 {
-    auto *socket = new QTcpSocket(this);
+    QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(handle)) {
         delete socket;
         return;
@@ -66,9 +73,48 @@ void FrontDoor::incomingConnection(qintptr handle)
         socket->abort();
         socket->deleteLater();
     });
-    deadline->start(headTimeout);
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket, deadline] { inspect(socket, deadline); });
+    deadline->start(headTimeout); // the TLS handshake counts against it too
+    if (auto *tlsSocket = qobject_cast<QSslSocket *>(socket)) {
+        connect(tlsSocket, &QSslSocket::readyRead, this, [this, tlsSocket, deadline] {
+            if (tlsSocket->isEncrypted())
+                inspect(tlsSocket, deadline);
+            else if (tlsSocket->mode() == QSslSocket::UnencryptedMode)
+                startTls(tlsSocket, deadline);
+        });
+        // A failed handshake (plain bytes after all, an old protocol) ends the connection.
+        connect(tlsSocket, &QSslSocket::errorOccurred, tlsSocket, [tlsSocket](QAbstractSocket::SocketError error) {
+            if (error == QAbstractSocket::SslHandshakeFailedError || error == QAbstractSocket::SslInternalError)
+                tlsSocket->abort();
+        });
+    } else {
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket, deadline] { inspect(socket, deadline); });
+    }
     connect(socket, &QTcpSocket::disconnected, this, [socket] { socket->deleteLater(); });
+}
+
+void FrontDoor::startTls(QSslSocket *socket, QTimer *deadline)
+{
+    // In unencrypted mode QSslSocket peeks at the transport without consuming
+    // anything, so the handshake still sees the whole ClientHello.
+    char first = 0;
+    if (socket->peek(&first, 1) != 1)
+        return;
+    if (first != tlsHandshakeRecord) {
+        delete deadline;
+        return refusePlainHttp(socket);
+    }
+    socket->setSslConfiguration(m_tls->serverConfiguration());
+    socket->startServerEncryption();
+}
+
+void FrontDoor::refusePlainHttp(QTcpSocket *socket)
+{
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    constexpr QByteArrayView body = "This port speaks HTTPS only: use https:// (wss:// for WebSockets).\n";
+    socket->write("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                  "Connection: close\r\nContent-Length: "
+                  + QByteArray::number(body.size()) + "\r\n\r\n" + body.toByteArray());
+    socket->disconnectFromHost();
 }
 
 void FrontDoor::inspect(QTcpSocket *socket, QTimer *deadline)
@@ -83,7 +129,7 @@ void FrontDoor::inspect(QTcpSocket *socket, QTimer *deadline)
     }
     socket->disconnect(this);
     delete deadline;
-    const std::optional<QNetworkRequest> upgrade = webSocketUpgrade(QByteArrayView(buffered).first(end));
+    const std::optional<QNetworkRequest> upgrade = webSocketUpgrade(QByteArrayView(buffered).first(end), m_tls != nullptr);
     if (upgrade && m_claim(socket, *upgrade))
         return;
     passOn(socket);

@@ -8,13 +8,21 @@
 // connection goes on to QHttpServer with its bytes untouched.
 // Only a connection's first request is looked at: an upgrade that follows a
 // request on a kept-alive connection is QHttpServer's, as before.
+// With TLS credentials every connection is a QSslSocket: its first byte says
+// whether it starts a TLS handshake (0x16); plain HTTP gets a 400 that says to
+// use https://, and the head is inspected once the handshake is done.
 
 #include <QNetworkRequest>
 #include <QTcpServer>
 #include <chrono>
 #include <functional>
 
+class QSslSocket;
 class QTimer;
+
+namespace natter::tls {
+class TlsCredentials;
+}
 
 namespace natter::server {
 
@@ -29,17 +37,21 @@ public:
     static constexpr std::chrono::seconds headTimeout{10};
     static constexpr qint64 maxHeadBytes = 32 * 1024;
 
-    explicit FrontDoor(UpgradeClaim claim, QObject *parent = nullptr);
+    // `tls`: null for plain HTTP; else outlives the door and is read at each handshake.
+    explicit FrontDoor(UpgradeClaim claim, const tls::TlsCredentials *tls, QObject *parent = nullptr);
 
 protected:
     void incomingConnection(qintptr handle) override;
 
 private:
+    void startTls(QSslSocket *socket, QTimer *deadline);
+    void refusePlainHttp(QTcpSocket *socket);
     void inspect(QTcpSocket *socket, QTimer *deadline);
     void refuseOversizedHead(QTcpSocket *socket);
     void passOn(QTcpSocket *socket);
 
     UpgradeClaim m_claim;
+    const tls::TlsCredentials *m_tls;
 };
 
 } // namespace natter::server

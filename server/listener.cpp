@@ -27,8 +27,9 @@ void adoptTransport(QWebSocket &webSocket, const QWebSocketServer &handshakes)
 
 } // namespace
 
-Listener::Listener(qint64 maxFrameBytes)
+Listener::Listener(qint64 maxFrameBytes, const tls::TlsCredentials *tls)
     : m_maxFrameBytes(maxFrameBytes)
+    , m_tls(tls)
     , m_http(std::make_unique<QHttpServer>())
 {
     QObject::connect(m_http.get(), &QHttpServer::newWebSocketConnection, m_http.get(),
@@ -59,10 +60,11 @@ void Listener::mount(std::unique_ptr<DialectEndpoint> endpoint)
 
 bool Listener::listen(const QHostAddress &address, quint16 port)
 {
-    if (m_handshakes.empty())
+    if (m_handshakes.empty() && !m_tls)
         return m_http->listen(address, port) != 0;
     auto door = std::make_unique<FrontDoor>(
-        [this](QTcpSocket *socket, const QNetworkRequest &upgrade) { return claimUpgrade(socket, upgrade); });
+        [this](QTcpSocket *socket, const QNetworkRequest &upgrade) { return claimUpgrade(socket, upgrade); },
+        m_tls);
     if (!door->listen(address, port))
         return false;
     m_http->bind(door.release()); // parents it to the HTTP server

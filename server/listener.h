@@ -16,6 +16,10 @@ class QTcpSocket;
 class QWebSocket;
 class QWebSocketServer;
 
+namespace natter::tls {
+class TlsCredentials;
+}
+
 namespace natter::server {
 
 class DialectEndpoint;
@@ -24,7 +28,8 @@ class Listener
 {
 public:
     // `maxFrameBytes`: the incoming frame and message limit of every socket.
-    explicit Listener(qint64 maxFrameBytes);
+    // `tls`: null for plain HTTP, else the credentials (outliving the listener) every connection is served with.
+    Listener(qint64 maxFrameBytes, const tls::TlsCredentials *tls);
     ~Listener();
     Listener(const Listener &) = delete;
     Listener &operator=(const Listener &) = delete;
@@ -47,6 +52,7 @@ private:
     void accept(DialectEndpoint &endpoint, std::unique_ptr<QWebSocket> socket) const;
 
     qint64 m_maxFrameBytes;
+    const tls::TlsCredentials *m_tls;
     std::unique_ptr<QHttpServer> m_http;
     // One per door that selects a subprotocol. A connection is its child until
     // the QWebSocket it becomes adopts it; outlives the endpoints' sessions.

@@ -11,6 +11,7 @@ discovery::LanBeacon beaconFor(const server::ChatServer &server, const QString &
     beacon.id = discovery::LanServerId::loadOrCreate(server.config().dataDir);
     beacon.name = name.trimmed().left(100);
     beacon.port = server.port();
+    beacon.tlsFingerprint = server.tlsFingerprint();
     // Doors on extra ports are left out: the beacon names one port.
     for (const server::Mount &mount : server::effectiveMounts(server.config())) {
         if (mount.port != server::Mount::mainPort || beacon.dialects.contains(mount.dialect))

@@ -30,6 +30,10 @@ struct ServerConfig
     DatabaseUrl database;
     QString dataDir;
     bool registrationOpen = true;
+    // PEM files (--tls-cert, --tls-key): when set, every port serves TLS only.
+    QString tlsCertificateFile;
+    QString tlsKeyFile;
+    bool tlsEnabled() const { return !tlsCertificateFile.isEmpty(); }
     // Every dialect is mounted at its default path on the main port; these
     // add doors (e.g. gateway at /ws on a second port). On the main port an
     // extra mount replaces the default door that has the same path.

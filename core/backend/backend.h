@@ -6,6 +6,7 @@
 // models never see a socket.
 
 #include "chattypes.h"
+#include "tlstrust.h"
 
 #include <QObject>
 #include <QUrl>
@@ -52,6 +53,7 @@ public:
         QUrl serverUrl;   // http(s)://host:port — the dialect derives its WebSocket URL
         QString path;     // overrides the dialect's default WebSocket path
         SignIn signIn;
+        TlsTrust::Settings tls; // https servers: added CAs, the fingerprint trusted for this one
     };
 
     explicit Backend(Settings settings, QObject *parent = nullptr);
@@ -130,6 +132,10 @@ signals:
     void notificationReceived(const natter::client::Notification &notification);
     void messageRequestReceived(const natter::client::MessageRequest &request);
     void errorOccurred(const QString &message);
+    // The server's TLS certificate was refused (the adapter stops; errorOccurred
+    // says the same in words). A problem that canBeTrusted() can be shown with
+    // its fingerprint and, once the user trusts it, retried with that pinned.
+    void tlsRefused(const natter::client::TlsProblem &problem);
     void stampsLoaded(const QList<natter::client::Stamp> &stamps);
     void peopleFound(const QString &query, const QList<natter::client::Person> &people);
     // A room we just created or joined: the room list should show it; room events may follow.
@@ -138,6 +144,8 @@ signals:
     void actionFailed(const QString &action, const QString &key, const QString &reason);
 
 protected:
+    TlsTrust tlsTrust() const { return TlsTrust(m_settings.tls); }
+    QString serverHost() const { return tlsHostOf(m_settings.serverUrl); }
     void setConnectionState(ConnectionState state);
     void setSelf(const Person &self) { m_self = self; }
     // actionFailed, plus actionFinished(…, false, …) for the keyed actions.

@@ -6,9 +6,10 @@
 
 namespace natter::client {
 
-NatterLogin::NatterLogin(QNetworkAccessManager &network, QObject *parent)
+NatterLogin::NatterLogin(QNetworkAccessManager &network, TlsTrust trust, QObject *parent)
     : QObject(parent)
     , m_network(network)
+    , m_trust(std::move(trust))
 {
 }
 
@@ -20,6 +21,7 @@ void NatterLogin::signIn(const QUrl &serverUrl, const QString &username, const Q
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
+    m_trust.prepare(request);
     QJsonObject body{{QStringLiteral("username"), username}, {QStringLiteral("password"), password}};
     if (registerFirst && !displayName.isEmpty())
         body.insert(QStringLiteral("display_name"), displayName);

@@ -3,6 +3,8 @@
 // Signing in to a Natter server with a username and password
 // (POST /api/auth/login): the token and the session cookie for any dialect.
 
+#include "tlstrust.h"
+
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QUrl>
@@ -13,7 +15,8 @@ class NatterLogin : public QObject
 {
     Q_OBJECT
 public:
-    explicit NatterLogin(QNetworkAccessManager &network, QObject *parent = nullptr);
+    // `trust`: the CAs an https login may need (the manager's verdicts are the caller's).
+    NatterLogin(QNetworkAccessManager &network, TlsTrust trust, QObject *parent = nullptr);
 
     // `registerFirst`: POST /api/auth/register instead (a new account).
     void signIn(const QUrl &serverUrl, const QString &username, const QString &password,
@@ -27,6 +30,7 @@ signals:
 
 private:
     QNetworkAccessManager &m_network;
+    TlsTrust m_trust;
 };
 
 } // namespace natter::client

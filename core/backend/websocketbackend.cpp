@@ -16,7 +16,14 @@ WebSocketBackend::WebSocketBackend(Settings settings, QObject *parent)
     , m_token(this->settings().signIn.token)
     , m_cookie(this->settings().signIn.cookie)
 {
-    connect(&m_socket, &QWebSocket::connected, this, [this] { onOpened(); });
+    const TlsTrust trust = tlsTrust();
+    const auto refused = [this](const TlsProblem &problem) { m_tlsProblem = problem; };
+    trust.guard(m_socket, serverHost(), refused);
+    trust.watch(m_network, this, refused);
+    connect(&m_socket, &QWebSocket::connected, this, [this] {
+        if (!m_tlsProblem)
+            onOpened();
+    });
     connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) { onText(text); });
     connect(&m_socket, &QWebSocket::disconnected, this, &WebSocketBackend::socketDisconnected);
 }
@@ -62,7 +69,7 @@ void WebSocketBackend::signInThenOpen()
     const bool needLogin = !signIn.password.isEmpty() && (m_token.isEmpty() || m_cookie.isEmpty());
     if (!needLogin)
         return openSocket();
-    auto *login = new NatterLogin(m_network, this);
+    auto *login = new NatterLogin(m_network, tlsTrust(), this);
     connect(login, &NatterLogin::succeeded, this,
             [this, login](const QString &token, const QString &cookie, qint64 userId, const QString &,
                           const QString &) {
@@ -75,6 +82,8 @@ void WebSocketBackend::signInThenOpen()
     });
     connect(login, &NatterLogin::failed, this, [this, login](int status, const QString &reason) {
         login->deleteLater();
+        if (m_tlsProblem)
+            return refuseTls();
         if (status == 401 || status == 400 || status == 403)
             return giveUp(QStringLiteral("Sign-in refused: ") + reason);
         emit errorOccurred(QStringLiteral("Sign-in failed: ") + reason);
@@ -110,9 +119,18 @@ QNetworkRequest WebSocketBackend::handshakeRequest()
     return QNetworkRequest(webSocketUrl(query));
 }
 
+void WebSocketBackend::refuseTls()
+{
+    const TlsProblem problem = *m_tlsProblem;
+    m_tlsProblem.reset(); // a later connectToServer() tries again
+    emit tlsRefused(problem); // before giveUp's Disconnected: whoever shows it sees why first
+    giveUp(problem.message);
+}
+
 void WebSocketBackend::openSocket()
 {
     m_ready = false;
+    m_tlsProblem.reset();
     m_socket.open(handshakeRequest(), handshakeOptions());
 }
 
@@ -143,6 +161,8 @@ void WebSocketBackend::socketDisconnected()
 {
     m_ready = false;
     onClosed();
+    if (m_tlsProblem && m_wanted)
+        return refuseTls();
     if (!m_wanted) {
         setConnectionState(ConnectionState::Disconnected);
         return;
@@ -184,6 +204,7 @@ QNetworkRequest WebSocketBackend::restRequest(const QUrl &url) const
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
     if (!m_cookie.isEmpty())
         request.setRawHeader("Cookie", m_cookie.toUtf8());
+    tlsTrust().prepare(request);
     return request;
 }
 

@@ -103,6 +103,8 @@ private:
     void signInThenOpen();
     void openSocket();
     void socketDisconnected();
+    // The certificate was refused: stop (no reconnect) and say why.
+    void refuseTls();
     QNetworkRequest restRequest(const QUrl &url) const;
 
     QNetworkAccessManager m_network;
@@ -115,6 +117,7 @@ private:
     qint64 m_natterUserId = 0;
     bool m_wanted = false; // the user wants to be connected
     bool m_ready = false;
+    std::optional<TlsProblem> m_tlsProblem; // why the last handshake was refused
 };
 
 } // namespace natter::client

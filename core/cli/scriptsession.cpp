@@ -92,6 +92,11 @@ ScriptSession::ScriptSession(Backend &backend, MessageSender &sender, QObject *p
         emit event({{str("event"), str("message_request")}, {str("room"), request.threadKey},
                     {str("from"), person(request.from)}, {str("text"), request.text}});
     });
+    connect(&backend, &Backend::tlsRefused, this, [this](const TlsProblem &problem) {
+        emit event({{str("event"), str("tls_refused")}, {str("kind"), tlsProblemKindName(problem.kind)},
+                    {str("host"), problem.host}, {str("fingerprint"), displayFingerprint(problem.fingerprint)},
+                    {str("message"), problem.message}});
+    });
     connect(&backend, &Backend::errorOccurred, this, &ScriptSession::error);
     connect(&backend, &Backend::connectionStateChanged, this, [this](Backend::ConnectionState state) {
         if (state == Backend::ConnectionState::Reconnecting)

@@ -30,6 +30,8 @@ public:
     bool isRunning() const { return m_timer.isActive(); }
     QString errorString() const { return m_error; }
     const LanBeacon &beacon() const { return m_beacon; }
+    // What later announcements say (e.g. a reloaded certificate's fingerprint).
+    void setBeacon(LanBeacon beacon) { m_beacon = std::move(beacon); }
 
 signals:
     // After each round; `sent` counts the datagrams that left.

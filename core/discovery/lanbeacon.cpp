@@ -40,6 +40,8 @@ QByteArray LanBeacon::encode() const
             pathObject.insert(it.key(), it.value());
         object.insert(QStringLiteral("paths"), pathObject);
     }
+    if (!tlsFingerprint.isEmpty())
+        object.insert(QStringLiteral("tls"), QString::fromLatin1(tlsFingerprint.toHex()));
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
@@ -88,6 +90,14 @@ std::optional<LanBeacon> LanBeacon::decode(const QByteArray &datagram)
                 return std::nullopt;
             beacon.paths.insert(it.key(), path);
         }
+    }
+    const QJsonValue tls = object.value(QStringLiteral("tls"));
+    if (!tls.isUndefined()) {
+        const QByteArray hex = tls.toString().toLatin1();
+        const QByteArray fingerprint = QByteArray::fromHex(hex);
+        if (!tls.isString() || hex.size() != 64 || fingerprint.size() != 32 || fingerprint.toHex() != hex.toLower())
+            return std::nullopt;
+        beacon.tlsFingerprint = fingerprint;
     }
     return beacon;
 }

@@ -2,7 +2,9 @@
 
 // The datagram a Natter server sends so that apps on the LAN can list it:
 //   {"natter":1,"id":"…","name":"…","port":8000,"dialects":["rooms",…],
-//    "paths":{"rooms":"/ws/chat/",…}}
+//    "paths":{"rooms":"/ws/chat/",…},"tls":"<sha256 hex>"}
+// "tls" is there when the server serves TLS only: the SHA-256 of its
+// certificate, which a joiner who picked it from the LAN list trusts.
 // The host is deliberately absent: a receiver takes it from the datagram's
 // sender, which is an address that actually reached it.
 
@@ -23,6 +25,7 @@ struct LanBeacon
     quint16 port = 0;
     QStringList dialects;
     QMap<QString, QString> paths; // dialect → WebSocket path on `port` (optional)
+    QByteArray tlsFingerprint;    // SHA-256 of the certificate (32 bytes); empty: plain HTTP
 
     QByteArray encode() const;
     // nullopt for anything that is not a valid beacon of this version.

@@ -233,7 +233,7 @@ void DesktopApp::signIn(const QUrl &serverUrl, const QString &dialect, const QSt
                         const QString &password, bool registerNew, bool hosted)
 {
     setBusy(true);
-    auto *login = new client::NatterLogin(m_network, this);
+    auto *login = new client::NatterLogin(m_network, client::TlsTrust(), this);
     auto attempt = std::make_shared<bool>(registerNew);
     connect(login, &client::NatterLogin::succeeded, this,
             [this, login, serverUrl, dialect, username, hosted](const QString &token, const QString &cookie,

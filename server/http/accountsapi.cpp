@@ -127,7 +127,7 @@ void AccountsApi::registerRoutes(QHttpServer &server)
         if (!m_context.auth.endSession(*caller))
             return http::error(http::Status::InternalServerError, QStringLiteral("Could not end the session"));
         QHttpServerResponse response = http::noContent();
-        response.addHeader("Set-Cookie", Authenticator::clearedSessionCookie());
+        response.addHeader("Set-Cookie", m_context.auth.clearedSessionCookie());
         return response;
     });
 

@@ -47,9 +47,10 @@ Credentials Credentials::from(const QNetworkRequest &upgradeRequest)
             http::cookie(cookieLines, QByteArrayView(Authenticator::cookieName.data(), Authenticator::cookieName.size()))};
 }
 
-Authenticator::Authenticator(Store &store, const TokenService &tokens)
+Authenticator::Authenticator(Store &store, const TokenService &tokens, bool secureCookies)
     : m_store(store)
     , m_tokens(tokens)
+    , m_secureCookies(secureCookies)
 {
 }
 
@@ -98,13 +99,15 @@ QByteArray Authenticator::sessionCookie(const QString &token) const
     QByteArray value(cookieName.data(), cookieName.size());
     value += '=' + token.toUtf8() + "; Path=/; HttpOnly; SameSite=Lax; Max-Age="
         + QByteArray::number(m_tokens.lifetime().count());
+    if (m_secureCookies)
+        value += "; Secure";
     return value;
 }
 
-QByteArray Authenticator::clearedSessionCookie()
+QByteArray Authenticator::clearedSessionCookie() const
 {
-    return QByteArray(cookieName.data(), cookieName.size())
-        + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
+    return QByteArray(cookieName.data(), cookieName.size()) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+        + (m_secureCookies ? "; Secure" : "");
 }
 
 } // namespace natter::server

@@ -36,7 +36,8 @@ class Authenticator
 public:
     static constexpr QLatin1StringView cookieName{"natter_session"};
 
-    Authenticator(Store &store, const TokenService &tokens);
+    // `secureCookies`: the server serves TLS, so cookies carry Secure.
+    Authenticator(Store &store, const TokenService &tokens, bool secureCookies = false);
 
     std::optional<AuthContext> authenticate(const Credentials &credentials) const;
     std::optional<AuthContext> authenticate(const QHttpServerRequest &request) const
@@ -49,13 +50,15 @@ public:
     QString startSession(const UserRecord &user) const;
     bool endSession(const AuthContext &context) const;
 
-    // Set-Cookie values: the session cookie (HttpOnly, SameSite=Lax) and its removal.
+    // Set-Cookie values: the session cookie (HttpOnly, SameSite=Lax, Secure
+    // under TLS) and its removal.
     QByteArray sessionCookie(const QString &token) const;
-    static QByteArray clearedSessionCookie();
+    QByteArray clearedSessionCookie() const;
 
 private:
     Store &m_store;
     const TokenService &m_tokens;
+    bool m_secureCookies;
 };
 
 } // namespace natter::server

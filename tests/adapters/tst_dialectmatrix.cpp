@@ -35,44 +35,17 @@ private:
     // How `dialect` addresses the Alice–Bob room, seen from one side.
     QString roomKey(const QString &dialect, const Account &other) const
     {
-        if (dialect == u"chats" || dialect == u"gateway")
-            return m_roomUuid;
-        if (dialect == u"social")
-            return s("user:") + QString::number(other.id);
-        return QString::number(m_roomId); // rooms, cable
+        return test::DirectRoom{m_roomId, m_roomUuid}.keyFor(dialect, other.id);
     }
 
-    // Dialects that address people, not rooms, name the recipient too.
     QString recipient(const QString &dialect, const Account &other, const QString &otherUuid) const
     {
-        if (dialect == u"gateway")
-            return otherUuid;
-        if (dialect == u"social")
-            return QString::number(other.id);
-        return {};
+        return test::DirectRoom::recipientFor(dialect, other.id, otherUuid);
     }
 
     std::unique_ptr<Backend> connectAs(const QString &dialect, const QString &user, const QString &key)
     {
-        const Backend::Settings settings = test::passwordSignIn(*m_server, user, s("password123"));
-        auto backend = makeBackend(dialect, settings);
-        if (!backend)
-            return nullptr;
-        QSignalSpy connected(backend.get(), &Backend::connected);
-        QSignalSpy subscribed(backend.get(), &Backend::subscribed);
-        backend->subscribe(key);
-        backend->connectToServer();
-        if (!connected.wait(10000))
-            return nullptr;
-        // Room-addressed dialects deliver once their subscription is confirmed.
-        if (dialect == u"rooms" || dialect == u"cable" || dialect == u"chats") {
-            QDeadlineTimer deadline(10000);
-            while (!backend->canSendTo(key) || subscribed.isEmpty()) {
-                if (deadline.hasExpired() || !subscribed.wait(static_cast<int>(deadline.remainingTime())))
-                    return nullptr;
-            }
-        }
-        return backend;
+        return test::connectAndSubscribe(dialect, test::passwordSignIn(*m_server, user, s("password123")), key);
     }
 
     static qsizetype countText(const QSignalSpy &spy, const QString &text)

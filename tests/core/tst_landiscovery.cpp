@@ -101,6 +101,7 @@ class tst_LanDiscovery : public QObject
 private slots:
     void beaconRoundTrip();
     void beaconWithoutPaths();
+    void beaconCarriesTheTlsFingerprint();
     void beaconRejects_data();
     void beaconRejects();
     void serverIdIsKept();
@@ -139,6 +140,17 @@ void tst_LanDiscovery::beaconWithoutPaths()
     QVERIFY(decoded->paths.isEmpty());
 }
 
+void tst_LanDiscovery::beaconCarriesTheTlsFingerprint()
+{
+    LanBeacon beacon = sampleBeacon();
+    QVERIFY(!beacon.encode().contains("tls")); // plain HTTP: nothing said
+    beacon.tlsFingerprint = QCryptographicHash::hash("certificate", QCryptographicHash::Sha256);
+    QVERIFY(beacon.encode().contains(QByteArray("\"tls\":\"" + beacon.tlsFingerprint.toHex() + '"')));
+    const auto decoded = LanBeacon::decode(beacon.encode());
+    QVERIFY(decoded);
+    QCOMPARE(decoded->tlsFingerprint, beacon.tlsFingerprint);
+}
+
 void tst_LanDiscovery::beaconRejects_data()
 {
     QTest::addColumn<QByteArray>("datagram");
@@ -172,6 +184,9 @@ void tst_LanDiscovery::beaconRejects_data()
     QTest::newRow("dialect with spaces") << with("dialects", QJsonArray{u"rooms and more"_s});
     QTest::newRow("paths not object") << with("paths", u"/ws"_s);
     QTest::newRow("relative path") << with("paths", QJsonObject{{u"rooms"_s, u"ws/chat"_s}});
+    QTest::newRow("tls not text") << with("tls", true);
+    QTest::newRow("tls short") << with("tls", u"abcd"_s);
+    QTest::newRow("tls not hex") << with("tls", QString(64, u'z'));
     // Valid JSON, but larger than any beacon may be.
     QTest::newRow("oversize") << with("padding", QString(LanBeacon::maxDatagramBytes, u'x'));
 }

@@ -13,4 +13,20 @@ client::Backend::Settings passwordSignIn(const TestServer &server, const QString
 // True once the backend is connected (at once if it already is).
 bool waitConnected(client::Backend &backend, int timeoutMs = 5000);
 
+// A backend of `dialect`, connected and subscribed to `roomKey` (for the
+// room-addressed dialects: until sends to it go out); null if it never got there.
+std::unique_ptr<client::Backend> connectAndSubscribe(const QString &dialect, const client::Backend::Settings &settings,
+                                                     const QString &roomKey, int timeoutMs = 10000);
+
+// How each dialect addresses one direct room (Natter id `roomId`, UUID
+// `roomUuid`) seen from one member, whose partner is `other`.
+struct DirectRoom
+{
+    qint64 roomId = 0;
+    QString roomUuid;
+    QString keyFor(const QString &dialect, qint64 otherId) const;
+    // Dialects that address people name the recipient too (empty otherwise).
+    static QString recipientFor(const QString &dialect, qint64 otherId, const QString &otherUuid);
+};
+
 } // namespace natter::test

@@ -1,5 +1,7 @@
 #include "testserver.h"
 
+#include <QSslConfiguration>
+
 #include <QJsonDocument>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -61,7 +63,7 @@ bool TestServer::restart()
 
 QUrl TestServer::url(const QString &path) const
 {
-    QUrl url(QStringLiteral("http://127.0.0.1"));
+    QUrl url(m_config.tlsEnabled() ? QStringLiteral("https://127.0.0.1") : QStringLiteral("http://127.0.0.1"));
     url.setPort(m_server ? m_server->port() : m_config.listenPort); // stopped: where it comes back
     const qsizetype query = path.indexOf(u'?');
     url.setPath(query < 0 ? path : path.left(query));
@@ -73,7 +75,7 @@ QUrl TestServer::url(const QString &path) const
 QUrl TestServer::wsUrl(const QString &path) const
 {
     QUrl result = url(path);
-    result.setScheme(QStringLiteral("ws"));
+    result.setScheme(m_config.tlsEnabled() ? QStringLiteral("wss") : QStringLiteral("ws"));
     return result;
 }
 
@@ -90,7 +92,14 @@ HttpReply TestServer::send(const QString &method, const QString &path, const QBy
     // Each request says who it is: no cookie jar carries a session along.
     request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
     request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
+    if (!m_caCertificates.isEmpty()) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(m_caCertificates);
+        request.setSslConfiguration(tls);
+    }
     QNetworkReply *reply = m_network.sendCustomRequest(request, method.toUtf8(), body);
+    // The harness is the server's own operator: it trusts whatever certificate the test gave it.
+    QObject::connect(reply, &QNetworkReply::sslErrors, reply, [reply] { reply->ignoreSslErrors(); });
     QSignalSpy finished(reply, &QNetworkReply::finished);
     if (!reply->isFinished())
         finished.wait(10000);

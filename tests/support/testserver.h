@@ -7,6 +7,7 @@
 
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QSslCertificate>
 #include <QTemporaryDir>
 #include <memory>
 
@@ -43,8 +44,10 @@ public:
     void stop();
     bool restart();
     server::ChatServer &server() { return *m_server; }
-    QUrl url(const QString &path) const;     // http://127.0.0.1:PORT/path
-    QUrl wsUrl(const QString &path) const;   // ws://127.0.0.1:PORT/path
+    QUrl url(const QString &path) const;     // http(s)://127.0.0.1:PORT/path
+    QUrl wsUrl(const QString &path) const;   // ws(s)://127.0.0.1:PORT/path
+    // The CAs get()/post() send along to a server on TLS (they accept any certificate of it).
+    void setCaCertificates(const QList<QSslCertificate> &cas) { m_caCertificates = cas; }
     QString dataDir() const { return m_dir.path(); }
 
     HttpReply get(const QString &path, const QString &token = {},
@@ -64,6 +67,7 @@ private:
     server::ServerConfig m_config;
     std::unique_ptr<server::ChatServer> m_server;
     QNetworkAccessManager m_network;
+    QList<QSslCertificate> m_caCertificates;
 };
 
 } // namespace natter::test

@@ -29,6 +29,8 @@ CableBackend::CableBackend(Settings settings, QObject *parent)
 {
     m_staleTimer.setSingleShot(true);
     connect(&m_staleTimer, &QTimer::timeout, this, &CableBackend::stale);
+    // A stamp fetch refused by TLS just fails; the socket's refusal is what stops the adapter.
+    tlsTrust().watch(m_stampNetwork, this, [](const TlsProblem &) { });
 }
 
 Backend::Capabilities CableBackend::capabilities() const
@@ -403,6 +405,7 @@ void CableBackend::loadStamps()
         request.setRawHeader("Cookie", cookie().toUtf8());
     if (!m_stampsEtag.isEmpty() && !m_stamps.isEmpty())
         request.setRawHeader("If-None-Match", m_stampsEtag);
+    tlsTrust().prepare(request);
     QNetworkReply *reply = m_stampNetwork.get(request);
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();

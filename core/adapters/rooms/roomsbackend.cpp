@@ -32,6 +32,9 @@ public:
         , m_roomKey(std::move(roomKey))
         , m_policy(backend.m_policy)
     {
+        backend.tlsTrust().guard(m_socket, backend.serverHost(), [this](const TlsProblem &problem) {
+            m_backend.m_tlsProblem = problem;
+        });
         connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
             m_silence.start(); // any frame proves the link is alive
             const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
@@ -49,6 +52,8 @@ public:
             m_established = false;
             if (m_closing || !m_backend.m_wanted)
                 return;
+            if (m_backend.m_tlsProblem)
+                return m_backend.refuseTls(); // deletes this connection: nothing after it
             if (m_socket.closeCode() == QWebSocketProtocol::CloseCodePolicyViolated) {
                 // Refused (token or membership): retrying would not help.
                 emit m_backend.errorOccurred(QStringLiteral("Room %1 refused: %2").arg(m_roomKey, m_socket.closeReason()));
@@ -117,6 +122,7 @@ RoomsBackend::RoomsBackend(Settings settings, QObject *parent)
     : Backend(std::move(settings), parent)
     , m_token(this->settings().signIn.token)
 {
+    tlsTrust().watch(m_network, this, [this](const TlsProblem &problem) { m_tlsProblem = problem; });
 }
 
 RoomsBackend::~RoomsBackend()
@@ -141,6 +147,7 @@ QNetworkRequest RoomsBackend::request(const QString &path, const QString &query)
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    tlsTrust().prepare(request);
     return request;
 }
 
@@ -153,7 +160,8 @@ void RoomsBackend::connectToServer()
     const SignIn &signIn = settings().signIn;
     if (signIn.password.isEmpty() || !m_token.isEmpty())
         return verifyToken();
-    auto *login = new NatterLogin(m_network, this);
+    m_tlsProblem.reset();
+    auto *login = new NatterLogin(m_network, tlsTrust(), this);
     connect(login, &NatterLogin::succeeded, this,
             [this, login](const QString &token, const QString &, qint64 userId, const QString &,
                           const QString &displayName) {
@@ -164,9 +172,19 @@ void RoomsBackend::connectToServer()
     });
     connect(login, &NatterLogin::failed, this, [this, login](int, const QString &reason) {
         login->deleteLater();
+        if (m_tlsProblem)
+            return refuseTls();
         giveUp(QStringLiteral("Sign-in refused: ") + reason);
     });
     login->signIn(settings().serverUrl, signIn.username, signIn.password);
+}
+
+void RoomsBackend::refuseTls()
+{
+    const TlsProblem problem = *m_tlsProblem;
+    m_tlsProblem.reset();
+    emit tlsRefused(problem); // before giveUp's Disconnected: whoever shows it sees why first
+    giveUp(problem.message);
 }
 
 void RoomsBackend::giveUp(const QString &reason)
@@ -186,6 +204,8 @@ void RoomsBackend::verifyToken()
         if (!m_wanted)
             return;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (m_tlsProblem)
+            return refuseTls();
         if (status == 401 || status == 403)
             return giveUp(str("Authentication failed"));
         if (status != 200) {

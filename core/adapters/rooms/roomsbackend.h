@@ -63,6 +63,7 @@ private:
     ChatMessage messageFromFrame(const QString &roomKey, const QJsonObject &message) const;
     QNetworkRequest request(const QString &path, const QString &query = {}) const;
     void giveUp(const QString &reason);
+    void refuseTls(); // the certificate was refused: stop and say why
     NatterActions natterActions();
     void restCall(QNetworkReply *reply, NatterActions::ReplyHandler handler);
 
@@ -73,6 +74,7 @@ private:
     QHash<QString, std::shared_ptr<RoomConnection>> m_rooms;
     QHash<QString, int> m_nextHistoryPage; // per room: the next REST page to load
     QSet<QString> m_pendingClientIds;      // sent, not yet acknowledged
+    std::optional<TlsProblem> m_tlsProblem;  // why the last handshake was refused
 };
 
 } // namespace natter::client
