@@ -3,7 +3,7 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Natter.Ui
 
-// "Hosting on 192.168.1.23:8000 · 3 connected", copy address, stop / start again.
+// "Hosting on 192.168.1.23:8000 · 3 connected", the certificate's fingerprint, copy address, stop / start again.
 Rectangle {
     id: banner
     readonly property var hosting: App.hosting
@@ -41,6 +41,20 @@ Rectangle {
                 font.pixelSize: 12
                 text: banner.hosting.running ? qsTr("%n connected", "", banner.hosting.connectedCount)
                                              : qsTr("Your data is kept for next time")
+            }
+            // Joiners who type the address compare this with what their app shows.
+            Label {
+                objectName: "hostingFingerprint"
+                Layout.fillWidth: true
+                visible: banner.hosting.running && banner.hosting.fingerprint.length > 0
+                elide: Text.ElideMiddle
+                color: Theme.mutedText
+                font.pixelSize: 11
+                font.family: "monospace"
+                text: qsTr("TLS certificate SHA-256 %1").arg(banner.hosting.fingerprint)
+                ToolTip.visible: fingerprintHover.hovered
+                ToolTip.text: banner.hosting.fingerprint
+                HoverHandler { id: fingerprintHover }
             }
         }
         RailToolButton {

@@ -15,6 +15,11 @@ FormPage {
     property bool natter: true
     property string serverName
     property string error
+    // The server's certificate needs the user's word (certificateQuestion).
+    property string certificateFingerprint
+    property string certificateHex
+    property string certificateMessage
+    property bool certificateTrustable: false
 
     function choose(text) {
         address = text
@@ -22,6 +27,7 @@ FormPage {
         probing = true
         probedOk = false
         error = ""
+        certificateMessage = ""
         App.probeServer(text)
     }
 
@@ -54,6 +60,7 @@ FormPage {
                 required property bool manual
                 required property bool reachable
                 required property bool checking
+                objectName: "lanServer:" + host + ":" + port
                 width: ListView.view.width
                 text: name
                 Accessible.name: qsTr("%1 at %2:%3").arg(name).arg(host).arg(port)
@@ -120,6 +127,51 @@ FormPage {
             onClicked: form.choose(addressField.text.trim())
         }
     }
+    // A certificate nobody vouches for (a LAN host's own): compare, then trust once.
+    Rectangle {
+        objectName: "certificatePrompt"
+        Layout.fillWidth: true
+        visible: form.certificateMessage.length > 0
+        implicitHeight: certificateColumn.implicitHeight + 24
+        radius: 8
+        color: Theme.sidebar
+        border.color: form.certificateTrustable ? Theme.divider : Theme.danger
+
+        ColumnLayout {
+            id: certificateColumn
+            anchors.fill: parent
+            anchors.margins: 12
+            spacing: 8
+            Label {
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                color: form.certificateTrustable ? Theme.text : Theme.danger
+                text: form.certificateTrustable
+                      ? qsTr("%1 shows a certificate no authority vouches for. Ask the person who hosts it "
+                             + "for the fingerprint in their hosting banner and compare:").arg(form.address)
+                      : form.certificateMessage
+            }
+            Label {
+                objectName: "certificateFingerprint"
+                Layout.fillWidth: true
+                visible: form.certificateTrustable
+                wrapMode: Text.WrapAnywhere
+                font.family: "monospace"
+                color: Theme.text
+                text: form.certificateFingerprint
+            }
+            Button {
+                objectName: "trustCertificateButton"
+                visible: form.certificateTrustable
+                text: qsTr("They match — trust this server")
+                onClicked: {
+                    App.trustCertificate(form.address, form.certificateHex)
+                    form.choose(form.address)
+                }
+            }
+        }
+    }
+
     Label {
         Layout.fillWidth: true
         visible: form.probing || form.probedOk
@@ -255,5 +307,15 @@ FormPage {
             registerNew.enabled = !natter || registrationOpen
         }
         function onJoinFailed(message) { form.error = message }
+        function onCertificateQuestion(address, fingerprint, fingerprintHex, message, canTrust) {
+            if (address !== form.address)
+                return
+            form.probing = false
+            form.probedOk = false
+            form.certificateFingerprint = fingerprint
+            form.certificateHex = fingerprintHex
+            form.certificateMessage = message
+            form.certificateTrustable = canTrust
+        }
     }
 }

@@ -4,6 +4,8 @@
 #include <QJsonObject>
 #include <QNetworkReply>
 
+#include <memory>
+
 namespace natter::client {
 
 NatterLogin::NatterLogin(QNetworkAccessManager &network, TlsTrust trust, QObject *parent)
@@ -26,8 +28,19 @@ void NatterLogin::signIn(const QUrl &serverUrl, const QString &username, const Q
     if (registerFirst && !displayName.isEmpty())
         body.insert(QStringLiteral("display_name"), displayName);
     QNetworkReply *reply = m_network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+    auto refusal = std::make_shared<std::optional<TlsProblem>>();
+    connect(reply, &QNetworkReply::sslErrors, this, [this, reply, refusal](const QList<QSslError> &errors) {
+        *refusal = m_trust.judge(errors, reply->sslConfiguration().peerCertificate(), tlsHostOf(reply->url()));
+        if (!*refusal)
+            reply->ignoreSslErrors();
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, reply, refusal] {
         reply->deleteLater();
+        if (*refusal) {
+            emit tlsRefused(**refusal);
+            emit failed(0, (*refusal)->message);
+            return;
+        }
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
         if (status != 200 && status != 201) {

@@ -15,7 +15,8 @@ class NatterLogin : public QObject
 {
     Q_OBJECT
 public:
-    // `trust`: the CAs an https login may need (the manager's verdicts are the caller's).
+    // `trust`: whom an https login talks to (CAs, a trusted fingerprint); a
+    // refused certificate ends the login with tlsRefused, then failed(0, why).
     NatterLogin(QNetworkAccessManager &network, TlsTrust trust, QObject *parent = nullptr);
 
     // `registerFirst`: POST /api/auth/register instead (a new account).
@@ -27,6 +28,7 @@ signals:
     void succeeded(const QString &token, const QString &cookie, qint64 userId, const QString &userUuid,
                    const QString &displayName);
     void failed(int httpStatus, const QString &reason);
+    void tlsRefused(const natter::client::TlsProblem &problem);
 
 private:
     QNetworkAccessManager &m_network;

@@ -60,14 +60,18 @@ std::optional<HostAndPort> parseHostAndPort(const QString &input)
     return parsed;
 }
 
-QUrl httpUrl(const QString &host, quint16 port)
+QUrl serverUrl(const QString &scheme, const QString &host, quint16 port)
 {
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(scheme);
     url.setHost(host);
     url.setPort(port);
     return url;
 }
+
+// A manual host's probe asks over http: a TLS port's refusal is an answer too.
+QUrl httpUrl(const QString &host, quint16 port) { return serverUrl(QStringLiteral("http"), host, port); }
+QUrl httpsUrl(const QString &host, quint16 port) { return serverUrl(QStringLiteral("https"), host, port); }
 
 } // namespace
 
@@ -121,7 +125,9 @@ QVariant DiscoveredServerModel::data(const QModelIndex &index, int role) const
     case DialectsRole:
         return row.dialects;
     case UrlRole:
-        return httpUrl(row.host, row.port);
+        return row.tlsFingerprint.isEmpty() ? httpUrl(row.host, row.port) : httpsUrl(row.host, row.port);
+    case TlsFingerprintRole:
+        return row.tlsFingerprint;
     case LastSeenRole:
         return row.lastSeen;
     case ManualRole:
@@ -143,7 +149,8 @@ QHash<int, QByteArray> DiscoveredServerModel::roleNames() const
             {PortRole, QByteArrayLiteral("port")},         {DialectsRole, QByteArrayLiteral("dialects")},
             {UrlRole, QByteArrayLiteral("url")},           {LastSeenRole, QByteArrayLiteral("lastSeen")},
             {ManualRole, QByteArrayLiteral("manual")},     {ReachableRole, QByteArrayLiteral("reachable")},
-            {CheckingRole, QByteArrayLiteral("checking")}, {PathsRole, QByteArrayLiteral("paths")}};
+            {CheckingRole, QByteArrayLiteral("checking")}, {PathsRole, QByteArrayLiteral("paths")},
+            {TlsFingerprintRole, QByteArrayLiteral("tlsFingerprint")}};
 }
 
 void DiscoveredServerModel::addBeacon(const LanBeacon &beacon, const QHostAddress &sender)
@@ -160,6 +167,7 @@ void DiscoveredServerModel::addBeacon(const LanBeacon &beacon, const QHostAddres
         row.port = beacon.port;
         row.dialects = beacon.dialects;
         row.paths = paths;
+        row.tlsFingerprint = beacon.tlsFingerprint;
         row.lastSeen = QDateTime::currentDateTime();
         row.lastHeardMs = m_clock.elapsed();
         row.reachable = true;
@@ -174,9 +182,19 @@ void DiscoveredServerModel::addBeacon(const LanBeacon &beacon, const QHostAddres
     row.port = beacon.port;
     row.dialects = beacon.dialects;
     row.paths = paths;
+    row.tlsFingerprint = beacon.tlsFingerprint;
     row.lastSeen = QDateTime::currentDateTime();
     row.lastHeardMs = m_clock.elapsed();
     changed(existing);
+}
+
+QByteArray DiscoveredServerModel::announcedFingerprint(const QString &host, quint16 port) const
+{
+    for (const Row &row : m_rows) {
+        if (!row.manual && row.host == host && row.port == port)
+            return row.tlsFingerprint;
+    }
+    return {};
 }
 
 bool DiscoveredServerModel::addManualHost(const QString &hostAndPort)

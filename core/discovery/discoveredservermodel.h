@@ -30,12 +30,13 @@ public:
         HostRole,                    // QString: address the beacon came from, or the typed host
         PortRole,                    // int: the HTTP port every dialect is served on
         DialectsRole,                // QStringList: dialects announced (empty for manual rows)
-        UrlRole,                     // QUrl: http://host:port
+        UrlRole,                     // QUrl: http://host:port, https:// when it announced TLS
         LastSeenRole,                // QDateTime: last beacon (manual rows: last answer to a probe)
         ManualRole,                  // bool: typed by the user; never expires
         ReachableRole,               // bool: heard on the LAN, or the last probe was answered
         CheckingRole,                // bool: a probe of this manual host is under way
         PathsRole,                   // QVariantMap: dialect → WebSocket path, where announced
+        TlsFingerprintRole,          // QByteArray: SHA-256 of the certificate it announced (empty: plain HTTP)
     };
     Q_ENUM(Role)
 
@@ -57,6 +58,9 @@ public:
     Q_INVOKABLE void probeManualHosts();
     QStringList manualHosts() const;
     void setManualHosts(const QStringList &hosts);
+
+    // The certificate fingerprint a server heard at host:port announced; empty when none did.
+    QByteArray announcedFingerprint(const QString &host, quint16 port) const;
 
     // A beacon as the browser reports it; public so that it can be fed directly.
     void addBeacon(const LanBeacon &beacon, const QHostAddress &sender);
@@ -80,6 +84,7 @@ private:
         quint16 port = 0;
         QStringList dialects;
         QVariantMap paths;
+        QByteArray tlsFingerprint;
         QDateTime lastSeen;
         qint64 lastHeardMs = 0; // on m_clock, for expiry
         bool manual = false;

@@ -58,7 +58,7 @@ ChatSession::ChatSession(std::unique_ptr<Backend> backend, const QString &storag
                 m_presence->setPresence(room.other);
             // Every room's events, not only the open one's: unread counts,
             // previews, delivered receipts and notifications need them.
-            if (!m_subscribed.contains(room.key)) {
+            if (!room.key.isEmpty() && !m_subscribed.contains(room.key)) {
                 m_subscribed.insert(room.key);
                 m_backend->subscribe(room.key);
             }
@@ -143,7 +143,8 @@ MessageModel *ChatSession::openRoom(const QString &roomKey)
     }
     connect(model, &MessageModel::historyRequested, this,
             [this, model](const QString &beforeId) { onHistoryRequested(model, beforeId); });
-    m_backend->subscribe(roomKey);
+    if (!roomKey.isEmpty()) // no room open yet: nothing to follow (an empty key is no room on any dialect)
+        m_backend->subscribe(roomKey);
     m_rooms->setActiveRoomKey(roomKey);
     return model;
 }
@@ -355,7 +356,8 @@ void ChatSession::onRoomCreated(const RoomSummary &room)
     }
     m_rooms->upsertRoom(room);
     m_cache->saveRoom(room);
-    m_backend->subscribe(room.key);
+    if (!room.key.isEmpty())
+        m_backend->subscribe(room.key);
     emit roomCreated(room.key);
 }
 

@@ -4,6 +4,7 @@
 // credentials the server handed out (a token and/or session cookie — never the
 // password). Saved in QSettings by AccountStore.
 
+#include <QByteArray>
 #include <QString>
 #include <QUrl>
 
@@ -12,7 +13,7 @@ namespace natter::desktop {
 struct AccountConfig
 {
     QString id;          // stable local id (also names the account's cache file)
-    QUrl serverUrl;      // http://host:port
+    QUrl serverUrl;      // http(s)://host:port
     QString dialect;     // rooms, cable, chats, social, gateway
     QString serverName;  // as the server introduced itself (GET /api/natter), if it did
     QString path;        // the dialect's WebSocket path when not its default
@@ -20,6 +21,7 @@ struct AccountConfig
     QString displayName;
     QString token;
     QString cookie;
+    QByteArray tlsFingerprint; // SHA-256 of the https server's certificate the user trusted (none: CAs decide)
     bool hosted = false; // the server this app hosts
     bool natter = true;  // the server is a Natter server (REST extras available)
 };

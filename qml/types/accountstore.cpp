@@ -20,6 +20,7 @@ QList<AccountConfig> loadAccounts(QSettings &settings)
         config.displayName = settings.value(QStringLiteral("displayName")).toString();
         config.token = settings.value(QStringLiteral("token")).toString();
         config.cookie = settings.value(QStringLiteral("cookie")).toString();
+        config.tlsFingerprint = QByteArray::fromHex(settings.value(QStringLiteral("tlsFingerprint")).toByteArray());
         config.hosted = settings.value(QStringLiteral("hosted")).toBool();
         config.natter = settings.value(QStringLiteral("natter"), true).toBool();
         if (!config.id.isEmpty() && config.serverUrl.isValid() && !config.dialect.isEmpty())
@@ -45,6 +46,10 @@ void saveAccounts(QSettings &settings, const QList<AccountConfig> &accounts)
         settings.setValue(QStringLiteral("displayName"), config.displayName);
         settings.setValue(QStringLiteral("token"), config.token);
         settings.setValue(QStringLiteral("cookie"), config.cookie);
+        if (config.tlsFingerprint.isEmpty())
+            settings.remove(QStringLiteral("tlsFingerprint"));
+        else
+            settings.setValue(QStringLiteral("tlsFingerprint"), config.tlsFingerprint.toHex());
         settings.setValue(QStringLiteral("hosted"), config.hosted);
         settings.setValue(QStringLiteral("natter"), config.natter);
     }

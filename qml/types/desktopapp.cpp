@@ -17,7 +17,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkReply>
+#include <QSettings>
 #include <QUuid>
+
+#include <memory>
+#include <optional>
 
 namespace natter::desktop {
 
@@ -25,6 +29,14 @@ namespace {
 DesktopApp *s_instance = nullptr;
 
 const auto hostNameKey = QStringLiteral("host/name");
+// Trusted certificate fingerprints per "host:port" (hex SHA-256).
+const auto trustedCertificatesGroup = QStringLiteral("tls/trusted");
+
+// What Natter's server answers plain HTTP on a TLS port.
+bool isHttpsOnlyRefusal(int status, const QByteArray &body)
+{
+    return status == 400 && body.contains("speaks HTTPS only");
+}
 const auto hostAddressKey = QStringLiteral("host/listenAddress");
 const auto hostPortKey = QStringLiteral("host/port");
 const auto hostEnabledKey = QStringLiteral("host/enabled");
@@ -96,8 +108,19 @@ void DesktopApp::restore()
                               store.value(hostPortKey).toInt()))
             emit hostFailed(m_hosting->errorString());
     }
-    for (const AccountConfig &config : loadAccounts(store))
+    bool migrated = false;
+    for (AccountConfig config : loadAccounts(store)) {
+        // The hosted server serves TLS now: an account made when it did not follows it.
+        if (config.hosted && m_hosting->running() && config.serverUrl.scheme() == u"http") {
+            config.serverUrl.setScheme(QStringLiteral("https"));
+            config.tlsFingerprint = m_hosting->tlsFingerprint();
+            trustCertificate(config.serverUrl.authority(), QString::fromLatin1(config.tlsFingerprint.toHex()));
+            migrated = true;
+        }
         addAccount(config, !m_current);
+    }
+    if (migrated)
+        saveAccounts();
 }
 
 void DesktopApp::hostServer(const QString &serverName, const QString &listenAddress, int port,
@@ -116,6 +139,8 @@ void DesktopApp::hostServer(const QString &serverName, const QString &listenAddr
     store.setValue(hostPortKey, m_hosting->port());
     store.setValue(hostEnabledKey, true);
     emit busyChanged();
+    // The app trusts the certificate it serves.
+    trustCertificate(m_hosting->localUrl().authority(), QString::fromLatin1(m_hosting->tlsFingerprint().toHex()));
     signIn(m_hosting->localUrl(), QStringLiteral("rooms"), username, password, true, true);
 }
 
@@ -180,21 +205,94 @@ void DesktopApp::probeServer(const QString &address)
         emit probed(address, false, false, {}, {}, false);
         return;
     }
-    QNetworkRequest request(QUrl(base + QStringLiteral("/api/natter")));
+    QUrl url(base);
+    // A server heard on the LAN said it serves TLS and with which certificate:
+    // picking it from the list is the trust (the beacon came from that host).
+    const QByteArray announced = m_lanServers->announcedFingerprint(url.host(), quint16(url.port()));
+    if (!announced.isEmpty()) {
+        url.setScheme(QStringLiteral("https"));
+        if (trustedFingerprint(url) != announced)
+            trustCertificate(address, QString::fromLatin1(announced.toHex()));
+    }
+    probeAt(address, url, !address.contains(QStringLiteral("://")));
+}
+
+void DesktopApp::probeAt(const QString &address, QUrl base, bool mayTryHttps)
+{
+    QNetworkRequest request(QUrl(base.toString() + QStringLiteral("/api/natter")));
     request.setTransferTimeout(5000);
+    const client::TlsTrust trust = trustFor(base);
+    trust.prepare(request);
     QNetworkReply *reply = m_network.get(request);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, address] {
+    auto refusal = std::make_shared<std::optional<client::TlsProblem>>();
+    connect(reply, &QNetworkReply::sslErrors, this, [reply, refusal, trust](const QList<QSslError> &errors) {
+        *refusal = trust.judge(errors, reply->sslConfiguration().peerCertificate(), client::tlsHostOf(reply->url()));
+        if (!*refusal)
+            reply->ignoreSslErrors();
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, reply, address, base, mayTryHttps, refusal] {
         reply->deleteLater();
+        if (*refusal) {
+            const client::TlsProblem &problem = **refusal;
+            emit certificateQuestion(address, client::displayFingerprint(problem.fingerprint),
+                                     QString::fromLatin1(problem.fingerprint.toHex()), problem.message,
+                                     problem.canBeTrusted());
+            return;
+        }
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray bytes = reply->readAll();
+        if (mayTryHttps && base.scheme() == u"http" && isHttpsOnlyRefusal(status, bytes)) {
+            QUrl secure = base;
+            secure.setScheme(QStringLiteral("https"));
+            return probeAt(address, secure, false);
+        }
         const bool reachable = status > 0;
-        const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
+        const QJsonObject body = QJsonDocument::fromJson(bytes).object();
         const bool natter = status == 200 && body.value(QStringLiteral("natter")).toInt() >= 1;
+        if (reachable)
+            m_probedUrls.insert(address, base);
         if (natter)
-            m_serverNames.insert(normalizedServerUrl(address), body.value(QStringLiteral("name")).toString());
+            m_serverNames.insert(base.toString(), body.value(QStringLiteral("name")).toString());
         emit probed(address, reachable, natter, body.value(QStringLiteral("name")).toString(),
                     body.value(QStringLiteral("dialects")).toObject().keys(),
                     body.value(QStringLiteral("registration")).toBool());
     });
+}
+
+QUrl DesktopApp::serverUrlFor(const QString &address) const
+{
+    const auto probed = m_probedUrls.constFind(address);
+    return probed != m_probedUrls.cend() ? *probed : QUrl(normalizedServerUrl(address));
+}
+
+void DesktopApp::trustCertificate(const QString &address, const QString &fingerprintHex)
+{
+    const auto fingerprint = client::parseFingerprint(fingerprintHex);
+    const QString base = normalizedServerUrl(address);
+    if (!fingerprint || base.isEmpty())
+        return;
+    QUrl url(base);
+    url.setScheme(QStringLiteral("https"));
+    QSettings &store = m_settings->store();
+    store.beginGroup(trustedCertificatesGroup);
+    store.setValue(client::tlsHostOf(url), QString::fromLatin1(fingerprint->toHex()));
+    store.endGroup();
+}
+
+QByteArray DesktopApp::trustedFingerprint(const QUrl &url) const
+{
+    if (url.scheme() != u"https")
+        return {};
+    QSettings &store = m_settings->store();
+    store.beginGroup(trustedCertificatesGroup);
+    const QByteArray hex = store.value(client::tlsHostOf(url)).toString().toLatin1();
+    store.endGroup();
+    return QByteArray::fromHex(hex);
+}
+
+client::TlsTrust DesktopApp::trustFor(const QUrl &url) const
+{
+    return client::TlsTrust({{}, trustedFingerprint(url)});
 }
 
 void DesktopApp::joinServer(const QString &address, const QString &dialect, const QString &username,
@@ -205,7 +303,7 @@ void DesktopApp::joinServer(const QString &address, const QString &dialect, cons
         emit joinFailed(tr("'%1' is not a server address. Type host:port, e.g. 192.168.1.23:8000.").arg(address));
         return;
     }
-    signIn(QUrl(base), dialect, username, password, registerNew, false);
+    signIn(serverUrlFor(address), dialect, username, password, registerNew, false);
 }
 
 void DesktopApp::joinWithToken(const QString &address, const QString &dialect, const QString &path,
@@ -218,7 +316,8 @@ void DesktopApp::joinWithToken(const QString &address, const QString &dialect, c
     }
     AccountConfig config;
     config.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    config.serverUrl = QUrl(base);
+    config.serverUrl = serverUrlFor(address);
+    config.tlsFingerprint = trustedFingerprint(config.serverUrl);
     config.dialect = dialect;
     config.path = path.trimmed();
     config.username = username.trimmed();
@@ -233,7 +332,7 @@ void DesktopApp::signIn(const QUrl &serverUrl, const QString &dialect, const QSt
                         const QString &password, bool registerNew, bool hosted)
 {
     setBusy(true);
-    auto *login = new client::NatterLogin(m_network, client::TlsTrust(), this);
+    auto *login = new client::NatterLogin(m_network, trustFor(serverUrl), this);
     auto attempt = std::make_shared<bool>(registerNew);
     connect(login, &client::NatterLogin::succeeded, this,
             [this, login, serverUrl, dialect, username, hosted](const QString &token, const QString &cookie,
@@ -256,6 +355,7 @@ void DesktopApp::signIn(const QUrl &serverUrl, const QString &dialect, const QSt
         config.displayName = displayName;
         config.token = token;
         config.cookie = cookie;
+        config.tlsFingerprint = trustedFingerprint(serverUrl);
         config.hosted = hosted;
         config.serverName = hosted ? m_hosting->serverName() : m_serverNames.value(serverUrl.toString());
         Account *account = addAccount(config, true);

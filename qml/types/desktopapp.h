@@ -5,6 +5,8 @@
 
 #include <QNetworkAccessManager>
 #include <QQmlEngine>
+#include "tlstrust.h"
+
 #include <QObject>
 #include <QPointer>
 
@@ -91,6 +93,11 @@ public:
     Q_INVOKABLE void removeAccount(const QString &accountId);
     // "host:port" → http://host:port (empty when it cannot be a server address).
     Q_INVOKABLE QString normalizedServerUrl(const QString &address) const;
+    // Trusts the certificate with this SHA-256 (hex) for the server at
+    // `address` from now on (after certificateQuestion); probe again to go on.
+    Q_INVOKABLE void trustCertificate(const QString &address, const QString &fingerprintHex);
+    // The SHA-256 trusted for the https server at `url` (host:port); empty: none.
+    QByteArray trustedFingerprint(const QUrl &url) const;
 
     QString openRoomKey() const { return m_openRoomKey; }
     void setOpenRoomKey(const QString &roomKey);
@@ -104,6 +111,11 @@ signals:
     void probed(const QString &address, bool reachable, bool natter, const QString &name,
                 const QStringList &dialects, bool registrationOpen);
     void joinFailed(const QString &message);
+    // The https server at `address` showed a certificate nobody vouches for
+    // (canTrust: the user may trust it after comparing the fingerprint, e.g. a
+    // LAN host's self-signed one), or one that changed since it was trusted (!canTrust).
+    void certificateQuestion(const QString &address, const QString &fingerprint, const QString &fingerprintHex,
+                             const QString &message, bool canTrust);
     void hostFailed(const QString &message);
     void joined(natter::desktop::Account *account);
     // A message for a desktop notification (the window decides whether to show it).
@@ -118,6 +130,11 @@ private:
     void signIn(const QUrl &serverUrl, const QString &dialect, const QString &username, const QString &password,
                 bool registerNew, bool hosted);
     void saveAccounts();
+    void probeAt(const QString &address, QUrl base, bool mayTryHttps);
+    // The base URL the last probe of `address` settled on (https when the server
+    // serves TLS), else the normalized address.
+    QUrl serverUrlFor(const QString &address) const;
+    client::TlsTrust trustFor(const QUrl &url) const;
     void setBusy(bool busy);
     void applyPrivacy();
 
@@ -129,6 +146,7 @@ private:
     QNetworkAccessManager m_network;
     QPointer<Account> m_current;
     QHash<QString, QString> m_serverNames; // base URL → the name GET /api/natter gave
+    QHash<QString, QUrl> m_probedUrls;     // address as typed → the base URL its probe answered on
     bool m_busy = false;
     QString m_openRoomKey;
 };

@@ -4,6 +4,8 @@
 #include "lanannouncer.h"
 #include "serverannouncement.h"
 #include "domain.h"
+#include "hostcertificate.h"
+#include "tlstrust.h"
 #include "store.h"
 
 #include <QDir>
@@ -23,6 +25,16 @@ HostingController::~HostingController()
     m_announcer.reset();
     if (m_server)
         m_server->stop();
+}
+
+QString HostingController::fingerprint() const
+{
+    return m_server ? client::displayFingerprint(m_server->tlsFingerprint()) : QString();
+}
+
+QByteArray HostingController::tlsFingerprint() const
+{
+    return m_server ? m_server->tlsFingerprint() : QByteArray();
 }
 
 bool HostingController::running() const
@@ -74,7 +86,7 @@ QUrl HostingController::localUrl() const
     if (host == QHostAddress::AnyIPv4 || host == QHostAddress::Any)
         host = QHostAddress::LocalHost;
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(m_server->isSecure() ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(host.toString());
     url.setPort(m_server->port());
     return url;
@@ -102,6 +114,17 @@ bool HostingController::start(const QString &serverName, const QString &listenAd
     config.listenPort = quint16(port);
     config.dataDir = m_dataDir;
     config.database = server::DatabaseUrl::sqlite(QDir(m_dataDir).filePath(QStringLiteral("natter.db")));
+    // TLS by default: a self-signed certificate made the first time, its
+    // fingerprint announced on the LAN and shown in the hosting banner.
+    QString tlsError;
+    const auto certificate = tls::ensureHostCertificate(m_dataDir, serverName, localAddresses(), &tlsError);
+    if (!certificate) {
+        m_error = tr("Cannot make the server's TLS certificate: %1").arg(tlsError);
+        emit runningChanged();
+        return false;
+    }
+    config.tlsCertificateFile = certificate->certificate;
+    config.tlsKeyFile = certificate->key;
     m_server = std::make_unique<server::ChatServer>(config);
     if (!m_server->start()) {
         m_error = m_server->errorString();

@@ -34,6 +34,8 @@ class HostingController : public QObject
     Q_PROPERTY(QStringList addresses READ addresses NOTIFY runningChanged)
     Q_PROPERTY(int connectedCount READ connectedCount NOTIFY connectedCountChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY runningChanged)
+    // SHA-256 of the served certificate ("AB:CD:…"), for joiners to compare.
+    Q_PROPERTY(QString fingerprint READ fingerprint NOTIFY runningChanged)
     // Why the LAN cannot hear about us (the server still runs); empty when announcing.
     Q_PROPERTY(QString announceError READ announceError NOTIFY runningChanged)
 
@@ -49,6 +51,8 @@ public:
     QStringList addresses() const;
     int connectedCount() const { return m_connected; }
     QString errorString() const { return m_error; }
+    QString fingerprint() const;
+    QByteArray tlsFingerprint() const;
     QString announceError() const { return m_announceError; }
     QString dataDir() const { return m_dataDir; }
     // Where the app itself connects: loopback unless bound to one address.

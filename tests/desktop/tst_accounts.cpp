@@ -7,7 +7,11 @@
 #include "appsettings.h"
 #include "desktopapp.h"
 #include "isolateddesktoptest.h"
+#include "discoveredservermodel.h"
+#include "lanbeacon.h"
+#include "testpki.h"
 #include "testserver.h"
+#include "tlstrust.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -34,6 +38,69 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_server.start());
+    }
+
+    // A LAN host's TLS server with its own certificate: typed by hand, the app
+    // asks before it trusts it (showing the fingerprint); picked from the LAN
+    // list, the beacon's fingerprint is the trust; a changed certificate is refused.
+    void tlsServerTrustOnFirstUse()
+    {
+        natter::test::TestPki pki;
+        QVERIFY(pki.isValid());
+        const auto selfSigned = pki.issue(s("lanhost"), natter::test::TestPki::localSpec(), true);
+        natter::server::ServerConfig config = natter::test::TestServer::defaultConfig();
+        config.tlsCertificateFile = selfSigned.certificate;
+        config.tlsKeyFile = selfSigned.key;
+        natter::test::TestServer server(config);
+        QVERIFY(server.start());
+        const QString typed = server.url(s("/")).authority(); // "127.0.0.1:PORT", no scheme
+
+        DesktopApp app(m_data.filePath(s("tls")));
+        QSignalSpy probed(&app, &DesktopApp::probed);
+        QSignalSpy question(&app, &DesktopApp::certificateQuestion);
+        QSignalSpy joined(&app, &DesktopApp::joined);
+        app.probeServer(typed);
+        QVERIFY(question.wait(10000));
+        QVERIFY(probed.isEmpty());
+        QCOMPARE(question.last().at(0).toString(), typed);
+        QCOMPARE(question.last().at(1).toString(), natter::client::displayFingerprint(selfSigned.fingerprint));
+        QCOMPARE(question.last().at(4).toBool(), true); // can be trusted
+
+        app.trustCertificate(typed, question.last().at(2).toString());
+        app.probeServer(typed);
+        QVERIFY(probed.wait(10000));
+        QCOMPARE(probed.last().at(2).toBool(), true); // a Natter server, over https
+        app.joinServer(typed, s("rooms"), s("tina"), s("password123"), true);
+        QVERIFY(joined.wait(10000));
+        natter::desktop::Account *tina = app.currentAccount();
+        QCOMPARE(tina->config().serverUrl.scheme(), s("https"));
+        QCOMPARE(tina->config().tlsFingerprint, selfSigned.fingerprint);
+        QTRY_COMPARE_WITH_TIMEOUT(tina->connectionState(), s("online"), 10000);
+
+        // Picked from the LAN list: the beacon named the certificate, no question.
+        DesktopApp lanApp(m_data.filePath(s("tls-lan")));
+        natter::discovery::LanBeacon beacon;
+        beacon.id = s("lan-tls-host");
+        beacon.name = s("Lan host");
+        beacon.port = quint16(server.server().port());
+        beacon.dialects = {s("rooms")};
+        beacon.tlsFingerprint = selfSigned.fingerprint;
+        lanApp.lanServers()->addBeacon(beacon, QHostAddress(QHostAddress::LocalHost));
+        QSignalSpy lanProbed(&lanApp, &DesktopApp::probed);
+        QSignalSpy lanQuestion(&lanApp, &DesktopApp::certificateQuestion);
+        lanApp.probeServer(typed);
+        QVERIFY(lanProbed.wait(10000));
+        QVERIFY(lanQuestion.isEmpty());
+        QCOMPARE(lanProbed.last().at(2).toBool(), true);
+
+        // The certificate changes (another machine at that address): refused, not asked.
+        DesktopApp changedApp(m_data.filePath(s("tls-changed")));
+        QSignalSpy changedQuestion(&changedApp, &DesktopApp::certificateQuestion);
+        changedApp.trustCertificate(typed, QString::fromLatin1(QByteArray(32, 'x').toHex()));
+        changedApp.probeServer(typed);
+        QVERIFY(changedQuestion.wait(10000));
+        QCOMPARE(changedQuestion.last().at(4).toBool(), false);
+        QVERIFY(changedQuestion.last().at(3).toString().contains(s("has changed")));
     }
 
     void probeTellsANatterServerApart()

@@ -9,6 +9,7 @@
 #include "desktopapp.h"
 #include "domain.h"
 #include "hostingcontroller.h"
+#include "tlstrust.h"
 #include "isolateddesktoptest.h"
 #include "natterprocess.h"
 #include "store.h"
@@ -17,6 +18,7 @@
 #include <QApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -28,10 +30,15 @@ using natter::testing::postJson;
 namespace {
 QString s(const char *text) { return QString::fromUtf8(text); }
 
-QJsonObject getJson(const QUrl &url)
+// GET over https from a server that must show the certificate `fingerprint`.
+QJsonObject getJson(const QUrl &url, const QByteArray &fingerprint)
 {
     QNetworkAccessManager network;
     QNetworkReply *reply = network.get(QNetworkRequest(url));
+    QObject::connect(reply, &QNetworkReply::sslErrors, reply, [reply, fingerprint] {
+        if (reply->sslConfiguration().peerCertificate().digest(QCryptographicHash::Sha256) == fingerprint)
+            reply->ignoreSslErrors();
+    });
     QSignalSpy finished(reply, &QNetworkReply::finished);
     finished.wait(10000);
     const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
@@ -49,6 +56,7 @@ private slots:
     void hostStopResumeAndRelaunch()
     {
         quint16 port = 0;
+        QByteArray fingerprint;
         {
             natter::desktop::DesktopApp app(m_data.path());
             app.restore();
@@ -75,8 +83,23 @@ private slots:
             port = quint16(app.hosting()->port());
             QVERIFY(port > 0);
             QCOMPARE(app.hosting()->address(), s("127.0.0.1:%1").arg(port));
-            const QUrl base(s("http://127.0.0.1:%1").arg(port));
-            QCOMPARE(getJson(base.resolved(QUrl(s("/api/natter")))).value(s("name")).toString(), s("Office"));
+            // TLS by default: a self-signed certificate in the data directory,
+            // its key readable by this user only; the owner's account trusts it.
+            fingerprint = app.hosting()->tlsFingerprint();
+            QCOMPARE(fingerprint.size(), 32);
+            QCOMPARE(app.hosting()->fingerprint(), natter::client::displayFingerprint(fingerprint));
+            QCOMPARE(app.hosting()->localUrl().scheme(), s("https"));
+            const QString keyFile = app.hosting()->server()->config().tlsKeyFile;
+            QVERIFY(keyFile.startsWith(m_data.path()));
+            const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup
+                | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+            QVERIFY(QFile::permissions(keyFile).testFlag(QFileDevice::ReadOwner));
+            QCOMPARE(QFile::permissions(keyFile) & others, QFileDevice::Permissions()); // mode 0600
+            QCOMPARE(owner->config().tlsFingerprint, fingerprint);
+            QCOMPARE(owner->config().serverUrl.scheme(), s("https"));
+            const QUrl base(s("https://127.0.0.1:%1").arg(port));
+            QCOMPARE(getJson(base.resolved(QUrl(s("/api/natter"))), fingerprint).value(s("name")).toString(),
+                     s("Office"));
 
             // A guest connects; stopping hosting closes the guest with 1001.
             const QString guestToken = postJson(base.resolved(QUrl(s("/api/auth/register"))),
@@ -85,7 +108,7 @@ private slots:
                                            .toString();
             QVERIFY(!guestToken.isEmpty());
             natter::test::WsClient guest;
-            QVERIFY(guest.open(QUrl(s("ws://127.0.0.1:%1/cable?token=%2").arg(port).arg(guestToken))));
+            QVERIFY(guest.open(QUrl(s("wss://127.0.0.1:%1/cable?token=%2").arg(port).arg(guestToken))));
             QTRY_COMPARE_WITH_TIMEOUT(app.hosting()->connectedCount(), 2, 10000); // owner + guest
 
             QSignalSpy stopped(app.hosting(), &natter::desktop::HostingController::stopped);
@@ -113,6 +136,7 @@ private slots:
         relaunched.restore();
         QVERIFY(relaunched.hosting()->running());
         QCOMPARE(relaunched.hosting()->port(), int(port));
+        QCOMPARE(relaunched.hosting()->tlsFingerprint(), fingerprint); // the same certificate: trust survives
         QCOMPARE(relaunched.accounts()->count(), 1);
         QTRY_COMPARE_WITH_TIMEOUT(relaunched.currentAccount()->connectionState(), s("online"), 10000);
     }

@@ -16,6 +16,10 @@
 #include "isolateddesktoptest.h"
 #include "natterprocess.h"
 #include "roomlistmodel.h"
+#include "discoveredservermodel.h"
+#include "lanbeacon.h"
+#include "testpki.h"
+#include "tlstrust.h"
 
 #include <QApplication>
 #include <QDir>
@@ -109,6 +113,19 @@ class TestDesktopEndToEnd : public QObject
             QTest::keyClick(static_cast<QWindow *>(m_window), character.toLatin1());
     }
 
+    // The join form after Check: a new account `username`, by keyboard (the
+    // form is taller than the window): Tab to "Create a new account", Space, Tab, join.
+    void signUpInJoinForm(const QString &username)
+    {
+        type(waitForItem(s("usernameField")), username);
+        type(waitForItem(s("passwordField")), s("password123"));
+        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_Tab);
+        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_Space);
+        QTRY_VERIFY(item(s("registerCheck")) && item(s("registerCheck"))->property("checked").toBool());
+        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_Tab);
+        click(waitForItem(s("joinButton")));
+    }
+
     void saveScreenshot(const QString &name)
     {
         const QString dir = qEnvironmentVariable("NATTER_ARTIFACT_DIR", QDir::currentPath());
@@ -189,15 +206,7 @@ private slots:
         click(waitForItem(s("joinChoice")));
         type(waitForItem(s("addressField")), m_base.authority());
         click(waitForItem(s("checkButton")));
-        type(waitForItem(s("usernameField")), s("alice"));
-        type(waitForItem(s("passwordField")), s("password123"));
-        // By keyboard, as the form is taller than the window: Tab to "Create a
-        // new account", Space ticks it, Tab to the button (scrolled into view), Enter.
-        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_Tab);
-        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_Space);
-        QTRY_VERIFY(item(s("registerCheck")) && item(s("registerCheck"))->property("checked").toBool());
-        QTest::keyClick(static_cast<QWindow *>(m_window), Qt::Key_Tab);
-        click(waitForItem(s("joinButton")));
+        signUpInJoinForm(s("alice"));
 
         QTRY_COMPARE_WITH_TIMEOUT(m_app->accounts()->count(), 2, 15000);
         natter::desktop::Account *alice = m_app->currentAccount();
@@ -250,6 +259,71 @@ private slots:
         saveScreenshot(s("desktop-main-window.png"));
         bob.closeInput();
         QVERIFY(bob.waitForExit());
+    }
+
+    // A LAN host serving TLS with its own certificate. Typed by hand: the join
+    // form shows its fingerprint and asks; trusted, the account keeps it.
+    // Picked from the LAN list: its beacon named the certificate, no question.
+    void joinTlsHostsByAddressWithThePromptAndFromTheLanListWithout()
+    {
+        natter::test::TestPki pki;
+        QVERIFY(pki.isValid());
+        const auto typedCertificate = pki.issue(s("typed"), natter::test::TestPki::localSpec(), true);
+        const auto lanCertificate = pki.issue(s("lan"), natter::test::TestPki::localSpec(), true);
+        const auto startTlsServer = [this](const QString &name, const natter::test::TestPki::Files &files) {
+            auto server = std::make_unique<NatterProcess>(QStringList{
+                s("--headless"), s("--listen"), s("127.0.0.1:0"), s("--data-dir"), m_dir.filePath(name),
+                s("--no-announce"), s("--name"), name, s("--tls-cert"), files.certificate, s("--tls-key"), files.key});
+            const auto line = server->waitForLine([](const QString &text) {
+                return text.startsWith(s("Natter server listening on https://"));
+            });
+            return std::make_pair(std::move(server), line ? QUrl(line->section(u' ', -1)) : QUrl());
+        };
+        const auto [typedServer, typedBase] = startTlsServer(s("typed-host"), typedCertificate);
+        QVERIFY(typedBase.isValid());
+
+        click(waitForItem(s("addServerButton")));
+        click(waitForItem(s("joinChoice")));
+        type(waitForItem(s("addressField")), typedBase.authority());
+        click(waitForItem(s("checkButton")));
+        QQuickItem *fingerprint = waitForItem(s("certificateFingerprint"));
+        QVERIFY(fingerprint);
+        QCOMPARE(fingerprint->property("text").toString(),
+                 natter::client::displayFingerprint(typedCertificate.fingerprint));
+        saveScreenshot(s("desktop-certificate-prompt.png"));
+        click(waitForItem(s("trustCertificateButton")));
+        signUpInJoinForm(s("dan"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->accounts()->count(), 3, 15000);
+        natter::desktop::Account *dan = m_app->currentAccount();
+        QCOMPARE(dan->config().tlsFingerprint, typedCertificate.fingerprint);
+        QCOMPARE(dan->config().serverUrl.scheme(), s("https"));
+        QTRY_COMPARE_WITH_TIMEOUT(dan->connectionState(), s("online"), 15000);
+
+        const auto [lanServer, lanBase] = startTlsServer(s("lan-host"), lanCertificate);
+        QVERIFY(lanBase.isValid());
+        natter::discovery::LanBeacon beacon;
+        beacon.id = s("e2e-lan-host");
+        beacon.name = s("LAN host");
+        beacon.port = quint16(lanBase.port());
+        beacon.dialects = {s("rooms")};
+        beacon.tlsFingerprint = lanCertificate.fingerprint;
+        m_app->lanServers()->addBeacon(beacon, QHostAddress(QHostAddress::LocalHost));
+        click(waitForItem(s("addServerButton")));
+        click(waitForItem(s("joinChoice")));
+        // The new row may sit below the list's visible part: bring it into view, then click it.
+        QQuickItem *lanRow = waitForItem(s("lanServer:127.0.0.1:") + QString::number(lanBase.port()));
+        QVERIFY(lanRow);
+        QQuickItem *lanList = lanRow->parentItem() ? lanRow->parentItem()->parentItem() : nullptr;
+        QVERIFY(lanList && lanList->inherits("QQuickListView"));
+        QMetaObject::invokeMethod(lanList, "positionViewAtEnd");
+        click(lanRow);
+        QVERIFY(waitForItem(s("usernameField"))); // no prompt: straight to signing in
+        QVERIFY(!item(s("certificatePrompt")));
+        signUpInJoinForm(s("erin"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->accounts()->count(), 4, 15000);
+        natter::desktop::Account *erin = m_app->currentAccount();
+        QCOMPARE(erin->config().tlsFingerprint, lanCertificate.fingerprint);
+        QTRY_COMPARE_WITH_TIMEOUT(erin->connectionState(), s("online"), 15000);
     }
 
     void cleanup()
