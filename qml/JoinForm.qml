@@ -24,6 +24,7 @@ FormPage {
     function choose(text) {
         address = text
         addressField.text = text
+
         probing = true
         probedOk = false
         error = ""
@@ -167,6 +168,30 @@ FormPage {
                 onClicked: {
                     App.trustCertificate(form.address, form.certificateHex)
                     form.choose(form.address)
+                }
+            }
+            // Or the authority that signed it (a company's own CA), as a PEM file.
+            RowLayout {
+                Layout.fillWidth: true
+                visible: form.certificateTrustable
+                TextField {
+                    id: caField
+                    objectName: "caFileField"
+                    Layout.fillWidth: true
+                    placeholderText: qsTr("or the CA certificate that signed it (PEM file)")
+                    Accessible.name: qsTr("CA certificate file")
+                }
+                Button {
+                    objectName: "useCaButton"
+                    enabled: caField.text.trim().length > 0
+                    text: qsTr("Use this CA")
+                    onClicked: {
+                        const problem = App.addCaCertificate(form.address, caField.text.trim())
+                        if (problem.length > 0)
+                            form.error = problem
+                        else
+                            form.choose(form.address)
+                    }
                 }
             }
         }

@@ -24,6 +24,7 @@ Account::Account(AccountConfig config, const QString &storageDir, QObject *paren
     settings.signIn.token = m_config.token;
     settings.signIn.cookie = m_config.cookie;
     settings.tls.trustedFingerprint = m_config.tlsFingerprint;
+    settings.tls.extraCaCertificates = m_config.caCertificates;
     std::unique_ptr<Backend> backend = client::makeBackend(m_config.dialect, settings);
     if (!backend) {
         m_lastError = tr("This app cannot speak the '%1' dialect.").arg(m_config.dialect);

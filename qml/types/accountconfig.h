@@ -5,6 +5,8 @@
 // password). Saved in QSettings by AccountStore.
 
 #include <QByteArray>
+#include <QList>
+#include <QSslCertificate>
 #include <QString>
 #include <QUrl>
 
@@ -22,6 +24,7 @@ struct AccountConfig
     QString token;
     QString cookie;
     QByteArray tlsFingerprint; // SHA-256 of the https server's certificate the user trusted (none: CAs decide)
+    QList<QSslCertificate> caCertificates; // CAs the user added for this server (the join form)
     bool hosted = false; // the server this app hosts
     bool natter = true;  // the server is a Natter server (REST extras available)
 };

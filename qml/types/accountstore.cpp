@@ -21,6 +21,7 @@ QList<AccountConfig> loadAccounts(QSettings &settings)
         config.token = settings.value(QStringLiteral("token")).toString();
         config.cookie = settings.value(QStringLiteral("cookie")).toString();
         config.tlsFingerprint = QByteArray::fromHex(settings.value(QStringLiteral("tlsFingerprint")).toByteArray());
+        config.caCertificates = QSslCertificate::fromData(settings.value(QStringLiteral("caCertificates")).toByteArray());
         config.hosted = settings.value(QStringLiteral("hosted")).toBool();
         config.natter = settings.value(QStringLiteral("natter"), true).toBool();
         if (!config.id.isEmpty() && config.serverUrl.isValid() && !config.dialect.isEmpty())
@@ -50,6 +51,13 @@ void saveAccounts(QSettings &settings, const QList<AccountConfig> &accounts)
             settings.remove(QStringLiteral("tlsFingerprint"));
         else
             settings.setValue(QStringLiteral("tlsFingerprint"), config.tlsFingerprint.toHex());
+        QByteArray cas;
+        for (const QSslCertificate &ca : config.caCertificates)
+            cas += ca.toPem();
+        if (cas.isEmpty())
+            settings.remove(QStringLiteral("caCertificates"));
+        else
+            settings.setValue(QStringLiteral("caCertificates"), cas);
         settings.setValue(QStringLiteral("hosted"), config.hosted);
         settings.setValue(QStringLiteral("natter"), config.natter);
     }

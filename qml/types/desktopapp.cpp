@@ -29,8 +29,16 @@ namespace {
 DesktopApp *s_instance = nullptr;
 
 const auto hostNameKey = QStringLiteral("host/name");
-// Trusted certificate fingerprints per "host:port" (hex SHA-256).
+// Trusted certificate fingerprints per "host:port" (hex SHA-256), and added CAs (PEM).
 const auto trustedCertificatesGroup = QStringLiteral("tls/trusted");
+const auto addedCasGroup = QStringLiteral("tls/ca");
+
+QUrl secureUrl(const QString &base)
+{
+    QUrl url(base);
+    url.setScheme(QStringLiteral("https"));
+    return url;
+}
 
 // What Natter's server answers plain HTTP on a TLS port.
 bool isHttpsOnlyRefusal(int status, const QByteArray &body)
@@ -277,6 +285,7 @@ void DesktopApp::trustCertificate(const QString &address, const QString &fingerp
     store.beginGroup(trustedCertificatesGroup);
     store.setValue(client::tlsHostOf(url), QString::fromLatin1(fingerprint->toHex()));
     store.endGroup();
+    m_network.clearConnectionCache();
 }
 
 QByteArray DesktopApp::trustedFingerprint(const QUrl &url) const
@@ -290,9 +299,37 @@ QByteArray DesktopApp::trustedFingerprint(const QUrl &url) const
     return QByteArray::fromHex(hex);
 }
 
+QString DesktopApp::addCaCertificate(const QString &address, const QString &path)
+{
+    const QString base = normalizedServerUrl(address);
+    if (base.isEmpty())
+        return tr("'%1' is not a server address.").arg(address);
+    QString error;
+    QString file = path.trimmed();
+    if (file.startsWith(QStringLiteral("file://")))
+        file = QUrl(file).toLocalFile();
+    const QList<QSslCertificate> cas = client::readCaFile(file, &error);
+    if (cas.isEmpty())
+        return error;
+    QByteArray pem;
+    for (const QSslCertificate &ca : cas)
+        pem += ca.toPem();
+    QSettings &store = m_settings->store();
+    store.beginGroup(addedCasGroup);
+    store.setValue(client::tlsHostOf(secureUrl(base)), QString::fromLatin1(pem));
+    store.endGroup();
+    // Pooled connections keep the TLS configuration they were made with.
+    m_network.clearConnectionCache();
+    return {};
+}
+
 client::TlsTrust DesktopApp::trustFor(const QUrl &url) const
 {
-    return client::TlsTrust({{}, trustedFingerprint(url)});
+    QSettings &store = m_settings->store();
+    store.beginGroup(addedCasGroup);
+    const QByteArray pem = store.value(client::tlsHostOf(url)).toString().toLatin1();
+    store.endGroup();
+    return client::TlsTrust({QSslCertificate::fromData(pem, QSsl::Pem), trustedFingerprint(url)});
 }
 
 void DesktopApp::joinServer(const QString &address, const QString &dialect, const QString &username,
@@ -318,6 +355,7 @@ void DesktopApp::joinWithToken(const QString &address, const QString &dialect, c
     config.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     config.serverUrl = serverUrlFor(address);
     config.tlsFingerprint = trustedFingerprint(config.serverUrl);
+    config.caCertificates = trustFor(config.serverUrl).settings().extraCaCertificates;
     config.dialect = dialect;
     config.path = path.trimmed();
     config.username = username.trimmed();
@@ -356,6 +394,7 @@ void DesktopApp::signIn(const QUrl &serverUrl, const QString &dialect, const QSt
         config.token = token;
         config.cookie = cookie;
         config.tlsFingerprint = trustedFingerprint(serverUrl);
+        config.caCertificates = trustFor(serverUrl).settings().extraCaCertificates;
         config.hosted = hosted;
         config.serverName = hosted ? m_hosting->serverName() : m_serverNames.value(serverUrl.toString());
         Account *account = addAccount(config, true);

@@ -96,6 +96,9 @@ public:
     // Trusts the certificate with this SHA-256 (hex) for the server at
     // `address` from now on (after certificateQuestion); probe again to go on.
     Q_INVOKABLE void trustCertificate(const QString &address, const QString &fingerprintHex);
+    // Trusts the CA certificate(s) in the PEM file `path` for the server at
+    // `address` (a company CA). Empty on success, else why not.
+    Q_INVOKABLE QString addCaCertificate(const QString &address, const QString &path);
     // The SHA-256 trusted for the https server at `url` (host:port); empty: none.
     QByteArray trustedFingerprint(const QUrl &url) const;
 

@@ -103,6 +103,36 @@ private slots:
         QVERIFY(changedQuestion.last().at(3).toString().contains(s("has changed")));
     }
 
+    // A server signed by the user's own CA: unknown until the CA is added
+    // (the join form's field), then no question; the account keeps the CA.
+    void addedCaIsTrusted()
+    {
+        natter::test::TestPki pki;
+        QVERIFY(pki.isValid());
+        natter::server::ServerConfig config = natter::test::TestServer::defaultConfig();
+        config.tlsCertificateFile = pki.server().certificate;
+        config.tlsKeyFile = pki.server().key;
+        natter::test::TestServer server(config);
+        QVERIFY(server.start());
+        const QString typed = server.url(s("/")).authority();
+        DesktopApp app(m_data.filePath(s("ca")));
+        QSignalSpy probed(&app, &DesktopApp::probed);
+        QSignalSpy question(&app, &DesktopApp::certificateQuestion);
+        QSignalSpy joined(&app, &DesktopApp::joined);
+        app.probeServer(typed);
+        QVERIFY(question.wait(10000));
+        QVERIFY(app.addCaCertificate(typed, m_data.filePath(s("missing.pem"))).contains(s("cannot read")));
+        QCOMPARE(app.addCaCertificate(typed, pki.caFile()), QString());
+        app.probeServer(typed);
+        QVERIFY2(probed.wait(10000), qPrintable(question.last().value(3).toString()));
+        QCOMPARE(question.count(), 1);
+        QCOMPARE(probed.last().at(2).toBool(), true);
+        app.joinServer(typed, s("chats"), s("uma"), s("password123"), true);
+        QVERIFY(joined.wait(10000));
+        QCOMPARE(app.currentAccount()->config().caCertificates, pki.caCertificates());
+        QTRY_COMPARE_WITH_TIMEOUT(app.currentAccount()->connectionState(), s("online"), 10000);
+    }
+
     void probeTellsANatterServerApart()
     {
         DesktopApp app(m_data.filePath(s("probe")));
