@@ -6,6 +6,7 @@
 // message several times, and the sender's own echo is an ack, never news.
 
 #include "natterprocess.h"
+#include "testpki.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
@@ -77,6 +78,8 @@ QJsonDocument getJson(const QUrl &url)
 {
     QNetworkAccessManager network;
     QNetworkReply *reply = network.get(QNetworkRequest(url));
+    // The test's own fixture: whatever certificate it was started with will do.
+    QObject::connect(reply, &QNetworkReply::sslErrors, reply, [reply] { reply->ignoreSslErrors(); });
     QSignalSpy finished(reply, &QNetworkReply::finished);
     if (!reply->isFinished())
         finished.wait(10'000);
@@ -231,6 +234,35 @@ private slots:
         exchangeExactlyOnce(server.url(), s("social"), {s("--cookie"), s("session_id=sess-alice")}, aliceRoom,
                             {s("--cookie"), s("session_id=sess-bob")}, bobRoom, "content",
                             s("social ") + QString::fromLatin1(QTest::currentDataTag()));
+    }
+
+    // spec 001 written in Python, served by Debian's uvicorn over TLS with a
+    // certificate from the test's CA: refused without the CA (with the
+    // fingerprint to compare), exactly once with --tls-ca.
+    void chatsOnUvicornOverTls()
+    {
+        natter::test::TestPki pki;
+        QVERIFY(pki.isValid());
+        ServerProcess server(s("/usr/bin/python3"),
+                             {s("-B"), fixture("chats/chats_server.py"), s("--ssl-certfile"), pki.server().certificate,
+                              s("--ssl-keyfile"), pki.server().key});
+        QVERIFY2(server.waitListening(), "the spec 001 fixture did not start (python3-uvicorn)");
+        QUrl url = server.url();
+        url.setScheme(s("https"));
+        const QString chat = s("11111111-2222-3333-4444-555555555555");
+
+        auto stranger = cli(url, s("chats"), {s("--token"), s("token-alice")}, chat, s("stranger"));
+        const auto refused = stranger->waitForEvent(s("tls_refused"));
+        QVERIFY(refused);
+        QCOMPARE(refused->value(s("kind")).toString(), s("unknown_issuer"));
+        QCOMPARE(refused->value(s("fingerprint")).toString(),
+                 QString::fromLatin1(pki.server().fingerprint.toHex(':').toUpper()));
+        QVERIFY(stranger->waitForExit());
+        QCOMPARE(stranger->process().exitCode(), 1);
+
+        exchangeExactlyOnce(url, s("chats"), {s("--token"), s("token-alice"), s("--tls-ca"), pki.caFile()}, chat,
+                            {s("--token"), s("token-bob"), s("--tls-ca"), pki.caFile()}, chat, "message",
+                            s("chats over TLS"));
     }
 };
 
