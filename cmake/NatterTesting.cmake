@@ -1,11 +1,12 @@
-# add_natter_test(NAME SOURCES... [LIBRARIES libs...] [TIMEOUT s] [LABELS l...] [XVFB])
+# add_natter_test(NAME SOURCES... [LIBRARIES libs...] [TIMEOUT s] [LABELS l...] [XVFB] [KEYRING])
 # One Qt Test suite, one executable, one CTest entry. Tests run with the
 # offscreen platform; XVFB runs one in a real X server (xvfb-run) instead, for
-# tests that need a real window. Artifacts (screenshots) go to
+# tests that need a real window; KEYRING on a session bus of its own with an
+# unlocked GNOME Keyring (tests/support/with-keyring.sh). Artifacts (screenshots) go to
 # <build>/test-artifacts (NATTER_ARTIFACT_DIR).
 find_program(NATTER_XVFB_RUN xvfb-run)
 function(add_natter_test name)
-    cmake_parse_arguments(ARG "XVFB" "TIMEOUT" "SOURCES;LIBRARIES;LABELS" ${ARGN})
+    cmake_parse_arguments(ARG "XVFB;KEYRING" "TIMEOUT" "SOURCES;LIBRARIES;LABELS" ${ARGN})
     qt_add_executable(${name} ${ARG_SOURCES} ${ARG_UNPARSED_ARGUMENTS})
     natter_strict_target(${name})
     target_link_libraries(${name} PRIVATE Qt6::Test ${ARG_LIBRARIES})
@@ -16,6 +17,9 @@ function(add_natter_test name)
         endif()
         add_test(NAME ${name} COMMAND ${NATTER_XVFB_RUN} -a -s "-screen 0 1280x800x24" $<TARGET_FILE:${name}>)
         set(platform xcb)
+    elseif(ARG_KEYRING)
+        # A session bus and an unlocked GNOME Keyring of the test's own (tests/support/with-keyring.sh).
+        add_test(NAME ${name} COMMAND ${PROJECT_SOURCE_DIR}/tests/support/with-keyring.sh $<TARGET_FILE:${name}>)
     else()
         add_test(NAME ${name} COMMAND ${name})
     endif()

@@ -36,8 +36,18 @@ Item {
         function onOpenRoomRequested(accountId, key) { shell.openRoom(key) }
     }
 
+    SecretsNotice {
+        id: secretsNotice
+        anchors.top: parent.top
+        anchors.left: parent.left
+        anchors.right: parent.right
+    }
+
     RowLayout {
-        anchors.fill: parent
+        anchors.top: secretsNotice.bottom
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
         spacing: 0
 
         ServerRail {

@@ -27,7 +27,8 @@ ApplicationWindow {
 
     Loader {
         anchors.fill: parent
-        sourceComponent: window.welcome ? welcomeComponent : shellComponent
+        // Nothing until the saved accounts are back (their tokens come from the keyring).
+        sourceComponent: App.restoring ? null : window.welcome ? welcomeComponent : shellComponent
     }
 
     Component {

@@ -80,7 +80,7 @@ Rectangle {
                         border.width: 2
                         border.color: Theme.rail
                         color: railButton.connectionState === "online" ? Theme.online
-                             : railButton.connectionState === "offline" ? Theme.danger : "#f5a623"
+                             : railButton.connectionState === "offline" ? Theme.danger : Theme.away
                     }
                     Rectangle {
                         visible: railButton.unread > 0

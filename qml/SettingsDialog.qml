@@ -72,6 +72,17 @@ Dialog {
             }
         }
 
+        Label { text: qsTr("Sign-ins"); font.weight: Font.DemiBold; color: Theme.text; Layout.topMargin: 8 }
+        Label {
+            objectName: "secretStorage"
+            Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            color: Theme.mutedText
+            text: App.secretStorage === "keyring" ? qsTr("Tokens and cookies are kept in the desktop's keyring.")
+                : App.secretStorage === "file" ? qsTr("No keyring is available: tokens and cookies are kept in %1, readable only by you.").arg(App.secretsFile)
+                : qsTr("Tokens and cookies go to the desktop's keyring.")
+        }
+
         Label {
             visible: App.currentAccount !== null
             text: qsTr("Account")

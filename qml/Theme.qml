@@ -24,6 +24,7 @@ QtObject {
     readonly property color divider: dark ? "#2c3036" : "#e1e5ea"
     readonly property color online: "#34c759"
     readonly property color danger: "#e5484d"
+    readonly property color away: "#f5a623"
     readonly property color ownBubble: accent
     readonly property color ownBubbleText: "#ffffff"
     readonly property color otherBubble: dark ? "#2a2e35" : "#f0f2f5"

@@ -150,6 +150,10 @@
         <source>Start</source>
         <translation>Starten</translation>
     </message>
+    <message>
+        <source>TLS certificate SHA-256 %1</source>
+        <translation>TLS-Zertifikat SHA-256 %1</translation>
+    </message>
 </context>
 <context>
     <name>JoinForm</name>
@@ -268,6 +272,26 @@
     <message>
         <source>No server answers at %1.</source>
         <translation>Unter %1 antwortet kein Server.</translation>
+    </message>
+    <message>
+        <source>%1 shows a certificate no authority vouches for. Ask the person who hosts it for the fingerprint in their hosting banner and compare:</source>
+        <translation>%1 zeigt ein Zertifikat, für das keine Zertifizierungsstelle bürgt. Fragen Sie die Person, die den Server betreibt, nach dem Fingerabdruck in ihrem Hosting-Banner und vergleichen Sie:</translation>
+    </message>
+    <message>
+        <source>They match — trust this server</source>
+        <translation>Sie stimmen überein – diesem Server vertrauen</translation>
+    </message>
+    <message>
+        <source>or the CA certificate that signed it (PEM file)</source>
+        <translation>oder das CA-Zertifikat, das es signiert hat (PEM-Datei)</translation>
+    </message>
+    <message>
+        <source>CA certificate file</source>
+        <translation>CA-Zertifikatsdatei</translation>
+    </message>
+    <message>
+        <source>Use this CA</source>
+        <translation>Diese CA verwenden</translation>
     </message>
 </context>
 <context>
@@ -554,6 +578,17 @@
     </message>
 </context>
 <context>
+    <name>SecretsNotice</name>
+    <message>
+        <source>No keyring is available, so your sign-ins are kept in %1, readable only by you.</source>
+        <translation>Kein Schlüsselbund verfügbar: Ihre Anmeldungen werden in %1 gespeichert, nur für Sie lesbar.</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>Ausblenden</translation>
+    </message>
+</context>
+<context>
     <name>ServerRail</name>
     <message>
         <source>Servers</source>
@@ -669,6 +704,22 @@
     <message>
         <source>Sign out</source>
         <translation>Abmelden</translation>
+    </message>
+    <message>
+        <source>Sign-ins</source>
+        <translation>Anmeldungen</translation>
+    </message>
+    <message>
+        <source>Tokens and cookies are kept in the desktop&apos;s keyring.</source>
+        <translation>Tokens und Cookies liegen im Schlüsselbund des Desktops.</translation>
+    </message>
+    <message>
+        <source>No keyring is available: tokens and cookies are kept in %1, readable only by you.</source>
+        <translation>Kein Schlüsselbund verfügbar: Tokens und Cookies liegen in %1, nur für Sie lesbar.</translation>
+    </message>
+    <message>
+        <source>Tokens and cookies go to the desktop&apos;s keyring.</source>
+        <translation>Tokens und Cookies kommen in den Schlüsselbund des Desktops.</translation>
     </message>
 </context>
 <context>
@@ -805,6 +856,10 @@
         <source>Wrong username or password.</source>
         <translation>Benutzername oder Passwort ist falsch.</translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not a server address.</source>
+        <translation>„%1“ ist keine Serveradresse.</translation>
+    </message>
 </context>
 <context>
     <name>natter::desktop::HostingController</name>
@@ -815,6 +870,10 @@
     <message>
         <source>Cannot create the folder %1.</source>
         <translation>Der Ordner %1 lässt sich nicht anlegen.</translation>
+    </message>
+    <message>
+        <source>Cannot make the server&apos;s TLS certificate: %1</source>
+        <translation>Das TLS-Zertifikat des Servers lässt sich nicht erstellen: %1</translation>
     </message>
 </context>
 <context>

@@ -149,6 +149,10 @@
         <source>Start</source>
         <translation>開始</translation>
     </message>
+    <message>
+        <source>TLS certificate SHA-256 %1</source>
+        <translation>TLS 証明書 SHA-256 %1</translation>
+    </message>
 </context>
 <context>
     <name>JoinForm</name>
@@ -267,6 +271,26 @@
     <message>
         <source>No server answers at %1.</source>
         <translation>%1 で応答するサーバーがありません。</translation>
+    </message>
+    <message>
+        <source>%1 shows a certificate no authority vouches for. Ask the person who hosts it for the fingerprint in their hosting banner and compare:</source>
+        <translation>%1 の証明書はどの認証局にも保証されていません。ホストしている人にホスティングバナーのフィンガープリントを聞いて、比べてください:</translation>
+    </message>
+    <message>
+        <source>They match — trust this server</source>
+        <translation>一致しました — このサーバーを信頼する</translation>
+    </message>
+    <message>
+        <source>or the CA certificate that signed it (PEM file)</source>
+        <translation>または、署名した CA 証明書(PEM ファイル)</translation>
+    </message>
+    <message>
+        <source>CA certificate file</source>
+        <translation>CA 証明書ファイル</translation>
+    </message>
+    <message>
+        <source>Use this CA</source>
+        <translation>この CA を使う</translation>
     </message>
 </context>
 <context>
@@ -552,6 +576,17 @@
     </message>
 </context>
 <context>
+    <name>SecretsNotice</name>
+    <message>
+        <source>No keyring is available, so your sign-ins are kept in %1, readable only by you.</source>
+        <translation>キーリングが使えないため、サインイン情報はあなただけが読める %1 に保存されます。</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>閉じる</translation>
+    </message>
+</context>
+<context>
     <name>ServerRail</name>
     <message>
         <source>Servers</source>
@@ -667,6 +702,22 @@
     <message>
         <source>Sign out</source>
         <translation>サインアウト</translation>
+    </message>
+    <message>
+        <source>Sign-ins</source>
+        <translation>サインイン</translation>
+    </message>
+    <message>
+        <source>Tokens and cookies are kept in the desktop&apos;s keyring.</source>
+        <translation>トークンと Cookie はデスクトップのキーリングに保存されています。</translation>
+    </message>
+    <message>
+        <source>No keyring is available: tokens and cookies are kept in %1, readable only by you.</source>
+        <translation>キーリングが使えません: トークンと Cookie はあなただけが読める %1 に保存されます。</translation>
+    </message>
+    <message>
+        <source>Tokens and cookies go to the desktop&apos;s keyring.</source>
+        <translation>トークンと Cookie はデスクトップのキーリングに保存されます。</translation>
     </message>
 </context>
 <context>
@@ -801,6 +852,10 @@
         <source>Wrong username or password.</source>
         <translation>ユーザー名またはパスワードが違います。</translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not a server address.</source>
+        <translation>「%1」はサーバーのアドレスではありません。</translation>
+    </message>
 </context>
 <context>
     <name>natter::desktop::HostingController</name>
@@ -811,6 +866,10 @@
     <message>
         <source>Cannot create the folder %1.</source>
         <translation>フォルダー %1 を作成できません。</translation>
+    </message>
+    <message>
+        <source>Cannot make the server&apos;s TLS certificate: %1</source>
+        <translation>サーバーの TLS 証明書を作成できません: %1</translation>
     </message>
 </context>
 <context>

@@ -2,7 +2,8 @@
 
 // What the app remembers about one account: where, which dialect, who, and the
 // credentials the server handed out (a token and/or session cookie — never the
-// password). Saved in QSettings by AccountStore.
+// password). Saved in QSettings by AccountStore, except the token and cookie,
+// which SecretVault keeps (the keyring).
 
 #include <QByteArray>
 #include <QList>

@@ -18,6 +18,7 @@ QList<AccountConfig> loadAccounts(QSettings &settings)
         config.serverName = settings.value(QStringLiteral("serverName")).toString();
         config.username = settings.value(QStringLiteral("username")).toString();
         config.displayName = settings.value(QStringLiteral("displayName")).toString();
+        // Only a version that kept secrets here wrote these; restore() moves them to the SecretVault.
         config.token = settings.value(QStringLiteral("token")).toString();
         config.cookie = settings.value(QStringLiteral("cookie")).toString();
         config.tlsFingerprint = QByteArray::fromHex(settings.value(QStringLiteral("tlsFingerprint")).toByteArray());
@@ -45,8 +46,6 @@ void saveAccounts(QSettings &settings, const QList<AccountConfig> &accounts)
         settings.setValue(QStringLiteral("serverName"), config.serverName);
         settings.setValue(QStringLiteral("username"), config.username);
         settings.setValue(QStringLiteral("displayName"), config.displayName);
-        settings.setValue(QStringLiteral("token"), config.token);
-        settings.setValue(QStringLiteral("cookie"), config.cookie);
         if (config.tlsFingerprint.isEmpty())
             settings.remove(QStringLiteral("tlsFingerprint"));
         else

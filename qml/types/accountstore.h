@@ -1,6 +1,8 @@
 #pragma once
 
-// Reads and writes the account list in QSettings ("accounts" array).
+// Reads and writes the account list in QSettings ("accounts" array): everything
+// but the secrets, which SecretVault keeps. saveAccounts() never writes a token
+// or cookie; loadAccounts() still reads those an older version wrote there.
 
 #include "accountconfig.h"
 

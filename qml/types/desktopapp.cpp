@@ -9,6 +9,7 @@
 #include "discoveredservermodel.h"
 #include "hostingcontroller.h"
 #include "natterlogin.h"
+#include "secretvault.h"
 
 #include <QClipboard>
 #include <QDir>
@@ -57,8 +58,14 @@ DesktopApp::DesktopApp(const QString &dataDir, QObject *parent)
     , m_accounts(std::make_unique<AccountListModel>())
     , m_hosting(std::make_unique<HostingController>(QDir(dataDir).filePath(QStringLiteral("host"))))
     , m_lanServers(std::make_unique<discovery::DiscoveredServerModel>())
+    // NATTER_SECRET_STORE=file: never ask the keyring (a machine whose keyring should stay out of it).
+    , m_vault(std::make_unique<SecretVault>(QCoreApplication::organizationName() + u'/'
+                                                + QCoreApplication::applicationName(),
+                                            QDir(dataDir).filePath(QStringLiteral("secrets.json")),
+                                            qEnvironmentVariable("NATTER_SECRET_STORE") != u"file"))
 {
     s_instance = this;
+    connect(m_vault.get(), &SecretVault::storageChanged, this, &DesktopApp::secretStorageChanged);
     m_lanServers->setManualHosts(m_settings->manualHosts());
     connect(m_lanServers.get(), &discovery::DiscoveredServerModel::manualHostsChanged, this,
             [this] { m_settings->setManualHosts(m_lanServers->manualHosts()); });
@@ -102,6 +109,24 @@ QString DesktopApp::machineName() const
     return QSysInfo::machineHostName();
 }
 
+QString DesktopApp::secretStorage() const
+{
+    switch (m_vault->storage()) {
+    case SecretVault::Storage::Keyring:
+        return QStringLiteral("keyring");
+    case SecretVault::Storage::File:
+        return QStringLiteral("file");
+    case SecretVault::Storage::Undecided:
+        break;
+    }
+    return QString();
+}
+
+QString DesktopApp::secretsFile() const
+{
+    return QDir::toNativeSeparators(m_vault->fallbackFile());
+}
+
 void DesktopApp::copyToClipboard(const QString &text) const
 {
     if (QClipboard *clipboard = QGuiApplication::clipboard())
@@ -116,19 +141,48 @@ void DesktopApp::restore()
                               store.value(hostPortKey).toInt()))
             emit hostFailed(m_hosting->errorString());
     }
-    bool migrated = false;
-    for (AccountConfig config : loadAccounts(store)) {
-        // The hosted server serves TLS now: an account made when it did not follows it.
-        if (config.hosted && m_hosting->running() && config.serverUrl.scheme() == u"http") {
-            config.serverUrl.setScheme(QStringLiteral("https"));
-            config.tlsFingerprint = m_hosting->tlsFingerprint();
-            trustCertificate(config.serverUrl.authority(), QString::fromLatin1(config.tlsFingerprint.toHex()));
-            migrated = true;
+    const QList<AccountConfig> saved = loadAccounts(store);
+    QStringList ids;
+    for (const AccountConfig &config : saved)
+        ids.append(config.id);
+    m_restoring = true;
+    emit restoredChanged();
+    m_vault->read(ids, [this, saved](const QHash<QString, AccountSecrets> &secrets) {
+        bool rewrite = false;
+        for (AccountConfig config : saved) {
+            if (const auto kept = secrets.constFind(config.id); kept != secrets.cend()) {
+                config.token = kept->token;
+                config.cookie = kept->cookie;
+            } else if (!config.token.isEmpty() || !config.cookie.isEmpty()) {
+                // Saved by a version that kept them in the settings file: move them out.
+                keepSecrets(config);
+                rewrite = true;
+            }
+            // The hosted server serves TLS now: an account made when it did not follows it.
+            if (config.hosted && m_hosting->running() && config.serverUrl.scheme() == u"http") {
+                config.serverUrl.setScheme(QStringLiteral("https"));
+                config.tlsFingerprint = m_hosting->tlsFingerprint();
+                trustCertificate(config.serverUrl.authority(), QString::fromLatin1(config.tlsFingerprint.toHex()));
+                rewrite = true;
+            }
+            addAccount(config, !m_current);
         }
-        addAccount(config, !m_current);
-    }
-    if (migrated)
-        saveAccounts();
+        m_restoring = false;
+        if (rewrite || m_saveAfterRestore)
+            saveAccounts();
+        m_saveAfterRestore = false;
+        emit restoredChanged();
+        emit restored();
+    });
+}
+
+void DesktopApp::keepSecrets(const AccountConfig &config)
+{
+    m_vault->write(config.id, {config.token, config.cookie}, [this, id = config.id](bool stored) {
+        if (!stored)
+            qWarning("natter: the sign-in of account %s could not be kept; it will ask again next time",
+                     qPrintable(id));
+    });
 }
 
 void DesktopApp::hostServer(const QString &serverName, const QString &listenAddress, int port,
@@ -362,6 +416,7 @@ void DesktopApp::joinWithToken(const QString &address, const QString &dialect, c
     config.token = token.trimmed();
     config.natter = false;
     Account *account = addAccount(config, true);
+    keepSecrets(config);
     saveAccounts();
     emit joined(account);
 }
@@ -398,6 +453,7 @@ void DesktopApp::signIn(const QUrl &serverUrl, const QString &dialect, const QSt
         config.hosted = hosted;
         config.serverName = hosted ? m_hosting->serverName() : m_serverNames.value(serverUrl.toString());
         Account *account = addAccount(config, true);
+        keepSecrets(config);
         saveAccounts();
         setBusy(false);
         emit joined(account);
@@ -455,6 +511,7 @@ void DesktopApp::removeAccount(const QString &accountId)
 {
     const bool wasCurrent = m_current && m_current->accountId() == accountId;
     m_accounts->remove(accountId);
+    m_vault->remove(accountId);
     if (wasCurrent) {
         m_current = m_accounts->at(0);
         emit currentAccountChanged();
@@ -464,6 +521,11 @@ void DesktopApp::removeAccount(const QString &accountId)
 
 void DesktopApp::saveAccounts()
 {
+    // The saved list is not all here yet: writing now would drop what restore() is reading.
+    if (m_restoring) {
+        m_saveAfterRestore = true;
+        return;
+    }
     QList<AccountConfig> configs;
     for (Account *account : m_accounts->accounts())
         configs.append(account->config());

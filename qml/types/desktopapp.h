@@ -24,6 +24,7 @@ class Account;
 class AccountListModel;
 class AppSettings;
 class HostingController;
+class SecretVault;
 struct AccountConfig;
 
 class DesktopApp : public QObject
@@ -42,6 +43,12 @@ class DesktopApp : public QObject
     Q_PROPERTY(natter::desktop::HostingController *hosting READ hosting CONSTANT)
     Q_PROPERTY(natter::desktop::Account *currentAccount READ currentAccount NOTIFY currentAccountChanged)
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    // True from restore() until the saved accounts are back (their secrets read).
+    Q_PROPERTY(bool restoring READ restoring NOTIFY restoredChanged)
+    // Where tokens and cookies are kept: "keyring", or "file" when no keyring answered
+    // (secretsFile then names the file only the user can read); "" until known.
+    Q_PROPERTY(QString secretStorage READ secretStorage NOTIFY secretStorageChanged)
+    Q_PROPERTY(QString secretsFile READ secretsFile CONSTANT)
     // The saved hosting setup (for "start hosting again").
     Q_PROPERTY(bool hostConfigured READ hostConfigured NOTIFY busyChanged)
     Q_PROPERTY(QStringList dialects READ dialects CONSTANT)
@@ -67,12 +74,17 @@ public:
     discovery::DiscoveredServerModel *lanServers() const { return m_lanServers.get(); }
     Account *currentAccount() const { return m_current; }
     bool busy() const { return m_busy; }
+    bool restoring() const { return m_restoring; }
+    QString secretStorage() const;
+    QString secretsFile() const;
     bool hostConfigured() const;
     QStringList dialects() const;
     QString machineName() const;
     Q_INVOKABLE void copyToClipboard(const QString &text) const;
 
-    // Starts the saved accounts (and the hosted server when it was running).
+    // Starts the saved accounts (and the hosted server when it was running). The
+    // accounts appear once their secrets are read from the keyring: restored().
+    // Tokens an older version left in the settings file move to the keyring.
     void restore();
 
     // Host a server here and sign in to it as a new (or the existing) user.
@@ -110,6 +122,9 @@ public:
 signals:
     void currentAccountChanged();
     void busyChanged();
+    void restoredChanged();
+    void restored();
+    void secretStorageChanged();
     // natter: the server answered GET /api/natter; dialects: the paths it serves.
     void probed(const QString &address, bool reachable, bool natter, const QString &name,
                 const QStringList &dialects, bool registrationOpen);
@@ -133,6 +148,7 @@ private:
     void signIn(const QUrl &serverUrl, const QString &dialect, const QString &username, const QString &password,
                 bool registerNew, bool hosted);
     void saveAccounts();
+    void keepSecrets(const AccountConfig &config);
     void probeAt(const QString &address, QUrl base, bool mayTryHttps);
     // The base URL the last probe of `address` settled on (https when the server
     // serves TLS), else the normalized address.
@@ -146,11 +162,14 @@ private:
     std::unique_ptr<AccountListModel> m_accounts;
     std::unique_ptr<HostingController> m_hosting;
     std::unique_ptr<discovery::DiscoveredServerModel> m_lanServers;
+    std::unique_ptr<SecretVault> m_vault;
     QNetworkAccessManager m_network;
     QPointer<Account> m_current;
     QHash<QString, QString> m_serverNames; // base URL → the name GET /api/natter gave
     QHash<QString, QUrl> m_probedUrls;     // address as typed → the base URL its probe answered on
     bool m_busy = false;
+    bool m_restoring = false;
+    bool m_saveAfterRestore = false;
     QString m_openRoomKey;
 };
 

@@ -195,12 +195,15 @@ private slots:
 
         // Next launch: both accounts back with their tokens, no password on disk.
         DesktopApp app(dataDir);
+        QSignalSpy restored(&app, &DesktopApp::restored);
         app.restore();
+        QVERIFY(restored.wait(15000));
         QCOMPARE(app.accounts()->count(), 2);
         QTRY_COMPARE_WITH_TIMEOUT(app.accounts()->at(0)->connectionState(), s("online"), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(app.accounts()->at(1)->connectionState(), s("online"), 10000);
         QSettings settings;
         QVERIFY(!settings.allKeys().join(u' ').contains(s("password")));
+        QVERIFY(!settings.allKeys().join(u' ').contains(s("token"))); // the keyring (or a 0600 file) has them
         QCOMPARE(app.settings()->theme(), s("dark"));
         QCOMPARE(app.settings()->sendTyping(), false);
         QCOMPARE(app.settings()->draft(s("acct/room 1")), s("half a thought"));
@@ -214,7 +217,9 @@ private slots:
         QCOMPARE(app.accounts()->count(), 1);
         QVERIFY(app.currentAccount());
         DesktopApp again(dataDir);
+        QSignalSpy restoredAgain(&again, &DesktopApp::restored);
         again.restore();
+        QVERIFY(restoredAgain.wait(15000));
         QCOMPARE(again.accounts()->count(), 1);
     }
 };

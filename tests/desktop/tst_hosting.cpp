@@ -59,7 +59,9 @@ private slots:
         QByteArray fingerprint;
         {
             natter::desktop::DesktopApp app(m_data.path());
+            QSignalSpy restored(&app, &natter::desktop::DesktopApp::restored);
             app.restore();
+            QVERIFY(restored.wait(15000));
             QVERIFY(!app.hosting()->running());
 
             QSignalSpy joined(&app, &natter::desktop::DesktopApp::joined);
@@ -133,7 +135,9 @@ private slots:
 
         // The next launch hosts again and signs the owner in from the saved token.
         natter::desktop::DesktopApp relaunched(m_data.path());
+        QSignalSpy restored(&relaunched, &natter::desktop::DesktopApp::restored);
         relaunched.restore();
+        QVERIFY(restored.wait(15000));
         QVERIFY(relaunched.hosting()->running());
         QCOMPARE(relaunched.hosting()->port(), int(port));
         QCOMPARE(relaunched.hosting()->tlsFingerprint(), fingerprint); // the same certificate: trust survives

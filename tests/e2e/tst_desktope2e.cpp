@@ -27,6 +27,11 @@
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSettings>
+#include <QRegularExpression>
+#include <QProcessEnvironment>
+#include <QSslCertificate>
+#include <QCryptographicHash>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -147,8 +152,12 @@ private slots:
         m_base = QUrl(line->section(u' ', -1));
 
         natter::desktop::prepareDesktopStyle();
+        // As on a desktop without a keyring, whatever this machine has: the app must say so.
+        qputenv("NATTER_SECRET_STORE", "file");
         m_app = std::make_unique<natter::desktop::DesktopApp>(m_dir.filePath(s("app")));
+        QSignalSpy restored(m_app.get(), &natter::desktop::DesktopApp::restored);
         m_app->restore();
+        QVERIFY(restored.wait(15000));
         m_engine = std::make_unique<QQmlApplicationEngine>();
         m_window = natter::desktop::loadMainWindow(*m_engine);
         QVERIFY(m_window);
@@ -256,6 +265,9 @@ private slots:
         QVERIFY(bob.waitForEvent(s("ack")));
         QTRY_COMPARE_WITH_TIMEOUT(messages->rowCount(), 2, 10000);
 
+        QQuickItem *secretsNotice = waitForItem(s("secretsNotice"));
+        QVERIFY(secretsNotice && secretsNotice->isVisible());
+        QVERIFY(secretsNotice->property("text").toString().contains(m_app->secretsFile()));
         saveScreenshot(s("desktop-main-window.png"));
         bob.closeInput();
         QVERIFY(bob.waitForExit());
@@ -264,55 +276,69 @@ private slots:
     // A LAN host serving TLS with its own certificate. Typed by hand: the join
     // form shows its fingerprint and asks; trusted, the account keeps it.
     // Picked from the LAN list: its beacon named the certificate, no question.
-    void joinTlsHostsByAddressWithThePromptAndFromTheLanListWithout()
+    // A second Natter app on this machine hosts: TLS by default, with the
+    // self-signed certificate it made on its first start. Typed by name, this
+    // app asks before trusting it and shows the fingerprint the host's banner
+    // shows; picked from the LAN list (the host's real beacon), the beacon's
+    // fingerprint is the trust and there is no prompt.
+    void joinASecondAppsHostByAddressWithThePromptAndFromTheLanListWithout()
     {
-        natter::test::TestPki pki;
-        QVERIFY(pki.isValid());
-        const auto typedCertificate = pki.issue(s("typed"), natter::test::TestPki::localSpec(), true);
-        const auto lanCertificate = pki.issue(s("lan"), natter::test::TestPki::localSpec(), true);
-        const auto startTlsServer = [this](const QString &name, const natter::test::TestPki::Files &files) {
-            auto server = std::make_unique<NatterProcess>(QStringList{
-                s("--headless"), s("--listen"), s("127.0.0.1:0"), s("--data-dir"), m_dir.filePath(name),
-                s("--no-announce"), s("--name"), name, s("--tls-cert"), files.certificate, s("--tls-key"), files.key});
-            const auto line = server->waitForLine([](const QString &text) {
-                return text.startsWith(s("Natter server listening on https://"));
-            });
-            return std::make_pair(std::move(server), line ? QUrl(line->section(u' ', -1)) : QUrl());
-        };
-        const auto [typedServer, typedBase] = startTlsServer(s("typed-host"), typedCertificate);
-        QVERIFY(typedBase.isValid());
+        const QString home = m_dir.filePath(s("second-app"));
+        const QString configHome = QDir(home).filePath(s("config"));
+        const QString dataHome = QDir(home).filePath(s("data"));
+        {
+            // What the second app's Host form saved (port 0: the system picks one).
+            QSettings seeded(QDir(configHome).filePath(s("Natter/natter.conf")), QSettings::IniFormat);
+            seeded.setValue(s("host/enabled"), true);
+            seeded.setValue(s("host/name"), s("Second app"));
+            seeded.setValue(s("host/listenAddress"), s("127.0.0.1"));
+            seeded.setValue(s("host/port"), 0);
+            seeded.sync();
+            QCOMPARE(seeded.status(), QSettings::NoError);
+        }
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(s("XDG_CONFIG_HOME"), configHome);
+        environment.insert(s("XDG_DATA_HOME"), dataHome);
+        environment.insert(s("XDG_RUNTIME_DIR"), QDir(home).filePath(s("run")));
+        environment.insert(s("QT_QPA_PLATFORM"), s("offscreen"));
+        environment.insert(s("NATTER_SECRET_STORE"), s("file"));
+        QDir().mkpath(QDir(home).filePath(s("run")));
+        QFile::setPermissions(QDir(home).filePath(s("run")), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        NatterProcess secondApp(QStringList{}, environment);
+        static const QRegularExpression listening(s("listening on \"?https://127\\.0\\.0\\.1:(\\d+)"));
+        const auto line = secondApp.waitForLine([](const QString &text) { return listening.match(text).hasMatch(); },
+                                                30000);
+        QVERIFY2(line, qPrintable(secondApp.lines().join(u'\n')));
+        const int port = listening.match(*line).captured(1).toInt();
+        const auto certificates = QSslCertificate::fromPath(
+            QDir(dataHome).filePath(s("Natter/natter/host/tls/host.crt")));
+        QCOMPARE(certificates.size(), 1);
+        const QByteArray fingerprint = certificates.first().digest(QCryptographicHash::Sha256);
 
+        // By name: nothing ties "localhost" to a beacon, so the user compares fingerprints.
         click(waitForItem(s("addServerButton")));
         click(waitForItem(s("joinChoice")));
-        type(waitForItem(s("addressField")), typedBase.authority());
+        type(waitForItem(s("addressField")), s("localhost:") + QString::number(port));
         click(waitForItem(s("checkButton")));
-        QQuickItem *fingerprint = waitForItem(s("certificateFingerprint"));
-        QVERIFY(fingerprint);
-        QCOMPARE(fingerprint->property("text").toString(),
-                 natter::client::displayFingerprint(typedCertificate.fingerprint));
+        QQuickItem *shown = waitForItem(s("certificateFingerprint"));
+        QVERIFY(shown);
+        QCOMPARE(shown->property("text").toString(), natter::client::displayFingerprint(fingerprint));
         saveScreenshot(s("desktop-certificate-prompt.png"));
         click(waitForItem(s("trustCertificateButton")));
         signUpInJoinForm(s("dan"));
         QTRY_COMPARE_WITH_TIMEOUT(m_app->accounts()->count(), 3, 15000);
         natter::desktop::Account *dan = m_app->currentAccount();
-        QCOMPARE(dan->config().tlsFingerprint, typedCertificate.fingerprint);
+        QCOMPARE(dan->config().tlsFingerprint, fingerprint);
         QCOMPARE(dan->config().serverUrl.scheme(), s("https"));
         QTRY_COMPARE_WITH_TIMEOUT(dan->connectionState(), s("online"), 15000);
 
-        const auto [lanServer, lanBase] = startTlsServer(s("lan-host"), lanCertificate);
-        QVERIFY(lanBase.isValid());
-        natter::discovery::LanBeacon beacon;
-        beacon.id = s("e2e-lan-host");
-        beacon.name = s("LAN host");
-        beacon.port = quint16(lanBase.port());
-        beacon.dialects = {s("rooms")};
-        beacon.tlsFingerprint = lanCertificate.fingerprint;
-        m_app->lanServers()->addBeacon(beacon, QHostAddress(QHostAddress::LocalHost));
+        // From the LAN list: the second app's own beacon, heard on this machine.
         click(waitForItem(s("addServerButton")));
         click(waitForItem(s("joinChoice")));
-        // The new row may sit below the list's visible part: bring it into view, then click it.
-        QQuickItem *lanRow = waitForItem(s("lanServer:127.0.0.1:") + QString::number(lanBase.port()));
+        // The row may sit below the list's visible part: bring it into view, then click it.
+        QQuickItem *lanRow = waitForItem(s("lanServer:127.0.0.1:") + QString::number(port));
         QVERIFY(lanRow);
+        QCOMPARE(m_app->lanServers()->announcedFingerprint(s("127.0.0.1"), quint16(port)), fingerprint);
         QQuickItem *lanList = lanRow->parentItem() ? lanRow->parentItem()->parentItem() : nullptr;
         QVERIFY(lanList && lanList->inherits("QQuickListView"));
         QMetaObject::invokeMethod(lanList, "positionViewAtEnd");
@@ -322,7 +348,8 @@ private slots:
         signUpInJoinForm(s("erin"));
         QTRY_COMPARE_WITH_TIMEOUT(m_app->accounts()->count(), 4, 15000);
         natter::desktop::Account *erin = m_app->currentAccount();
-        QCOMPARE(erin->config().tlsFingerprint, lanCertificate.fingerprint);
+        QCOMPARE(erin->config().tlsFingerprint, fingerprint);
+        QCOMPARE(erin->config().serverUrl.host(), s("127.0.0.1"));
         QTRY_COMPARE_WITH_TIMEOUT(erin->connectionState(), s("online"), 15000);
     }
 

@@ -16,6 +16,18 @@ QString natterBinary()
 NatterProcess::NatterProcess(const QStringList &arguments)
 {
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    start(arguments);
+}
+
+NatterProcess::NatterProcess(const QStringList &arguments, const QProcessEnvironment &environment)
+{
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    m_process.setProcessEnvironment(environment);
+    start(arguments);
+}
+
+void NatterProcess::start(const QStringList &arguments)
+{
     connect(&m_process, &QProcess::readyReadStandardOutput, this, [this] {
         while (m_process.canReadLine())
             m_lines.append(QString::fromUtf8(m_process.readLine()).trimmed());

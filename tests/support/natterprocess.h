@@ -20,6 +20,8 @@ class NatterProcess : public QObject
 {
 public:
     explicit NatterProcess(const QStringList &arguments);
+    // With its own environment, stderr read as lines too (a desktop app's log).
+    NatterProcess(const QStringList &arguments, const QProcessEnvironment &environment);
     ~NatterProcess() override;
 
     // Waits (on signals) for a line that matches; removes and returns it.
@@ -35,6 +37,8 @@ public:
     QStringList lines() const { return m_lines; }
 
 private:
+    void start(const QStringList &arguments);
+
     QProcess m_process;
     QStringList m_lines;
 };

@@ -1,0 +1,94 @@
+#pragma once
+
+// Where an account's secrets (the token and session cookie a server handed out)
+// are kept: never in the settings file. In the desktop's keyring (Secret
+// Service, through QtKeychain) when one answers; otherwise in a JSON file that
+// only the user may read (mode 0600), and storage() says so, so the app can tell
+// the user. An entry the keyring lacks is looked for in that file too and moved
+// into the keyring when found: secrets kept while no keyring ran are not lost
+// when one appears.
+//
+// Operations run one after another in the order they were asked for; each
+// callback runs later from the event loop, never inside the call. Keyring jobs
+// are not children of the vault: one still running when the vault goes (the app
+// quits) finishes on its own and only its answer is dropped.
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <deque>
+#include <functional>
+
+namespace natter::desktop {
+
+struct AccountSecrets
+{
+    QString token;
+    QString cookie;
+
+    bool isEmpty() const { return token.isEmpty() && cookie.isEmpty(); }
+    bool operator==(const AccountSecrets &) const = default;
+};
+
+class SecretVault : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Storage {
+        Undecided, // nothing asked yet
+        Keyring,   // the keyring answered
+        File,      // no keyring: the 0600 file
+    };
+    Q_ENUM(Storage)
+
+    // service names this app's entries in the keyring; fallbackFile is the 0600
+    // file; useKeyring false goes straight to the file.
+    SecretVault(QString service, QString fallbackFile, bool useKeyring, QObject *parent = nullptr);
+    ~SecretVault() override;
+
+    using ReadDone = std::function<void(const QHash<QString, AccountSecrets> &found)>;
+    using WriteDone = std::function<void(bool stored)>;
+
+    // The secrets of these accounts; ids with none are absent from `found`.
+    void read(const QStringList &accountIds, ReadDone done);
+    void write(const QString &accountId, const AccountSecrets &secrets, WriteDone done = {});
+    void remove(const QString &accountId);
+
+    Storage storage() const { return m_storage; }
+    QString fallbackFile() const { return m_fallbackFile; }
+    // Why the keyring was given up, as it said (empty while it works).
+    QString keyringError() const { return m_keyringError; }
+
+signals:
+    void storageChanged();
+
+private:
+    void enqueue(std::function<void()> operation);
+    void next();
+    void finishOperation();
+
+    void readOne(const QString &id, std::function<void(const AccountSecrets &)> done);
+    void writeOne(const QString &id, const AccountSecrets &secrets, WriteDone done);
+    void removeOne(const QString &id);
+    // A keyring error that means no keyring (as opposed to "no such entry").
+    bool giveUpKeyringOn(int error, const QString &message);
+
+    AccountSecrets fileRead(const QString &id);
+    bool fileWrite(const QString &id, const AccountSecrets &secrets);
+    bool fileRemove(const QString &id);
+    QJsonObject loadFile() const;
+    bool saveFile(const QJsonObject &entries);
+
+    QString m_service;
+    QString m_fallbackFile;
+    Storage m_storage = Storage::Undecided;
+    QString m_keyringError;
+    std::deque<std::function<void()>> m_queue;
+    bool m_running = false;
+};
+
+} // namespace natter::desktop
