@@ -91,7 +91,10 @@ int runDesktop(int &argc, char **argv)
         if (!arguments.contains(QStringLiteral("--hidden")))
             WindowActivation::bringToFront(window);
     });
-    return app.exec();
+    const int status = app.exec();
+    // A token written just before quitting still reaches the keyring.
+    desktop.finishPendingWrites(3000);
+    return status;
 }
 
 } // namespace natter::app

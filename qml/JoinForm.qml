@@ -21,7 +21,8 @@ FormPage {
     property string certificateMessage
     property bool certificateTrustable: false
 
-    function choose(text) {
+    // pickedFromList: the user chose a beacon's row (its fingerprint may be trusted).
+    function choose(text, pickedFromList) {
         address = text
         addressField.text = text
 
@@ -29,7 +30,7 @@ FormPage {
         probedOk = false
         error = ""
         certificateMessage = ""
-        App.probeServer(text)
+        App.probeServer(text, pickedFromList === true)
     }
 
     Label {
@@ -93,7 +94,7 @@ FormPage {
                         onClicked: App.lanServers.removeManualHost(serverRow.host + ":" + serverRow.port)
                     }
                 }
-                onClicked: form.choose(host + ":" + port)
+                onClicked: form.choose(host + ":" + port, true)
             }
             Label {
                 anchors.centerIn: parent

@@ -190,8 +190,16 @@ std::optional<TlsProblem> TlsTrust::judge(const QList<QSslError> &errors, const 
 
 std::optional<TlsProblem> TlsTrust::judgeVerified(const QSslCertificate &peer, const QString &host) const
 {
-    if (m_settings.trustedFingerprint.isEmpty() || peer.isNull())
+    if (m_settings.trustedFingerprint.isEmpty())
         return std::nullopt;
+    if (peer.isNull()) {
+        // Pinned, and nothing to compare: fail closed.
+        TlsProblem problem;
+        problem.kind = TlsProblem::Kind::Other;
+        problem.host = host;
+        problem.message = u"%1 showed no certificate to compare with the one you trusted. Not connecting."_s.arg(host);
+        return problem;
+    }
     const QByteArray shown = peer.digest(QCryptographicHash::Sha256);
     if (shown == m_settings.trustedFingerprint)
         return std::nullopt;

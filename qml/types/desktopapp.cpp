@@ -149,14 +149,22 @@ void DesktopApp::restore()
     emit restoredChanged();
     m_vault->read(ids, [this, saved](const QHash<QString, AccountSecrets> &secrets) {
         bool rewrite = false;
+        // Secrets an older version kept in the settings file leave it only once they are kept elsewhere.
+        auto moving = std::make_shared<int>(0);
+        auto allKept = std::make_shared<bool>(true);
         for (AccountConfig config : saved) {
+            const bool inSettings = !config.token.isEmpty() || !config.cookie.isEmpty();
             if (const auto kept = secrets.constFind(config.id); kept != secrets.cend()) {
                 config.token = kept->token;
                 config.cookie = kept->cookie;
-            } else if (!config.token.isEmpty() || !config.cookie.isEmpty()) {
-                // Saved by a version that kept them in the settings file: move them out.
-                keepSecrets(config);
-                rewrite = true;
+                rewrite = rewrite || inSettings;
+            } else if (inSettings) {
+                ++*moving;
+                keepSecrets(config, [this, moving, allKept](bool stored) {
+                    *allKept = *allKept && stored;
+                    if (--*moving == 0 && *allKept)
+                        saveAccounts();
+                });
             }
             // The hosted server serves TLS now: an account made when it did not follows it.
             if (config.hosted && m_hosting->running() && config.serverUrl.scheme() == u"http") {
@@ -176,12 +184,14 @@ void DesktopApp::restore()
     });
 }
 
-void DesktopApp::keepSecrets(const AccountConfig &config)
+void DesktopApp::keepSecrets(const AccountConfig &config, std::function<void(bool)> done)
 {
-    m_vault->write(config.id, {config.token, config.cookie}, [this, id = config.id](bool stored) {
+    m_vault->write(config.id, {config.token, config.cookie}, [id = config.id, done](bool stored) {
         if (!stored)
             qWarning("natter: the sign-in of account %s could not be kept; it will ask again next time",
                      qPrintable(id));
+        if (done)
+            done(stored);
     });
 }
 
@@ -260,23 +270,44 @@ void DesktopApp::openRoom(const QString &accountId, const QString &roomKey)
     emit openRoomRequested(accountId, roomKey);
 }
 
-void DesktopApp::probeServer(const QString &address)
+void DesktopApp::probeServer(const QString &address, bool pickedFromLanList)
 {
     const QString base = normalizedServerUrl(address);
     if (base.isEmpty()) {
         emit probed(address, false, false, {}, {}, false);
         return;
     }
-    QUrl url(base);
+    const QUrl url(base);
+    const QUrl secure = secureUrl(base);
     // A server heard on the LAN said it serves TLS and with which certificate:
-    // picking it from the list is the trust (the beacon came from that host).
+    // picking its row is the trust, the first time. A different fingerprint
+    // trusted before stays: the probe then refuses the certificate as changed.
     const QByteArray announced = m_lanServers->announcedFingerprint(url.host(), quint16(url.port()));
-    if (!announced.isEmpty()) {
-        url.setScheme(QStringLiteral("https"));
-        if (trustedFingerprint(url) != announced)
-            trustCertificate(address, QString::fromLatin1(announced.toHex()));
-    }
+    if (pickedFromLanList && !announced.isEmpty() && trustedFingerprint(secure).isEmpty())
+        trustCertificate(address, QString::fromLatin1(announced.toHex()));
+    // Known to serve TLS: never fall back to plain HTTP (a listener could answer it).
+    if (!announced.isEmpty() || knownToServeTls(secure))
+        return probeAt(address, secure, false);
     probeAt(address, url, !address.contains(QStringLiteral("://")));
+}
+
+bool DesktopApp::knownToServeTls(const QUrl &secure) const
+{
+    if (!trustedFingerprint(secure).isEmpty() || !trustFor(secure).settings().extraCaCertificates.isEmpty())
+        return true;
+    const QString authority = client::tlsHostOf(secure);
+    for (Account *account : m_accounts->accounts()) {
+        const QUrl known = account->config().serverUrl;
+        if (known.scheme() == u"https" && client::tlsHostOf(known) == authority)
+            return true;
+    }
+    return false;
+}
+
+void DesktopApp::finishPendingWrites(int timeoutMs)
+{
+    if (!m_vault->finishPending(timeoutMs))
+        qWarning("natter: the keyring did not finish in time; a sign-in made just now may ask again");
 }
 
 void DesktopApp::probeAt(const QString &address, QUrl base, bool mayTryHttps)

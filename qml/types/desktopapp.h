@@ -12,6 +12,7 @@
 
 #include "account.h"
 #include <QtQml/qqmlregistration.h>
+#include <functional>
 #include <memory>
 
 namespace natter::discovery {
@@ -94,7 +95,13 @@ public:
     Q_INVOKABLE void resumeHosting();
     Q_INVOKABLE void stopHosting();
     // Asks `address` ("host:port" or a URL) whether it is a Natter server. → probed
-    Q_INVOKABLE void probeServer(const QString &address);
+    // pickedFromLanList: the user chose the beacon's row, so its announced
+    // fingerprint is trusted when nothing is trusted for that server yet (a
+    // beacon never replaces a trusted one). A server with TLS trust or an https
+    // account is only ever probed over https.
+    Q_INVOKABLE void probeServer(const QString &address, bool pickedFromLanList = false);
+    // Waits (bounded) for secrets still being written: the app's way out.
+    void finishPendingWrites(int timeoutMs);
     // Signs in (or registers) on a Natter server, then speaks `dialect` to it.
     Q_INVOKABLE void joinServer(const QString &address, const QString &dialect, const QString &username,
                                 const QString &password, bool registerNew);
@@ -148,7 +155,8 @@ private:
     void signIn(const QUrl &serverUrl, const QString &dialect, const QString &username, const QString &password,
                 bool registerNew, bool hosted);
     void saveAccounts();
-    void keepSecrets(const AccountConfig &config);
+    void keepSecrets(const AccountConfig &config, std::function<void(bool)> done = {});
+    bool knownToServeTls(const QUrl &secureUrl) const;
     void probeAt(const QString &address, QUrl base, bool mayTryHttps);
     // The base URL the last probe of `address` settled on (https when the server
     // serves TLS), else the normalized address.

@@ -3,6 +3,7 @@
 #include <qt6keychain/keychain.h>
 
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -111,25 +112,48 @@ void SecretVault::finishOperation()
     QTimer::singleShot(0, this, &SecretVault::next);
 }
 
-bool SecretVault::giveUpKeyringOn(int error, const QString &message)
+SecretVault::KeyringAnswer SecretVault::judge(int error, const QString &message)
 {
-    switch (error) {
-    case QKeychain::NoError:
-    case QKeychain::EntryNotFound:
+    if (error == QKeychain::NoError || error == QKeychain::EntryNotFound) {
         if (m_storage == Storage::Undecided) {
             m_storage = Storage::Keyring;
             emit storageChanged();
         }
-        return false;
-    default:
-        break;
+        return KeyringAnswer::Answered;
     }
-    qCWarning(lcSecrets, "no keyring (%s): secrets are kept in %s, readable only by this user", qPrintable(message),
+    const bool noBackend = error == QKeychain::NoBackendAvailable || error == QKeychain::NotImplemented
+        || error == QKeychain::OtherError; // no session bus, no Secret Service on it
+    if (m_storage == Storage::Undecided && noBackend) {
+        qCWarning(lcSecrets, "no keyring (%s): secrets are kept in %s, readable only by this user",
+                  qPrintable(message), qPrintable(m_fallbackFile));
+        m_keyringError = message;
+        m_storage = Storage::File;
+        emit storageChanged();
+        return KeyringAnswer::NoKeyring;
+    }
+    // The keyring is there but said no this time (locked and the prompt dismissed, a timeout).
+    qCWarning(lcSecrets, "the keyring refused (%s): this entry goes to %s", qPrintable(message),
               qPrintable(m_fallbackFile));
-    m_keyringError = message;
-    m_storage = Storage::File;
-    emit storageChanged();
-    return true;
+    return KeyringAnswer::Failed;
+}
+
+bool SecretVault::finishPending(int timeoutMs)
+{
+    if (idle())
+        return true;
+    QEventLoop loop;
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
+    QTimer poll; // idle() has no signal of its own: look after each operation's turn
+    connect(&poll, &QTimer::timeout, &loop, [this, &loop] {
+        if (idle())
+            loop.quit();
+    });
+    deadline.start(timeoutMs);
+    poll.start(10);
+    loop.exec();
+    return idle();
 }
 
 void SecretVault::readOne(const QString &id, std::function<void(const AccountSecrets &)> done)
@@ -141,7 +165,7 @@ void SecretVault::readOne(const QString &id, std::function<void(const AccountSec
     auto *job = new QKeychain::ReadPasswordJob(m_service); // deletes itself when finished
     job->setKey(id);
     connect(job, &QKeychain::Job::finished, this, [this, job, id, done](QKeychain::Job *) {
-        if (giveUpKeyringOn(job->error(), job->errorString())) {
+        if (judge(job->error(), job->errorString()) != KeyringAnswer::Answered) {
             done(fileRead(id));
             return;
         }
@@ -174,10 +198,11 @@ void SecretVault::writeOne(const QString &id, const AccountSecrets &secrets, Wri
     job->setKey(id);
     job->setTextData(encode(secrets));
     connect(job, &QKeychain::Job::finished, this, [this, job, id, secrets, done](QKeychain::Job *) {
-        if (giveUpKeyringOn(job->error(), job->errorString()) || job->error() != QKeychain::NoError) {
+        if (judge(job->error(), job->errorString()) != KeyringAnswer::Answered || job->error() != QKeychain::NoError) {
             done(fileWrite(id, secrets));
             return;
         }
+        fileRemove(id); // an older copy kept while the keyring said no
         done(true);
     });
     job->start();
@@ -194,8 +219,8 @@ void SecretVault::removeOne(const QString &id)
     auto *job = new QKeychain::DeletePasswordJob(m_service); // deletes itself when finished
     job->setKey(id);
     connect(job, &QKeychain::Job::finished, this, [this, job](QKeychain::Job *) {
-        giveUpKeyringOn(job->error() == QKeychain::CouldNotDeleteEntry ? int(QKeychain::NoError) : job->error(),
-                        job->errorString());
+        judge(job->error() == QKeychain::CouldNotDeleteEntry ? int(QKeychain::NoError) : job->error(),
+              job->errorString());
         finishOperation();
     });
     job->start();
@@ -203,19 +228,25 @@ void SecretVault::removeOne(const QString &id)
 
 AccountSecrets SecretVault::fileRead(const QString &id)
 {
-    return decode(loadFile().value(id).toObject());
+    return decode(loadFile().value_or(QJsonObject()).value(id).toObject());
 }
 
 bool SecretVault::fileWrite(const QString &id, const AccountSecrets &secrets)
 {
-    QJsonObject entries = loadFile();
+    const std::optional<QJsonObject> loaded = loadFile();
+    if (!loaded)
+        return false;
+    QJsonObject entries = *loaded;
     entries.insert(id, QJsonObject{{u"token"_s, secrets.token}, {u"cookie"_s, secrets.cookie}});
     return saveFile(entries);
 }
 
 bool SecretVault::fileRemove(const QString &id)
 {
-    QJsonObject entries = loadFile();
+    const std::optional<QJsonObject> loaded = loadFile();
+    if (!loaded)
+        return false;
+    QJsonObject entries = *loaded;
     if (!entries.contains(id))
         return true;
     entries.remove(id);
@@ -224,12 +255,23 @@ bool SecretVault::fileRemove(const QString &id)
     return saveFile(entries);
 }
 
-QJsonObject SecretVault::loadFile() const
+std::optional<QJsonObject> SecretVault::loadFile() const
 {
     QFile file(m_fallbackFile);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(file.readAll()).object();
+    if (!file.exists())
+        return QJsonObject();
+    if (!file.open(QIODevice::ReadOnly)) {
+        qCWarning(lcSecrets, "cannot read %s: %s", qPrintable(m_fallbackFile), qPrintable(file.errorString()));
+        return std::nullopt;
+    }
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject()) {
+        qCWarning(lcSecrets, "%s is not what Natter wrote (%s); leaving it alone", qPrintable(m_fallbackFile),
+                  qPrintable(error.errorString()));
+        return std::nullopt;
+    }
+    return document.object();
 }
 
 bool SecretVault::saveFile(const QJsonObject &entries)

@@ -21,6 +21,7 @@
 
 #include <deque>
 #include <functional>
+#include <optional>
 
 namespace natter::desktop {
 
@@ -57,6 +58,11 @@ public:
     void read(const QStringList &accountIds, ReadDone done);
     void write(const QString &accountId, const AccountSecrets &secrets, WriteDone done = {});
     void remove(const QString &accountId);
+    // Nothing queued or running.
+    bool idle() const { return !m_running && m_queue.empty(); }
+    // Runs the event loop until idle() or `timeoutMs` passed; for the app's way out, so a
+    // token written just before quitting is not lost. True when idle.
+    bool finishPending(int timeoutMs);
 
     Storage storage() const { return m_storage; }
     QString fallbackFile() const { return m_fallbackFile; }
@@ -74,13 +80,19 @@ private:
     void readOne(const QString &id, std::function<void(const AccountSecrets &)> done);
     void writeOne(const QString &id, const AccountSecrets &secrets, WriteDone done);
     void removeOne(const QString &id);
-    // A keyring error that means no keyring (as opposed to "no such entry").
-    bool giveUpKeyringOn(int error, const QString &message);
+    enum class KeyringAnswer {
+        Answered, // done, or "no such entry"
+        NoKeyring, // none answers (first contact): the file from now on
+        Failed,    // this operation failed (access denied, a timeout): the file for this one only
+    };
+    KeyringAnswer judge(int error, const QString &message);
 
     AccountSecrets fileRead(const QString &id);
     bool fileWrite(const QString &id, const AccountSecrets &secrets);
     bool fileRemove(const QString &id);
-    QJsonObject loadFile() const;
+    // The file's entries; nullopt when it exists but cannot be read or parsed
+    // (never overwritten then: it may hold other accounts' secrets).
+    std::optional<QJsonObject> loadFile() const;
     bool saveFile(const QJsonObject &entries);
 
     QString m_service;

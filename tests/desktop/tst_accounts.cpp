@@ -88,7 +88,7 @@ private slots:
         lanApp.lanServers()->addBeacon(beacon, QHostAddress(QHostAddress::LocalHost));
         QSignalSpy lanProbed(&lanApp, &DesktopApp::probed);
         QSignalSpy lanQuestion(&lanApp, &DesktopApp::certificateQuestion);
-        lanApp.probeServer(typed);
+        lanApp.probeServer(typed, true);
         QVERIFY(lanProbed.wait(10000));
         QVERIFY(lanQuestion.isEmpty());
         QCOMPARE(lanProbed.last().at(2).toBool(), true);
@@ -101,6 +101,13 @@ private slots:
         QVERIFY(changedQuestion.wait(10000));
         QCOMPARE(changedQuestion.last().at(4).toBool(), false);
         QVERIFY(changedQuestion.last().at(3).toString().contains(s("has changed")));
+
+        // A beacon (unauthenticated UDP) never replaces a trusted fingerprint, even picked from the list.
+        changedApp.lanServers()->addBeacon(beacon, QHostAddress(QHostAddress::LocalHost));
+        changedApp.probeServer(typed, true);
+        QVERIFY(changedQuestion.wait(10000));
+        QCOMPARE(changedQuestion.last().at(4).toBool(), false);
+        QCOMPARE(changedApp.trustedFingerprint(QUrl(s("https://") + typed)), QByteArray(32, 'x'));
     }
 
     // A server signed by the user's own CA: unknown until the CA is added

@@ -14,6 +14,7 @@
 
 #include <QCoreApplication>
 #include <QDirIterator>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
@@ -157,6 +158,24 @@ private slots:
             QCOMPARE(modeOf(file), 0600);
         vault.remove(u"b"_s);
         QVERIFY(readAll(vault, {u"b"_s}).isEmpty());
+    }
+
+    // A file that is not what the vault wrote may hold other accounts' secrets: never overwritten.
+    void anUnreadableFileIsLeftAlone()
+    {
+        const QString file = m_data.filePath(u"garbled/secrets.json"_s);
+        QDir().mkpath(QFileInfo(file).absolutePath());
+        {
+            QFile garbled(file);
+            QVERIFY(garbled.open(QIODevice::WriteOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+            garbled.write("{\"other\": {\"token\": \"kept\"");
+        }
+        SecretVault vault(appService() + u"/garbled"_s, file, false);
+        QVERIFY(!writeOne(vault, u"new"_s, {u"token-new"_s, QString()}));
+        QFile check(file);
+        QVERIFY(check.open(QIODevice::ReadOnly));
+        QCOMPARE(check.readAll(), QByteArray("{\"other\": {\"token\": \"kept\""));
+        QVERIFY(readAll(vault, {u"new"_s}).isEmpty());
     }
 
     // Kept in the file while no keyring ran: moved into the keyring when one answers.
