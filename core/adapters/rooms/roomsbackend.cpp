@@ -308,7 +308,11 @@ void RoomsBackend::send(const OutgoingMessage &message)
         return emit sendFailed(message.clientId, str("This server takes text messages only"));
     if (!room || !room->isEstablished())
         return emit sendFailed(message.clientId, str("Not connected"));
-    m_pendingClientIds.insert(message.clientId);
+    // Written once per client id: a server that prints no temp_id cannot drop a second copy.
+    if (m_echoes.isWritten(message.clientId) || m_recentAcks.contains(message.clientId))
+        return;
+    if (!message.clientId.isEmpty())
+        m_echoes.note(message.clientId, message.roomKey, EchoMatcher::Fingerprint::of(message));
     room->sendJson({{str("type"), str("message")},
                     {str("content"), message.text},
                     {str("temp_id"), message.clientId},
@@ -386,11 +390,7 @@ void RoomsBackend::handleFrame(const QString &roomKey, const QJsonObject &frame)
         emit subscribed(roomKey);
         catchUp(roomKey);
     } else if (type == u"message") {
-        const ChatMessage message = messageFromFrame(roomKey, frame.value(str("message")).toObject());
-        if (message.outgoing && m_pendingClientIds.remove(message.clientId))
-            emit messageAcked(message.clientId, message);
-        else
-            emit messageReceived(message);
+        deliver(messageFromFrame(roomKey, frame.value(str("message")).toObject()));
     } else if (type == u"message_status_update") {
         if (const auto status = deliveryStatusFromString(frame.value(str("status")).toString()))
             emit statusChanged(roomKey, idString(frame.value(str("message_id"))), *status);
@@ -414,6 +414,27 @@ void RoomsBackend::handleFrame(const QString &roomKey, const QJsonObject &frame)
         qCInfo(lcRooms) << "server suggests reconnecting room" << roomKey;
     }
     // pong, connection_status, health_check_response: nothing to do.
+}
+
+void RoomsBackend::abandonSend(const QString &clientId)
+{
+    m_echoes.forget(clientId);
+}
+
+// Our own message echoed (live or in catch-up) is the ack of its send; anything else is news.
+void RoomsBackend::deliver(ChatMessage message)
+{
+    const auto sender = EchoMatcher::senderOf(message.sender, self());
+    if (const auto clientId = m_echoes.claim(message.roomKey, EchoMatcher::Fingerprint::of(message), sender,
+                                             message.clientId)) {
+        m_recentAcks.insert(*clientId);
+        message.clientId = *clientId;
+        message.outgoing = true;
+        return emit messageAcked(*clientId, message);
+    }
+    if (!message.clientId.isEmpty() && m_recentAcks.contains(message.clientId))
+        return; // the copy catch-up lists of one acked already
+    emit messageReceived(message);
 }
 
 void RoomsBackend::fetchPage(const QString &roomKey, int page,
@@ -440,12 +461,8 @@ void RoomsBackend::fetchPage(const QString &roomKey, int page,
 void RoomsBackend::catchUp(const QString &roomKey)
 {
     fetchPage(roomKey, 1, [this](const QList<ChatMessage> &messages, bool) {
-        for (auto it = messages.crbegin(); it != messages.crend(); ++it) {
-            if (it->outgoing && m_pendingClientIds.remove(it->clientId))
-                emit messageAcked(it->clientId, *it);
-            else
-                emit messageReceived(*it);
-        }
+        for (auto it = messages.crbegin(); it != messages.crend(); ++it)
+            deliver(*it);
     });
 }
 

@@ -7,6 +7,7 @@
 // a direct room; groups and invitations are Natter's /api/groups routes.
 
 #include "backend.h"
+#include "echomatcher.h"
 #include "natteractions.h"
 #include "reconnectpolicy.h"
 
@@ -33,6 +34,7 @@ public:
     void listRooms() override;
     void subscribe(const QString &roomKey) override;
     void send(const OutgoingMessage &message) override;
+    void abandonSend(const QString &clientId) override;
     void setTyping(const QString &roomKey, bool typing) override;
     void markStatus(const QString &roomKey, const QString &messageId, DeliveryStatus status) override;
     void loadHistory(const QString &roomKey, const QString &beforeId, int limit) override;
@@ -55,6 +57,7 @@ private:
     void noteLinkDown();
     void noteLinkUp();
     void openRoom(const QString &roomKey);
+    void deliver(ChatMessage message);
     void handleFrame(const QString &roomKey, const QJsonObject &frame);
     void catchUp(const QString &roomKey);
     void fetchPage(const QString &roomKey, int page,
@@ -73,7 +76,10 @@ private:
     bool m_wanted = false;
     QHash<QString, std::shared_ptr<RoomConnection>> m_rooms;
     QHash<QString, int> m_nextHistoryPage; // per room: the next REST page to load
-    QSet<QString> m_pendingClientIds;      // sent, not yet acknowledged
+    // Sent, waiting for the echo that is their ack: by temp_id where the frame
+    // carries it (Natter), else by sender, room and content (spec 003 prints none).
+    EchoMatcher m_echoes;
+    QSet<QString> m_recentAcks;            // acked client ids: a later copy (catch-up) is not news
     std::optional<TlsProblem> m_tlsProblem;  // why the last handshake was refused
 };
 
