@@ -46,6 +46,23 @@ void Backend::finishAction(const QString &action, const QString &key, bool ok, c
     emit actionFinished(action, key, true, {});
 }
 
+std::optional<RoomSummary> Backend::conversationRoom(const QString &, const QString &, QString *problem) const
+{
+    if (problem)
+        *problem = notSupported(QStringLiteral("Opening a conversation by its id"));
+    return std::nullopt;
+}
+
+RoomSummary Backend::roomForMessage(const ChatMessage &message) const
+{
+    RoomSummary room;
+    room.key = message.roomKey;
+    room.kind = RoomKind::Group;
+    room.name = message.roomKey;
+    room.lastActivity = message.createdAt;
+    return room;
+}
+
 void Backend::searchPeople(const QString &query)
 {
     failAction(QStringLiteral("search"), query, notSupported(QStringLiteral("Searching for people")));

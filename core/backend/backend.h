@@ -31,6 +31,7 @@ public:
         DirectByPerson = 0x400,  // messages are addressed to a person, not a room
         CreateRooms = 0x800,     // start direct chats (and, with Groups, create groups)
         PeopleSearch = 0x1000,   // a people directory (searchPeople)
+        OpenByAddress = 0x2000,  // conversations open by what the spec addresses them by (conversationKinds)
     };
     Q_DECLARE_FLAGS(Capabilities, Capability)
     Q_FLAG(Capabilities)
@@ -113,6 +114,18 @@ public:
     virtual void answerInvitation(const QString &roomKey, bool accept);
     // A message request (Capability::MessageRequests). → actionFinished("approve"|"block", threadKey, …)
     virtual void answerMessageRequest(const QString &threadKey, bool approve);
+    // Capability::OpenByAddress: what conversations are addressed by here, and
+    // the room for one the user typed (nullopt, with *problem in words, when
+    // `address` is not one). The room is not created on the server: it is
+    // where messages to and from that address go.
+    virtual QList<ConversationKind> conversationKinds() const { return {}; }
+    virtual std::optional<RoomSummary> conversationRoom(const QString &kind, const QString &address,
+                                                        QString *problem) const;
+    // The room for a message in a room not known yet (a conversation someone
+    // else started): its key is message.roomKey; a name to show and, for a
+    // direct one, the other person. Default: a group named by its key.
+    virtual RoomSummary roomForMessage(const ChatMessage &message) const;
+
     // Notifications the dialect has no live channel for (a Natter server's
     // group invitations, over its REST) → notificationReceived each. Default: none.
     virtual void fetchNotifications() { }

@@ -52,6 +52,16 @@ struct RoomSummary
     QDateTime lastActivity;
 };
 
+// What a conversation is opened by on a server that lists none (Backend::
+// Capability::OpenByAddress): a chat's UUID, a group's or a person's number, a
+// cable room. The app asks for `hint` and hands the answer back with `id`.
+struct ConversationKind
+{
+    QString id;    // passed back to Backend::conversationRoom
+    QString label; // "Chat", "Group", "Person", "Room"
+    QString hint;  // what to type, in words, with an example
+};
+
 struct OutgoingMessage
 {
     QString roomKey;

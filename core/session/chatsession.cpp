@@ -11,6 +11,8 @@
 #include "roomlistmodel.h"
 #include "typingcache.h"
 
+using namespace Qt::StringLiterals;
+
 namespace natter::client {
 
 ChatSession::ChatSession(std::unique_ptr<Backend> backend, const QString &storagePath, QObject *parent)
@@ -32,9 +34,10 @@ ChatSession::ChatSession(std::unique_ptr<Backend> backend, const QString &storag
     Backend *backendPtr = m_backend.get();
 
     connect(backendPtr, &Backend::connected, this, [this] {
+        noteCapabilities();
+        followKnownRooms();
         m_backend->listRooms();
         m_backend->fetchNotifications();
-        noteCapabilities();
     });
     // Rooms someone else creates reach us through the room list on dialects
     // that have no per-user channel: look again now and then while connected.
@@ -51,6 +54,15 @@ ChatSession::ChatSession(std::unique_ptr<Backend> backend, const QString &storag
     });
     connect(backendPtr, &Backend::roomsListed, this, [this](const QList<RoomSummary> &rooms) {
         noteCapabilities(); // a room list may prove the server is Natter's
+        if (!m_backend->can(Backend::Capability::RoomList)) {
+            // Only what the adapter knows (a lobby, what we follow): add to what
+            // the user opened and what came by itself, never replace it.
+            for (const RoomSummary &room : rooms) {
+                if (!room.key.isEmpty() && m_rooms->roomIndex(room.key) < 0)
+                    addRoom(room);
+            }
+            return;
+        }
         m_rooms->setRooms(rooms);
         m_cache->saveRooms(rooms);
         for (const RoomSummary &room : rooms) {
@@ -172,6 +184,10 @@ void ChatSession::onHistoryRequested(MessageModel *model, const QString &beforeI
 
 void ChatSession::onMessage(const ChatMessage &message)
 {
+    // A conversation that started by itself (a private or group message, a
+    // message request) is a room at once.
+    if (!message.roomKey.isEmpty() && m_rooms->roomIndex(message.roomKey) < 0)
+        addRoom(m_backend->roomForMessage(message));
     bool added = false;
     const bool cached = m_cache->saveMessage(message, &added);
     MessageModel *model = m_open.value(message.roomKey);
@@ -342,6 +358,57 @@ void ChatSession::onRoomCreated(const RoomSummary &room)
 {
     if (room.key.isEmpty())
         return;
+    // Created or joined just now: follow it afresh even if we asked before (an
+    // invitation accepted makes a refused subscription good).
+    const bool followed = m_subscribed.contains(room.key);
+    addRoom(room);
+    if (followed)
+        m_backend->subscribe(room.key);
+    emit roomCreated(room.key);
+}
+
+QVariantList ChatSession::conversationKinds() const
+{
+    QVariantList kinds;
+    if (!canOpenByAddress())
+        return kinds;
+    for (const ConversationKind &kind : m_backend->conversationKinds())
+        kinds.append(QVariantMap{{u"id"_s, kind.id}, {u"label"_s, kind.label}, {u"hint"_s, kind.hint}});
+    return kinds;
+}
+
+QString ChatSession::openConversation(const QString &kind, const QString &address)
+{
+    QString problem;
+    const std::optional<RoomSummary> room = m_backend->conversationRoom(kind, address.trimmed(), &problem);
+    if (!room || room->key.isEmpty()) {
+        emit actionFailed(problem.isEmpty() ? tr("That is not something this server can open.") : problem);
+        return {};
+    }
+    // Known already (opened before, or it came by itself): just open it.
+    if (m_rooms->roomIndex(room->key) < 0)
+        addRoom(*room);
+    emit roomCreated(room->key);
+    return room->key;
+}
+
+void ChatSession::followKnownRooms()
+{
+    // Without a room list the rooms the user opened (kept in the cache) are the list.
+    if (m_backend->can(Backend::Capability::RoomList))
+        return;
+    for (const RoomSummary &room : m_rooms->rooms()) {
+        if (!room.key.isEmpty() && !m_subscribed.contains(room.key)) {
+            m_subscribed.insert(room.key);
+            m_backend->subscribe(room.key);
+        }
+    }
+}
+
+void ChatSession::addRoom(const RoomSummary &room)
+{
+    if (room.key.isEmpty())
+        return;
     // One direct room per pair of people: a row for the same person under
     // another key (a gateway draft, now a thread) is that room's old name.
     if (room.kind == RoomKind::Direct && !room.other.id.isEmpty()) {
@@ -356,9 +423,10 @@ void ChatSession::onRoomCreated(const RoomSummary &room)
     }
     m_rooms->upsertRoom(room);
     m_cache->saveRoom(room);
-    if (!room.key.isEmpty())
+    if (!m_subscribed.contains(room.key)) {
+        m_subscribed.insert(room.key);
         m_backend->subscribe(room.key);
-    emit roomCreated(room.key);
+    }
 }
 
 void ChatSession::onActionFinished(const QString &action, const QString &key, bool ok)

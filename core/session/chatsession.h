@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QSet>
 #include <QTimer>
+#include <QVariantList>
 #include <chrono>
 #include <memory>
 
@@ -51,6 +52,10 @@ class ChatSession : public QObject
     Q_PROPERTY(bool hasReceipts READ hasReceipts NOTIFY capabilitiesChanged)
     Q_PROPERTY(bool hasPresence READ hasPresence NOTIFY capabilitiesChanged)
     Q_PROPERTY(bool sendTyping MEMBER m_sendTyping NOTIFY settingsChanged)
+    // Conversations open by their id here (the server lists none): "Open by id"
+    // in New chat, with one entry per kind: {id, label, hint} (ConversationKind).
+    Q_PROPERTY(bool canOpenByAddress READ canOpenByAddress NOTIFY capabilitiesChanged)
+    Q_PROPERTY(QVariantList conversationKinds READ conversationKinds NOTIFY capabilitiesChanged)
 
 public:
     // `storagePath`: the SQLite file for this account's outbox and cache.
@@ -76,6 +81,8 @@ public:
     bool hasTyping() const { return m_backend->can(Backend::Capability::Typing); }
     bool hasReceipts() const { return m_backend->can(Backend::Capability::Receipts); }
     bool hasPresence() const { return m_backend->can(Backend::Capability::Presence); }
+    bool canOpenByAddress() const { return m_backend->can(Backend::Capability::OpenByAddress); }
+    QVariantList conversationKinds() const;
     QString storageError() const { return m_storageError; }
 
     // Opens the storage, shows the cached rooms, connects. False if the storage can't open.
@@ -103,6 +110,10 @@ public:
     Q_INVOKABLE void inviteToGroup(const QString &roomKey, const QString &personId);
     // The invitation's notification goes once answered (read, if the answer failed).
     Q_INVOKABLE void answerInvitation(const QString &roomKey, bool accept);
+    // The conversation at `address` (of a kind in conversationKinds): shown in
+    // `rooms` at once, remembered in the cache, its messages followed; then
+    // roomCreated(key) so the UI opens it. A wrong address: actionFailed(why).
+    Q_INVOKABLE QString openConversation(const QString &kind, const QString &address);
     // The request leaves messageRequests once answered.
     Q_INVOKABLE void answerMessageRequest(const QString &threadKey, bool approve);
 
@@ -124,6 +135,9 @@ private:
     void acknowledgeReceipt(const ChatMessage &message, bool roomIsOpen);
     void onAcknowledged(const QString &clientId, const ChatMessage &stored);
     void onRoomCreated(const RoomSummary &room);
+    // Shows, caches and follows `room` (replacing a direct room's older row for the same person).
+    void addRoom(const RoomSummary &room);
+    void followKnownRooms();
     void onActionFinished(const QString &action, const QString &key, bool ok);
     Person personFor(const QString &personId) const;
     void noteCapabilities();

@@ -205,7 +205,7 @@ private slots:
             carol->subscribe(room.key);
         carol->subscribe(m_chat); // alice & bob's
         QTRY_COMPARE(subscribed.size(), 2);
-        QTRY_VERIFY(anyString(errors, s("Chat %1: no access").arg(m_chat)));
+        QTRY_VERIFY(anyString(errors, s("This server does not let you into chat %1 (\"no access\"): check the id, or ask to be added.").arg(m_chat)));
         QVERIFY(!anyString(subscribed, m_chat));
         QVERIFY(anyString(subscribed, m_carolsChat));
     }
@@ -315,7 +315,7 @@ private slots:
         QTRY_COMPARE(subscribed.size(), 1);
         QCOMPARE(subscribed.first().first().toString(), chatA);
         QTRY_COMPARE(errors.size(), 1);
-        QCOMPARE(errors.first().first().toString(), s("Chat %1: no access").arg(chatB));
+        QCOMPARE(errors.first().first().toString(), s("This server does not let you into chat %1 (\"no access\"): check the id, or ask to be added.").arg(chatB));
 
         // Not Natter: the room list is what was subscribed, less the refused.
         QSignalSpy listed(client.get(), &Backend::roomsListed);

@@ -39,7 +39,40 @@ Backend::Capabilities CableBackend::capabilities() const
     if (m_natter)
         capabilities |= Capability::RoomList | Capability::History | Capability::Groups | Capability::CreateRooms
             | Capability::PeopleSearch | Capability::Notifications;
+    else
+        capabilities |= Capability::OpenByAddress; // spec 000 lists no rooms: they open by their id
     return capabilities;
+}
+
+QList<ConversationKind> CableBackend::conversationKinds() const
+{
+    return {{str("room"), str("Room"), str("The room's id as the server names it, such as 42 or general")}};
+}
+
+std::optional<RoomSummary> CableBackend::conversationRoom(const QString &kind, const QString &address,
+                                                          QString *problem) const
+{
+    const QString id = address.trimmed();
+    if (kind != u"room" || id.isEmpty() || id.contains(u' ')) {
+        if (problem)
+            *problem = str("A room is opened by its id as the server names it, such as 42 or general (no spaces).");
+        return std::nullopt;
+    }
+    ChatMessage none;
+    none.roomKey = id;
+    RoomSummary room = roomForMessage(none);
+    room.lastActivity = QDateTime::currentDateTimeUtc();
+    return room;
+}
+
+RoomSummary CableBackend::roomForMessage(const ChatMessage &message) const
+{
+    RoomSummary room;
+    room.key = message.roomKey;
+    room.kind = RoomKind::Group;
+    room.name = message.roomKey == lobbyKey() ? str("Lobby") : str("Room ") + message.roomKey;
+    room.lastActivity = message.createdAt;
+    return room;
 }
 
 QString CableBackend::identifierFor(const QString &roomKey)

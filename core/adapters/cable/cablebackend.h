@@ -79,6 +79,10 @@ public:
 
     QString dialect() const override { return QStringLiteral("cable"); }
     Capabilities capabilities() const override;
+    QList<ConversationKind> conversationKinds() const override;
+    std::optional<RoomSummary> conversationRoom(const QString &kind, const QString &address,
+                                                QString *problem) const override;
+    RoomSummary roomForMessage(const ChatMessage &message) const override;
 
     void disconnectFromServer() override;
     void abandonSend(const QString &clientId) override;

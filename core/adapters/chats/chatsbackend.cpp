@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QTimer>
+#include <QUuid>
 #include <algorithm>
 #include <utility>
 
@@ -25,7 +26,39 @@ Backend::Capabilities ChatsBackend::capabilities() const
     if (m_natter)
         return Capability::RoomList | Capability::History | Capability::Groups | Capability::CreateRooms
             | Capability::PeopleSearch | Capability::Notifications;
-    return {};
+    return Capability::OpenByAddress; // spec 001 lists no chats: they open by their UUID
+}
+
+QList<ConversationKind> ChatsBackend::conversationKinds() const
+{
+    return {{str("chat"), str("Chat"), str("The chat's id, a UUID such as 1b4e28ba-2fa1-11d2-883f-0016d3cca427")}};
+}
+
+std::optional<RoomSummary> ChatsBackend::conversationRoom(const QString &kind, const QString &address,
+                                                          QString *problem) const
+{
+    const QUuid uuid = QUuid::fromString(address.trimmed());
+    if (kind != u"chat" || uuid.isNull()) {
+        if (problem)
+            *problem = str("A chat is opened by its id, a UUID such as 1b4e28ba-2fa1-11d2-883f-0016d3cca427.");
+        return std::nullopt;
+    }
+    ChatMessage none;
+    none.roomKey = uuid.toString(QUuid::WithoutBraces);
+    RoomSummary room = roomForMessage(none);
+    room.lastActivity = QDateTime::currentDateTimeUtc();
+    return room;
+}
+
+RoomSummary ChatsBackend::roomForMessage(const ChatMessage &message) const
+{
+    RoomSummary room;
+    room.key = message.roomKey;
+    room.uuid = message.roomKey;
+    room.kind = RoomKind::Group;
+    room.name = str("Chat ") + message.roomKey.left(8);
+    room.lastActivity = message.createdAt;
+    return room;
 }
 
 bool ChatsBackend::isSendError(const QString &error)
@@ -136,10 +169,14 @@ void ChatsBackend::handleSubscribeResponse(const QJsonObject &frame)
             catchUpRoom(chatId);
         } else {
             m_refused.insert(chatId);
-            QString error = result.value(str("error")).toString();
-            if (error.isEmpty())
-                error = str("subscription failed");
-            emit errorOccurred(QStringLiteral("Chat %1: %2").arg(chatId, error));
+            const QString error = result.value(str("error")).toString();
+            // Spec 001's codes, said as sentences (the code stays, for whoever reports it).
+            if (error == u"no access")
+                emit errorOccurred(QStringLiteral("This server does not let you into chat %1 (\"no access\"): check "
+                                                  "the id, or ask to be added.").arg(chatId));
+            else
+                emit errorOccurred(QStringLiteral("This server refused to follow chat %1 (\"%2\").")
+                                       .arg(chatId, error.isEmpty() ? str("no reason given") : error));
         }
     }
 }

@@ -64,6 +64,10 @@ public:
 
     QString dialect() const override { return QStringLiteral("chats"); }
     Capabilities capabilities() const override;
+    QList<ConversationKind> conversationKinds() const override;
+    std::optional<RoomSummary> conversationRoom(const QString &kind, const QString &address,
+                                                QString *problem) const override;
+    RoomSummary roomForMessage(const ChatMessage &message) const override;
 
     void listRooms() override;
     void send(const OutgoingMessage &message) override;

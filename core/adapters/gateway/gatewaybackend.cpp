@@ -40,8 +40,65 @@ GatewayBackend::~GatewayBackend() = default;
 
 Backend::Capabilities GatewayBackend::capabilities() const
 {
-    return Capability::MessageRequests | Capability::DirectByPerson | Capability::History | Capability::RoomList
-        | Capability::CreateRooms | Capability::PeopleSearch;
+    Capabilities capabilities = Capability::MessageRequests | Capability::DirectByPerson | Capability::History
+        | Capability::RoomList | Capability::CreateRooms;
+    if (m_natter)
+        capabilities |= Capability::PeopleSearch;
+    else
+        capabilities |= Capability::OpenByAddress; // spec 004 has no directory: a person by their UUID
+    return capabilities;
+}
+
+QList<ConversationKind> GatewayBackend::conversationKinds() const
+{
+    return {{str("person"), str("Person"), str("Their user id, a UUID such as 1b4e28ba-2fa1-11d2-883f-0016d3cca427")}};
+}
+
+std::optional<RoomSummary> GatewayBackend::conversationRoom(const QString &kind, const QString &address,
+                                                            QString *problem) const
+{
+    const QString id = address.trimmed();
+    if (kind != u"person" || id.isEmpty() || id.contains(u' ')) {
+        if (problem)
+            *problem = str("A person is reached by their user id, a UUID such as 1b4e28ba-2fa1-11d2-883f-0016d3cca427.");
+        return std::nullopt;
+    }
+    // The thread with them, if one is known; else a draft the first message turns into one.
+    for (auto it = m_threadOther.cbegin(); it != m_threadOther.cend(); ++it) {
+        if (it.value() == id) {
+            RoomSummary thread;
+            thread.key = it.key();
+            thread.uuid = it.key();
+            thread.kind = RoomKind::Direct;
+            thread.other.id = id;
+            thread.name = str("Person ") + id.left(8);
+            return thread;
+        }
+    }
+    RoomSummary draft;
+    draft.key = draftKey(id);
+    draft.kind = RoomKind::Direct;
+    draft.other.id = id;
+    draft.name = str("Person ") + id.left(8);
+    draft.lastActivity = QDateTime::currentDateTimeUtc();
+    return draft;
+}
+
+RoomSummary GatewayBackend::roomForMessage(const ChatMessage &message) const
+{
+    RoomSummary room;
+    room.key = message.roomKey;
+    room.uuid = message.roomKey;
+    room.kind = RoomKind::Direct;
+    if (!message.outgoing)
+        room.other = message.sender;
+    else
+        room.other.id = m_threadOther.value(message.roomKey);
+    room.name = !room.other.displayName.isEmpty() ? room.other.displayName
+        : !room.other.username.isEmpty()          ? room.other.username
+                                                  : message.roomKey;
+    room.lastActivity = message.createdAt;
+    return room;
 }
 
 QString GatewayBackend::identifyOs()
@@ -178,9 +235,11 @@ void GatewayBackend::handleDispatch(const QString &event, const QJsonObject &dat
             emit messageReceived(message);
         }
     } else if (event == u"MESSAGE_REQUEST") {
+        // The first message of someone new: a request to answer, and a message in its thread.
         const ChatMessage message = messageFromJson(data);
         rememberThread(message.roomKey, message.sender.id);
         emit messageRequestReceived({message.roomKey, message.sender, message.text, message.createdAt});
+        emit messageReceived(message);
     } else if (event == u"ERROR") {
         handleError(data);
     } else if (event == u"THREAD_UPDATE") {
@@ -197,6 +256,7 @@ void GatewayBackend::handleReady(const QJsonObject &data)
     Person me = personFromJson(data.value(str("user")).toObject());
     me.online = true;
     setSelf(me);
+    m_natter = data.contains(str("threads"));
     // Natter adds the threads: learn who is on the other side of each, and
     // report requests waiting for our answer (they may have come while offline).
     for (const QJsonValue &value : data.value(str("threads")).toArray()) {

@@ -75,6 +75,10 @@ public:
 
     QString dialect() const override { return QStringLiteral("gateway"); }
     Capabilities capabilities() const override;
+    QList<ConversationKind> conversationKinds() const override;
+    std::optional<RoomSummary> conversationRoom(const QString &kind, const QString &address,
+                                                QString *problem) const override;
+    RoomSummary roomForMessage(const ChatMessage &message) const override;
 
     bool canSendTo(const QString &roomKey) const override;
     void listRooms() override;
@@ -151,6 +155,7 @@ private:
     QList<InFlight> m_inFlight;             // sent, waiting for MESSAGE_SENT (send order)
     QHash<QString, QString> m_threadOther;  // thread UUID → the other member's UUID
     bool m_helloSeen = false;
+    bool m_natter = false; // READY listed threads (Natter's): it has a people directory too
     bool m_invalidSession = false;
     bool m_closeHandshake = false; // a close frame came on this connection
     bool m_rateLimited = false;

@@ -50,8 +50,68 @@ SocialBackend::~SocialBackend() = default;
 
 Backend::Capabilities SocialBackend::capabilities() const
 {
-    return Capability::History | Capability::RoomList | Capability::Groups | Capability::Notifications
-        | Capability::DirectByPerson | Capability::CreateRooms | Capability::PeopleSearch;
+    Capabilities capabilities = Capability::History | Capability::Groups | Capability::Notifications
+        | Capability::DirectByPerson;
+    if (m_natter)
+        capabilities |= Capability::RoomList | Capability::CreateRooms | Capability::PeopleSearch;
+    else
+        capabilities |= Capability::OpenByAddress; // spec 002 lists nothing: a group or a person by number
+    return capabilities;
+}
+
+QList<ConversationKind> SocialBackend::conversationKinds() const
+{
+    return {{str("group"), str("Group"), str("The group's number, such as 7")},
+            {str("person"), str("Person"), str("The person's user number, such as 12")}};
+}
+
+std::optional<RoomSummary> SocialBackend::conversationRoom(const QString &kind, const QString &address,
+                                                           QString *problem) const
+{
+    bool numeric = false;
+    const qint64 number = address.trimmed().toLongLong(&numeric);
+    const bool person = kind == u"person";
+    if ((!person && kind != u"group") || !numeric || number <= 0) {
+        if (problem)
+            *problem = person ? str("A person is opened by their user number, such as 12.")
+                              : str("A group is opened by its number, such as 7.");
+        return std::nullopt;
+    }
+    ChatMessage none;
+    none.roomKey = person ? userKey(QString::number(number)) : groupKey(QString::number(number));
+    RoomSummary room = roomForMessage(none);
+    room.lastActivity = QDateTime::currentDateTimeUtc();
+    return room;
+}
+
+RoomSummary SocialBackend::roomForMessage(const ChatMessage &message) const
+{
+    RoomSummary room;
+    room.key = message.roomKey;
+    room.lastActivity = message.createdAt;
+    if (message.roomKey == broadcastKey) {
+        room.kind = RoomKind::Group;
+        room.name = str("Announcements");
+    } else if (message.roomKey.startsWith(u"user:")) {
+        room.kind = RoomKind::Direct;
+        room.other.id = message.roomKey.mid(5);
+        if (room.other.id == u"unknown") {
+            // Spec 002's private frames do not say who sent them.
+            room.other.id.clear();
+            room.name = str("Private messages");
+        } else {
+            if (!message.outgoing)
+                room.other = message.sender;
+            room.other.id = message.roomKey.mid(5);
+            room.name = !room.other.displayName.isEmpty() ? room.other.displayName
+                : !room.other.username.isEmpty()          ? room.other.username
+                                                          : str("Person ") + room.other.id;
+        }
+    } else {
+        room.kind = RoomKind::Group;
+        room.name = str("Group ") + message.roomKey;
+    }
+    return room;
 }
 
 SocialBackend::Target SocialBackend::targetOf(const QString &roomKey, const QString &recipientId)
@@ -139,6 +199,7 @@ void SocialBackend::checkSignIn()
 void SocialBackend::resolveSelf()
 {
     if (natterUserId() > 0) {
+        m_natter = true;
         Person me = self();
         me.id = QString::number(natterUserId());
         if (me.username.isEmpty())
@@ -154,6 +215,7 @@ void SocialBackend::resolveSelf()
         if (status != 200)
             return;
         const QJsonObject me = QJsonDocument::fromJson(body).object();
+        m_natter = true;
         setSelf({idString(me.value(str("id"))), me.value(str("username")).toString(),
                  me.value(str("display_name")).toString(), true, {}});
     });
@@ -677,6 +739,7 @@ void SocialBackend::listRooms()
             qCInfo(lcSocial) << "no room list from this server";
             return;
         }
+        m_natter = true;
         QList<RoomSummary> rooms;
         for (const RoomSummary &natterRoom : natterRooms) {
             if (natterRoom.kind == RoomKind::Direct && natterRoom.other.id.isEmpty())

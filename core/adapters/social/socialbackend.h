@@ -91,6 +91,10 @@ public:
 
     QString dialect() const override { return QStringLiteral("social"); }
     Capabilities capabilities() const override;
+    QList<ConversationKind> conversationKinds() const override;
+    std::optional<RoomSummary> conversationRoom(const QString &kind, const QString &address,
+                                                QString *problem) const override;
+    RoomSummary roomForMessage(const ChatMessage &message) const override;
 
     void listRooms() override;
     void send(const OutgoingMessage &message) override;
@@ -210,6 +214,7 @@ private:
     int m_pingInterval = 30'000;
     QElapsedTimer m_lastBroadcast;
     bool m_handshakeFailed = false;
+    bool m_natter = false; // the server answered Natter's REST (room list, who we are): it lists rooms
     bool m_closeHandshake = false; // a close frame came on this connection
     QString m_handshakeError;
 };
