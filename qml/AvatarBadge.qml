@@ -5,6 +5,8 @@ import Natter.Ui
 Rectangle {
     id: avatar
     property string name
+    // Shown instead of the name's initials when set.
+    property string initials
     property bool showPresence: false
     property bool online: false
     property int size: 40
@@ -17,7 +19,7 @@ Rectangle {
 
     Text {
         anchors.centerIn: parent
-        text: Theme.initials(avatar.name)
+        text: avatar.initials.length > 0 ? avatar.initials : Theme.initials(avatar.name)
         color: "white"
         font.family: Theme.fontFamily
         font.pixelSize: avatar.size * 0.38

@@ -11,6 +11,20 @@ Item {
     default property alias content: column.data
     signal back()
 
+    // Scrolls so that `item` (in the form) is in view, e.g. the button that
+    // finishes the form once more of it appears.
+    function reveal(item) {
+        const flick = scroller.contentItem
+        if (!item || !flick)
+            return
+        const top = item.mapToItem(flick.contentItem, 0, 0).y - 16
+        const bottom = top + item.height + 32
+        if (top < flick.contentY)
+            flick.contentY = Math.max(0, top)
+        else if (bottom > flick.contentY + flick.height)
+            flick.contentY = Math.max(0, Math.min(flick.contentHeight - flick.height, bottom - flick.height))
+    }
+
     ScrollView {
         id: scroller
         anchors.fill: parent
@@ -27,14 +41,8 @@ Item {
                 let ancestor = item
                 while (ancestor && ancestor !== column)
                     ancestor = ancestor.parent
-                if (!ancestor)
-                    return
-                const top = item.mapToItem(flick.contentItem, 0, 0).y - 16
-                const bottom = top + item.height + 32
-                if (top < flick.contentY)
-                    flick.contentY = Math.max(0, top)
-                else if (bottom > flick.contentY + flick.height)
-                    flick.contentY = Math.min(flick.contentHeight - flick.height, bottom - flick.height)
+                if (ancestor)
+                    form.reveal(item)
             }
         }
 

@@ -14,6 +14,7 @@ FormPage {
     property bool probedOk: false
     property bool natter: true
     property string serverName
+    property string serverSoftware // the HTTP Server header of a server that is not Natter's
     property string error
     // The server's certificate needs the user's word (certificateQuestion).
     property string certificateFingerprint
@@ -205,7 +206,8 @@ FormPage {
         color: Theme.mutedText
         text: form.probing ? qsTr("Checking %1…").arg(form.address)
             : form.natter ? qsTr("Natter server “%1” found.").arg(form.serverName || form.address)
-            : qsTr("This is not a Natter server. Choose the dialect it speaks and paste a token.")
+            : qsTr("%1 answers, but it is not a Natter server%2. Choose the dialect it speaks and give what it signs in with.")
+                  .arg(form.address).arg(form.serverSoftware.length > 0 ? qsTr(" (it says it runs %1)").arg(form.serverSoftware) : "")
     }
 
     ColumnLayout {
@@ -216,10 +218,13 @@ FormPage {
         Label { text: qsTr("Dialect"); color: Theme.text }
         ComboBox {
             id: dialect
+            objectName: "dialectBox"
             Layout.fillWidth: true
             model: App.dialects
             currentIndex: Math.max(0, App.dialects.indexOf("rooms"))
             Accessible.name: qsTr("Dialect")
+            // Each dialect asks for other things: keep the button that finishes in view.
+            onCurrentIndexChanged: Qt.callLater(() => form.reveal(joinButton))
         }
 
         // A Natter server: sign in or register.
@@ -250,24 +255,82 @@ FormPage {
             }
         }
 
-        // Any other server: a token from it.
+        // Any other server: what its dialect signs in with, said in words.
         ColumnLayout {
+            id: credentials
             Layout.fillWidth: true
             visible: !form.natter
             spacing: 12
-            Label { text: qsTr("Token"); color: Theme.text }
+            readonly property bool usesCookie: dialect.currentText === "social"
+            Label {
+                objectName: "credentialsHelp"
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                color: Theme.mutedText
+                text: dialect.currentText === "social"
+                      ? qsTr("This server signs you in with a session cookie. Sign in on its website, then copy the cookie's name and value from your browser (Storage → Cookies).")
+                    : dialect.currentText === "cable"
+                      ? qsTr("Paste the JWT the server gave you; the app connects to /cable?token=….")
+                    : dialect.currentText === "chats"
+                      ? qsTr("Paste the JWT the server gave you; the app connects to /chats/ws?token=…. Chats open by their id.")
+                    : dialect.currentText === "gateway"
+                      ? qsTr("Paste your OAuth token; the app sends it in IDENTIFY on the server's /ws.")
+                      : qsTr("Paste the JWT the server gave you; each room connects to /ws/chat/ROOM/?token=….")
+            }
+            Label { visible: !credentials.usesCookie; text: qsTr("Token"); color: Theme.text }
             TextField {
                 id: token
+                objectName: "tokenField"
+                visible: !credentials.usesCookie
                 Layout.fillWidth: true
                 Accessible.name: qsTr("Token")
                 placeholderText: qsTr("Paste the token the server gave you")
             }
+            RowLayout {
+                Layout.fillWidth: true
+                visible: credentials.usesCookie
+                spacing: 8
+                ColumnLayout {
+                    spacing: 4
+                    Label { text: qsTr("Cookie name"); color: Theme.text }
+                    TextField {
+                        id: cookieName
+                        objectName: "cookieNameField"
+                        Layout.preferredWidth: 140
+                        text: "session"
+                        Accessible.name: qsTr("Cookie name")
+                    }
+                }
+                ColumnLayout {
+                    Layout.fillWidth: true
+                    spacing: 4
+                    Label { text: qsTr("Cookie value"); color: Theme.text }
+                    TextField {
+                        id: cookieValue
+                        objectName: "cookieValueField"
+                        Layout.fillWidth: true
+                        Accessible.name: qsTr("Cookie value")
+                        placeholderText: qsTr("the session cookie's value")
+                    }
+                }
+            }
             Label { text: qsTr("WebSocket path (optional)"); color: Theme.text }
             TextField {
                 id: path
+                objectName: "pathField"
                 Layout.fillWidth: true
                 Accessible.name: qsTr("WebSocket path")
+                // Spec 004 serves on /ws (Natter's gateway is on /gateway).
+                text: dialect.currentText === "gateway" ? "/ws" : ""
                 placeholderText: qsTr("the dialect's usual path")
+            }
+            Label { text: qsTr("Name in the sidebar (optional)"); color: Theme.text }
+            TextField {
+                id: railName
+                objectName: "railNameField"
+                Layout.fillWidth: true
+                Accessible.name: qsTr("Name in the sidebar")
+                placeholderText: qsTr("e.g. Work chat")
             }
         }
 
@@ -284,7 +347,8 @@ FormPage {
             Layout.fillWidth: true
             highlighted: true
             enabled: !App.busy && (form.natter ? username.text.trim().length > 0 && password.text.length > 0
-                                               : token.text.trim().length > 0)
+                                   : credentials.usesCookie ? cookieName.text.trim().length > 0 && cookieValue.text.trim().length > 0
+                                   : token.text.trim().length > 0)
             text: App.busy ? qsTr("Signing in…")
                 : !form.natter ? qsTr("Connect")
                 : registerNew.checked ? qsTr("Create account") : qsTr("Sign in")
@@ -293,8 +357,11 @@ FormPage {
                 if (form.natter)
                     App.joinServer(form.address, dialect.currentText, username.text.trim(), password.text,
                                    registerNew.checked)
+                else if (credentials.usesCookie)
+                    App.joinWithToken(form.address, dialect.currentText, path.text, "", "",
+                                      cookieName.text.trim() + "=" + cookieValue.text.trim(), railName.text)
                 else
-                    App.joinWithToken(form.address, dialect.currentText, path.text, token.text, "")
+                    App.joinWithToken(form.address, dialect.currentText, path.text, token.text, "", "", railName.text)
             }
         }
     }
@@ -309,7 +376,7 @@ FormPage {
 
     Connections {
         target: App
-        function onProbed(address, reachable, natter, name, dialects, registrationOpen) {
+        function onProbed(address, reachable, natter, name, dialects, registrationOpen, software) {
             if (address !== form.address)
                 return
             form.probing = false
@@ -330,7 +397,13 @@ FormPage {
             if (!heard)
                 App.lanServers.addManualHost(address)
             form.serverName = name
+            form.serverSoftware = software || ""
             registerNew.enabled = !natter || registrationOpen
+            // What comes next in view: the first field to fill, and the button that finishes.
+            Qt.callLater(() => {
+                (natter ? username : dialect).forceActiveFocus()
+                form.reveal(joinButton)
+            })
         }
         function onJoinFailed(message) { form.error = message }
         function onCertificateQuestion(address, fingerprint, fingerprintHex, message, canTrust) {

@@ -4,7 +4,10 @@ import QtQuick.Layouts
 import Natter.Ui
 
 // Ctrl+N: find a person and start a direct chat, or name a group and pick
-// members. With inviteRoomKey set: invite people to that group.
+// members. With inviteRoomKey set: invite people to that group. On a server
+// with no people directory that opens conversations by their id (chats'
+// UUIDs, social's group and user numbers, cable rooms, gateway UUIDs): "Open
+// by id", with the kinds the dialect has.
 Dialog {
     id: dialog
     property Account account
@@ -17,8 +20,12 @@ Dialog {
     property string notice
     property var chosen: ({})
     property string error
+    readonly property bool canSearch: account !== null && account.session.canSearchPeople
+    readonly property bool openMode: !inviteMode && !canSearch && account !== null && account.session.canOpenByAddress
+    readonly property var kinds: account ? account.session.conversationKinds : []
 
-    title: inviteMode ? qsTr("Invite to %1").arg(inviteRoomName) : groupMode ? qsTr("New group") : qsTr("New chat")
+    title: inviteMode ? qsTr("Invite to %1").arg(inviteRoomName) : groupMode ? qsTr("New group")
+         : openMode ? qsTr("Open a conversation") : qsTr("New chat")
     modal: true
     anchors.centerIn: Overlay.overlay
     width: 440
@@ -29,9 +36,14 @@ Dialog {
         chosen = ({})
         query.text = ""
         groupName.text = ""
-        query.forceActiveFocus()
-        if (account)
-            account.session.searchPeople("")
+        address.text = ""
+        if (openMode) {
+            address.forceActiveFocus()
+        } else {
+            query.forceActiveFocus()
+            if (canSearch)
+                account.session.searchPeople("")
+        }
     }
 
     function chosenIds() { return Object.keys(chosen).filter(id => chosen[id]) }
@@ -51,6 +63,51 @@ Dialog {
         anchors.fill: parent
         spacing: 8
 
+        // No directory here: the conversation's id, as the server addresses it.
+        ColumnLayout {
+            Layout.fillWidth: true
+            visible: dialog.openMode
+            spacing: 8
+            Label {
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                color: Theme.mutedText
+                text: qsTr("This server has no list of people or rooms. Open a conversation by its id — ask the person or the server's owner for it.")
+            }
+            ComboBox {
+                id: kindBox
+                objectName: "conversationKind"
+                Layout.fillWidth: true
+                visible: dialog.kinds.length > 1
+                model: dialog.kinds
+                textRole: "label"
+                valueRole: "id"
+                Accessible.name: qsTr("Open a")
+            }
+            TextField {
+                id: address
+                objectName: "conversationAddress"
+                Layout.fillWidth: true
+                readonly property var kind: dialog.kinds.length > 0 ? dialog.kinds[Math.max(0, kindBox.currentIndex)] : null
+                placeholderText: kind ? kind.hint : ""
+                Accessible.name: kind ? qsTr("%1 id").arg(kind.label) : qsTr("Id")
+                onAccepted: openButton.clicked()
+            }
+            Button {
+                id: openButton
+                objectName: "openConversationButton"
+                Layout.alignment: Qt.AlignRight
+                highlighted: true
+                text: qsTr("Open")
+                enabled: address.text.trim().length > 0 && address.kind !== null
+                onClicked: {
+                    dialog.error = ""
+                    dialog.account.session.openConversation(address.kind.id, address.text.trim())
+                }
+            }
+            Item { Layout.fillHeight: true }
+        }
+
         TabBar {
             id: modeBar
             Layout.fillWidth: true
@@ -69,13 +126,15 @@ Dialog {
         TextField {
             id: query
             Layout.fillWidth: true
+            visible: !dialog.openMode
             placeholderText: qsTr("Search people")
             Accessible.name: qsTr("Search people")
-            onTextChanged: if (dialog.account) dialog.account.session.searchPeople(text)
+            onTextChanged: if (dialog.canSearch) dialog.account.session.searchPeople(text)
             Keys.onDownPressed: people.forceActiveFocus()
         }
         ListView {
             id: people
+            visible: !dialog.openMode
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true

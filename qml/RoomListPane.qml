@@ -51,14 +51,19 @@ Rectangle {
                 Keys.onEscapePressed: { text = ""; if (pane.account) pane.account.roomFilter.filterText = "" }
             }
             RailToolButton {
-                visible: pane.account !== null && pane.account.session.hasNotifications
+                objectName: "notificationsButton"
+                visible: pane.account !== null && (pane.account.session.hasNotifications || pane.account.session.hasMessageRequests)
                 iconName: "bell"
                 toolTip: qsTr("Notifications")
                 onClicked: pane.notificationsRequested()
             }
             RailToolButton {
+                objectName: "newChatButton"
+                readonly property bool opensById: pane.account !== null && pane.account.session.canOpenByAddress
+                                                  && !pane.account.session.canSearchPeople
+                visible: pane.account !== null && (pane.account.session.canStartDirectChats || opensById)
                 iconName: "edit"
-                toolTip: qsTr("New chat (Ctrl+N)")
+                toolTip: opensById ? qsTr("Open a conversation by its id (Ctrl+N)") : qsTr("New chat (Ctrl+N)")
                 onClicked: pane.newChatRequested()
             }
         }
@@ -102,7 +107,11 @@ Rectangle {
                 wrapMode: Text.Wrap
                 color: Theme.mutedText
                 text: search.text.length > 0 ? qsTr("No room matches “%1”.").arg(search.text)
-                                             : qsTr("No chats yet — start one with the pencil button.")
+                    : pane.account && pane.account.session.canOpenByAddress && !pane.account.session.canSearchPeople
+                      ? qsTr("No conversations yet. This server lists none: open one by its id with the pencil button, or wait for someone to write.")
+                    : pane.account && !pane.account.session.canStartDirectChats
+                      ? qsTr("No rooms yet. They appear here when this server lists them or someone writes.")
+                      : qsTr("No chats yet — start one with the pencil button.")
             }
         }
     }

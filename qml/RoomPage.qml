@@ -150,6 +150,43 @@ Rectangle {
             Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.divider }
         }
 
+        // A message request (gateway): the first message of someone new waits for an answer.
+        Rectangle {
+            id: requestBanner
+            objectName: "messageRequestBanner"
+            readonly property var requests: page.account ? page.account.session.messageRequests : null
+            readonly property bool pending: requests !== null && requests.count >= 0 && requests.indexOf(page.roomKey) >= 0
+            Layout.fillWidth: true
+            visible: pending
+            implicitHeight: visible ? requestRow.implicitHeight + 16 : 0
+            color: Qt.rgba(Theme.accent.r, Theme.accent.g, Theme.accent.b, 0.10)
+            RowLayout {
+                id: requestRow
+                anchors.fill: parent
+                anchors.leftMargin: 16
+                anchors.rightMargin: 16
+                spacing: 8
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    color: Theme.text
+                    text: qsTr("%1 wants to message you. Approve to answer, or block them.").arg(page.room.name || "")
+                }
+                Button {
+                    objectName: "approveRequestButton"
+                    text: qsTr("Approve")
+                    highlighted: true
+                    onClicked: page.account.session.answerMessageRequest(page.roomKey, true)
+                }
+                Button {
+                    objectName: "blockRequestButton"
+                    text: qsTr("Block")
+                    flat: true
+                    onClicked: page.account.session.answerMessageRequest(page.roomKey, false)
+                }
+            }
+        }
+
         // Messages, newest at the bottom (row 0).
         ListView {
             id: list

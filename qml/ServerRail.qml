@@ -32,6 +32,7 @@ Rectangle {
                 id: railButton
                 required property var account
                 required property string serverName
+                required property string railName
                 required property string label
                 required property string serverAddress
                 required property string dialect
@@ -48,12 +49,26 @@ Rectangle {
                 height: 48
                 Accessible.name: hosted ? qsTr("Hosted server %1").arg(serverAddress)
                                         : qsTr("%1 on %2").arg(label).arg(serverAddress)
+                objectName: "railServer:" + serverAddress + ":" + dialect
                 onClicked: App.selectAccount(account.accountId)
+                // Servers without a name of their own can be named here.
+                TapHandler {
+                    acceptedButtons: Qt.RightButton
+                    onTapped: railMenu.popup()
+                }
+                Menu {
+                    id: railMenu
+                    MenuItem {
+                        text: qsTr("Rename…")
+                        enabled: railButton.serverName === railButton.serverAddress
+                        onTriggered: renameDialog.openFor(railButton.account, railButton.railName)
+                    }
+                }
 
                 ToolTip.visible: hovered
                 ToolTip.delay: 400
-                ToolTip.text: (hosted ? qsTr("%1 · hosted here on %2").arg(serverName).arg(serverAddress)
-                                      : qsTr("%1 · %2").arg(serverName).arg(serverAddress))
+                ToolTip.text: (hosted ? qsTr("%1 · hosted here on %2").arg(railName).arg(serverAddress)
+                                      : qsTr("%1 · %2").arg(railName).arg(serverAddress))
                               + "\n" + qsTr("%1 as %2 · %3").arg(dialect).arg(label).arg(connectionText)
 
                 Rectangle {
@@ -66,7 +81,8 @@ Rectangle {
                 AvatarBadge {
                     anchors.centerIn: parent
                     size: 44
-                    name: railButton.serverName
+                    name: railButton.railName
+                    initials: railButton.account.railInitials
                     radius: railButton.current ? 14 : 22
                     border.width: railButton.activeFocus ? 2 : 0
                     border.color: Theme.accent
@@ -102,6 +118,31 @@ Rectangle {
                     }
                 }
             }
+        }
+
+        Dialog {
+            id: renameDialog
+            property var account: null
+            function openFor(account, name) {
+                renameDialog.account = account
+                renameField.text = name
+                open()
+                renameField.forceActiveFocus()
+                renameField.selectAll()
+            }
+            parent: Overlay.overlay
+            anchors.centerIn: parent
+            modal: true
+            title: qsTr("Name this server")
+            standardButtons: Dialog.Ok | Dialog.Cancel
+            TextField {
+                id: renameField
+                objectName: "railNameField"
+                width: 280
+                Accessible.name: qsTr("Server name")
+                onAccepted: renameDialog.accept()
+            }
+            onAccepted: if (account) App.renameInRail(account.accountId, renameField.text)
         }
 
         RailToolButton {

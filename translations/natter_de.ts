@@ -214,10 +214,6 @@
         <translation>Natter-Server „%1“ gefunden.</translation>
     </message>
     <message>
-        <source>This is not a Natter server. Choose the dialect it speaks and paste a token.</source>
-        <translation>Das ist kein Natter-Server. Wähle den Dialekt, den er spricht, und füge ein Token ein.</translation>
-    </message>
-    <message>
         <source>Dialect</source>
         <translation>Dialekt</translation>
     </message>
@@ -292,6 +288,58 @@
     <message>
         <source>Use this CA</source>
         <translation>Diese CA verwenden</translation>
+    </message>
+    <message>
+        <source>%1 answers, but it is not a Natter server%2. Choose the dialect it speaks and give what it signs in with.</source>
+        <translation>%1 antwortet, ist aber kein Natter-Server%2. Wählen Sie den Dialekt, den er spricht, und geben Sie an, womit er anmeldet.</translation>
+    </message>
+    <message>
+        <source> (it says it runs %1)</source>
+        <translation> (er meldet sich als %1)</translation>
+    </message>
+    <message>
+        <source>This server signs you in with a session cookie. Sign in on its website, then copy the cookie&apos;s name and value from your browser (Storage → Cookies).</source>
+        <translation>Dieser Server meldet Sie mit einem Sitzungs-Cookie an. Melden Sie sich auf seiner Website an und kopieren Sie Name und Wert des Cookies aus Ihrem Browser (Speicher → Cookies).</translation>
+    </message>
+    <message>
+        <source>Paste the JWT the server gave you; the app connects to /cable?token=….</source>
+        <translation>Fügen Sie das JWT ein, das Ihnen der Server gegeben hat; die App verbindet sich mit /cable?token=….</translation>
+    </message>
+    <message>
+        <source>Paste the JWT the server gave you; the app connects to /chats/ws?token=…. Chats open by their id.</source>
+        <translation>Fügen Sie das JWT ein, das Ihnen der Server gegeben hat; die App verbindet sich mit /chats/ws?token=…. Chats öffnen Sie über ihre ID.</translation>
+    </message>
+    <message>
+        <source>Paste your OAuth token; the app sends it in IDENTIFY on the server&apos;s /ws.</source>
+        <translation>Fügen Sie Ihr OAuth-Token ein; die App sendet es per IDENTIFY an /ws des Servers.</translation>
+    </message>
+    <message>
+        <source>Paste the JWT the server gave you; each room connects to /ws/chat/ROOM/?token=….</source>
+        <translation>Fügen Sie das JWT ein, das Ihnen der Server gegeben hat; jeder Raum verbindet sich mit /ws/chat/RAUM/?token=….</translation>
+    </message>
+    <message>
+        <source>Cookie name</source>
+        <translation>Cookie-Name</translation>
+    </message>
+    <message>
+        <source>Cookie value</source>
+        <translation>Cookie-Wert</translation>
+    </message>
+    <message>
+        <source>the session cookie&apos;s value</source>
+        <translation>der Wert des Sitzungs-Cookies</translation>
+    </message>
+    <message>
+        <source>Name in the sidebar (optional)</source>
+        <translation>Name in der Seitenleiste (optional)</translation>
+    </message>
+    <message>
+        <source>Name in the sidebar</source>
+        <translation>Name in der Seitenleiste</translation>
+    </message>
+    <message>
+        <source>e.g. Work chat</source>
+        <translation>z. B. Arbeits-Chat</translation>
     </message>
 </context>
 <context>
@@ -422,6 +470,30 @@
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
+    <message>
+        <source>Open a conversation</source>
+        <translation>Unterhaltung öffnen</translation>
+    </message>
+    <message>
+        <source>This server has no list of people or rooms. Open a conversation by its id — ask the person or the server&apos;s owner for it.</source>
+        <translation>Dieser Server hat keine Liste von Personen oder Räumen. Öffnen Sie eine Unterhaltung über ihre ID – fragen Sie die Person oder den Betreiber des Servers danach.</translation>
+    </message>
+    <message>
+        <source>Open a</source>
+        <translation>Öffnen:</translation>
+    </message>
+    <message>
+        <source>%1 id</source>
+        <translation>%1-ID</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
 </context>
 <context>
     <name>NotificationsPopup</name>
@@ -521,6 +593,18 @@
         <source>No chats yet — start one with the pencil button.</source>
         <translation>Noch keine Chats — starte einen mit dem Stift-Knopf.</translation>
     </message>
+    <message>
+        <source>Open a conversation by its id (Ctrl+N)</source>
+        <translation>Unterhaltung über ihre ID öffnen (Strg+N)</translation>
+    </message>
+    <message>
+        <source>No conversations yet. This server lists none: open one by its id with the pencil button, or wait for someone to write.</source>
+        <translation>Noch keine Unterhaltungen. Dieser Server listet keine auf: Öffnen Sie eine über ihre ID mit dem Stift-Knopf, oder warten Sie, bis Ihnen jemand schreibt.</translation>
+    </message>
+    <message>
+        <source>No rooms yet. They appear here when this server lists them or someone writes.</source>
+        <translation>Noch keine Räume. Sie erscheinen hier, wenn der Server sie auflistet oder jemand schreibt.</translation>
+    </message>
 </context>
 <context>
     <name>RoomPage</name>
@@ -575,6 +659,18 @@
     <message>
         <source>Jump to the newest message</source>
         <translation>Zur neuesten Nachricht springen</translation>
+    </message>
+    <message>
+        <source>%1 wants to message you. Approve to answer, or block them.</source>
+        <translation>%1 möchte Ihnen schreiben. Genehmigen Sie, um zu antworten, oder blockieren Sie.</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Zulassen</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>Blockieren</translation>
     </message>
 </context>
 <context>
@@ -637,6 +733,18 @@
     <message>
         <source>offline</source>
         <translation>offline</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Umbenennen…</translation>
+    </message>
+    <message>
+        <source>Name this server</source>
+        <translation>Diesen Server benennen</translation>
+    </message>
+    <message>
+        <source>Server name</source>
+        <translation>Servername</translation>
     </message>
 </context>
 <context>
@@ -859,6 +967,10 @@
     <message>
         <source>&apos;%1&apos; is not a server address.</source>
         <translation>„%1“ ist keine Serveradresse.</translation>
+    </message>
+    <message>
+        <source>An address and the session cookie&apos;s value are needed.</source>
+        <translation>Eine Adresse und der Wert des Sitzungs-Cookies werden benötigt.</translation>
     </message>
 </context>
 <context>

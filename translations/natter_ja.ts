@@ -213,10 +213,6 @@
         <translation>Natter サーバー「%1」が見つかりました。</translation>
     </message>
     <message>
-        <source>This is not a Natter server. Choose the dialect it speaks and paste a token.</source>
-        <translation>Natter サーバーではありません。サーバーの方言を選び、トークンを貼り付けてください。</translation>
-    </message>
-    <message>
         <source>Dialect</source>
         <translation>方言</translation>
     </message>
@@ -291,6 +287,58 @@
     <message>
         <source>Use this CA</source>
         <translation>この CA を使う</translation>
+    </message>
+    <message>
+        <source>%1 answers, but it is not a Natter server%2. Choose the dialect it speaks and give what it signs in with.</source>
+        <translation>%1 は応答しましたが、Natter サーバーではありません%2。話すダイアレクトを選び、サインインに使うものを入力してください。</translation>
+    </message>
+    <message>
+        <source> (it says it runs %1)</source>
+        <translation>(%1 で動作しているとのこと)</translation>
+    </message>
+    <message>
+        <source>This server signs you in with a session cookie. Sign in on its website, then copy the cookie&apos;s name and value from your browser (Storage → Cookies).</source>
+        <translation>このサーバーはセッション Cookie でサインインします。サイトでサインインし、ブラウザー(ストレージ → Cookie)から Cookie の名前と値をコピーしてください。</translation>
+    </message>
+    <message>
+        <source>Paste the JWT the server gave you; the app connects to /cable?token=….</source>
+        <translation>サーバーから受け取った JWT を貼り付けてください。アプリは /cable?token=… に接続します。</translation>
+    </message>
+    <message>
+        <source>Paste the JWT the server gave you; the app connects to /chats/ws?token=…. Chats open by their id.</source>
+        <translation>サーバーから受け取った JWT を貼り付けてください。アプリは /chats/ws?token=… に接続します。チャットは ID で開きます。</translation>
+    </message>
+    <message>
+        <source>Paste your OAuth token; the app sends it in IDENTIFY on the server&apos;s /ws.</source>
+        <translation>OAuth トークンを貼り付けてください。アプリはサーバーの /ws で IDENTIFY として送ります。</translation>
+    </message>
+    <message>
+        <source>Paste the JWT the server gave you; each room connects to /ws/chat/ROOM/?token=….</source>
+        <translation>サーバーから受け取った JWT を貼り付けてください。各ルームは /ws/chat/ROOM/?token=… に接続します。</translation>
+    </message>
+    <message>
+        <source>Cookie name</source>
+        <translation>Cookie の名前</translation>
+    </message>
+    <message>
+        <source>Cookie value</source>
+        <translation>Cookie の値</translation>
+    </message>
+    <message>
+        <source>the session cookie&apos;s value</source>
+        <translation>セッション Cookie の値</translation>
+    </message>
+    <message>
+        <source>Name in the sidebar (optional)</source>
+        <translation>サイドバーでの名前(任意)</translation>
+    </message>
+    <message>
+        <source>Name in the sidebar</source>
+        <translation>サイドバーでの名前</translation>
+    </message>
+    <message>
+        <source>e.g. Work chat</source>
+        <translation>例: 仕事用チャット</translation>
     </message>
 </context>
 <context>
@@ -421,6 +469,30 @@
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
+    <message>
+        <source>Open a conversation</source>
+        <translation>会話を開く</translation>
+    </message>
+    <message>
+        <source>This server has no list of people or rooms. Open a conversation by its id — ask the person or the server&apos;s owner for it.</source>
+        <translation>このサーバーには人やルームの一覧がありません。ID で会話を開いてください — ID は相手かサーバーの管理者に聞いてください。</translation>
+    </message>
+    <message>
+        <source>Open a</source>
+        <translation>開く:</translation>
+    </message>
+    <message>
+        <source>%1 id</source>
+        <translation>%1 の ID</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>開く</translation>
+    </message>
 </context>
 <context>
     <name>NotificationsPopup</name>
@@ -519,6 +591,18 @@
         <source>No chats yet — start one with the pencil button.</source>
         <translation>チャットはまだありません。鉛筆ボタンで始めましょう。</translation>
     </message>
+    <message>
+        <source>Open a conversation by its id (Ctrl+N)</source>
+        <translation>ID で会話を開く (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>No conversations yet. This server lists none: open one by its id with the pencil button, or wait for someone to write.</source>
+        <translation>まだ会話がありません。このサーバーは一覧を出さないので、鉛筆ボタンから ID で開くか、誰かが書くのを待ってください。</translation>
+    </message>
+    <message>
+        <source>No rooms yet. They appear here when this server lists them or someone writes.</source>
+        <translation>まだルームがありません。サーバーが一覧を出すか、誰かが書くとここに表示されます。</translation>
+    </message>
 </context>
 <context>
     <name>RoomPage</name>
@@ -573,6 +657,18 @@
     <message>
         <source>Jump to the newest message</source>
         <translation>最新のメッセージへ移動</translation>
+    </message>
+    <message>
+        <source>%1 wants to message you. Approve to answer, or block them.</source>
+        <translation>%1 があなたにメッセージを送りたがっています。承認して返信するか、ブロックしてください。</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>承認</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>ブロック</translation>
     </message>
 </context>
 <context>
@@ -635,6 +731,18 @@
     <message>
         <source>offline</source>
         <translation>オフライン</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>名前を変更…</translation>
+    </message>
+    <message>
+        <source>Name this server</source>
+        <translation>このサーバーに名前を付ける</translation>
+    </message>
+    <message>
+        <source>Server name</source>
+        <translation>サーバー名</translation>
     </message>
 </context>
 <context>
@@ -855,6 +963,10 @@
     <message>
         <source>&apos;%1&apos; is not a server address.</source>
         <translation>「%1」はサーバーのアドレスではありません。</translation>
+    </message>
+    <message>
+        <source>An address and the session cookie&apos;s value are needed.</source>
+        <translation>アドレスとセッション Cookie の値が必要です。</translation>
     </message>
 </context>
 <context>

@@ -76,6 +76,35 @@ QString Account::label() const
     return who.isEmpty() ? serverAddress() : who;
 }
 
+QString Account::railName() const
+{
+    if (!m_config.serverName.isEmpty())
+        return m_config.serverName;
+    if (!m_config.railName.isEmpty())
+        return m_config.railName;
+    QString dialect = m_config.dialect;
+    if (!dialect.isEmpty())
+        dialect[0] = dialect[0].toUpper();
+    const int port = m_config.serverUrl.port();
+    return port > 0 ? dialect + u' ' + QString::number(port) : dialect + u' ' + m_config.serverUrl.host();
+}
+
+QString Account::railInitials() const
+{
+    if (!m_config.serverName.isEmpty() || !m_config.railName.isEmpty())
+        return {};
+    return m_config.dialect.left(2).toUpper();
+}
+
+void Account::setRailName(const QString &name)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed == m_config.railName)
+        return;
+    m_config.railName = trimmed;
+    emit railNameChanged();
+}
+
 QString Account::serverAddress() const
 {
     const QUrl &url = m_config.serverUrl;

@@ -32,8 +32,15 @@ class Account : public QObject
     Q_PROPERTY(QString accountId READ accountId CONSTANT)
     Q_PROPERTY(QString label READ label CONSTANT)
     Q_PROPERTY(QString serverAddress READ serverAddress CONSTANT)
-    // The server's own name, else its address: what the rail shows.
+    // The server's own name, else its address.
     Q_PROPERTY(QString serverName READ serverName CONSTANT)
+    // What the rail's badge shows: the server's own name, else the name the user
+    // gave it (renameInRail), else the dialect and port ("Cable 3000"), so that
+    // servers on one host do not all read "127.0.0.1".
+    Q_PROPERTY(QString railName READ railName NOTIFY railNameChanged)
+    // The badge's letters while railName is the default: the dialect's ("CA",
+    // "CH", "SO"…), so that servers on one machine differ; else empty (initials of railName).
+    Q_PROPERTY(QString railInitials READ railInitials NOTIFY railNameChanged)
     Q_PROPERTY(QString dialect READ dialect CONSTANT)
     Q_PROPERTY(QString username READ username CONSTANT)
     Q_PROPERTY(bool hosted READ hosted CONSTANT)
@@ -55,6 +62,9 @@ public:
     QString label() const;
     QString serverAddress() const;
     QString serverName() const { return m_config.serverName.isEmpty() ? serverAddress() : m_config.serverName; }
+    QString railName() const;
+    QString railInitials() const;
+    void setRailName(const QString &name);
     QString dialect() const { return m_config.dialect; }
     QString username() const { return m_config.username; }
     bool hosted() const { return m_config.hosted; }
@@ -80,6 +90,7 @@ public:
     void setPrivacy(bool sendReadReceipts, bool sendTyping);
 
 signals:
+    void railNameChanged();
     void connectionStateChanged();
     void stampsChanged();
     void lastErrorChanged();

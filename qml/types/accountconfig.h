@@ -19,6 +19,7 @@ struct AccountConfig
     QUrl serverUrl;      // http(s)://host:port
     QString dialect;     // rooms, cable, chats, social, gateway
     QString serverName;  // as the server introduced itself (GET /api/natter), if it did
+    QString railName;    // what the user named the server in the rail (servers without a name of their own)
     QString path;        // the dialect's WebSocket path when not its default
     QString username;
     QString displayName;

@@ -48,6 +48,8 @@ QVariant AccountListModel::data(const QModelIndex &index, int role) const
         return account->connectionState();
     case UnreadRole:
         return account->session() ? account->session()->rooms()->totalUnread() : 0;
+    case RailNameRole:
+        return account->railName();
     default:
         return {};
     }
@@ -63,7 +65,8 @@ QHash<int, QByteArray> AccountListModel::roleNames() const
             {DialectRole, "dialect"},
             {HostedRole, "hosted"},
             {ConnectionStateRole, "connectionState"},
-            {UnreadRole, "unread"}};
+            {UnreadRole, "unread"},
+            {RailNameRole, "railName"}};
 }
 
 int AccountListModel::totalUnread() const
@@ -109,6 +112,7 @@ void AccountListModel::add(std::unique_ptr<Account> account)
     const int row = raw->hosted() ? 0 : count();
     connect(raw, &Account::connectionStateChanged, this,
             [this, raw] { rowChanged(raw, {ConnectionStateRole}); });
+    connect(raw, &Account::railNameChanged, this, [this, raw] { rowChanged(raw, {RailNameRole}); });
     if (raw->session()) {
         connect(raw->session()->rooms(), &client::RoomListModel::totalUnreadChanged, this, [this, raw] {
             rowChanged(raw, {UnreadRole});

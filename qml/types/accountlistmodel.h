@@ -32,6 +32,7 @@ public:
         HostedRole,                     // "hosted"          bool: the server this app hosts
         ConnectionStateRole,            // "connectionState" QString: offline/connecting/online/reconnecting
         UnreadRole,                     // "unread"          int: unread messages over all rooms
+        RailNameRole,                   // "railName"        QString: the badge's name (Account::railName)
     };
     Q_ENUM(Role)
 

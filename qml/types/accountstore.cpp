@@ -16,6 +16,7 @@ QList<AccountConfig> loadAccounts(QSettings &settings)
         config.dialect = settings.value(QStringLiteral("dialect")).toString();
         config.path = settings.value(QStringLiteral("path")).toString();
         config.serverName = settings.value(QStringLiteral("serverName")).toString();
+        config.railName = settings.value(QStringLiteral("railName")).toString();
         config.username = settings.value(QStringLiteral("username")).toString();
         config.displayName = settings.value(QStringLiteral("displayName")).toString();
         // Only a version that kept secrets here wrote these; restore() moves them to the SecretVault.
@@ -44,6 +45,10 @@ void saveAccounts(QSettings &settings, const QList<AccountConfig> &accounts)
         settings.setValue(QStringLiteral("dialect"), config.dialect);
         settings.setValue(QStringLiteral("path"), config.path);
         settings.setValue(QStringLiteral("serverName"), config.serverName);
+        if (config.railName.isEmpty())
+            settings.remove(QStringLiteral("railName"));
+        else
+            settings.setValue(QStringLiteral("railName"), config.railName);
         settings.setValue(QStringLiteral("username"), config.username);
         settings.setValue(QStringLiteral("displayName"), config.displayName);
         if (config.tlsFingerprint.isEmpty())

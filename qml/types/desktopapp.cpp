@@ -348,7 +348,8 @@ void DesktopApp::probeAt(const QString &address, QUrl base, bool mayTryHttps)
             m_serverNames.insert(base.toString(), body.value(QStringLiteral("name")).toString());
         emit probed(address, reachable, natter, body.value(QStringLiteral("name")).toString(),
                     body.value(QStringLiteral("dialects")).toObject().keys(),
-                    body.value(QStringLiteral("registration")).toBool());
+                    body.value(QStringLiteral("registration")).toBool(),
+                    natter ? QString() : QString::fromLatin1(reply->rawHeader("Server")).left(60));
     });
 }
 
@@ -429,11 +430,13 @@ void DesktopApp::joinServer(const QString &address, const QString &dialect, cons
 }
 
 void DesktopApp::joinWithToken(const QString &address, const QString &dialect, const QString &path,
-                               const QString &token, const QString &username)
+                               const QString &token, const QString &username, const QString &cookie,
+                               const QString &railName)
 {
     const QString base = normalizedServerUrl(address);
-    if (base.isEmpty() || token.trimmed().isEmpty()) {
-        emit joinFailed(tr("An address and a token are needed."));
+    if (base.isEmpty() || (token.trimmed().isEmpty() && cookie.trimmed().isEmpty())) {
+        emit joinFailed(dialect == u"social" ? tr("An address and the session cookie's value are needed.")
+                                             : tr("An address and a token are needed."));
         return;
     }
     AccountConfig config;
@@ -445,6 +448,8 @@ void DesktopApp::joinWithToken(const QString &address, const QString &dialect, c
     config.path = path.trimmed();
     config.username = username.trimmed();
     config.token = token.trimmed();
+    config.cookie = cookie.trimmed();
+    config.railName = railName.trimmed();
     config.natter = false;
     Account *account = addAccount(config, true);
     keepSecrets(config);
@@ -527,6 +532,14 @@ Account *DesktopApp::addAccount(const AccountConfig &config, bool select)
         emit currentAccountChanged();
     }
     return raw;
+}
+
+void DesktopApp::renameInRail(const QString &accountId, const QString &name)
+{
+    if (Account *account = m_accounts->find(accountId)) {
+        account->setRailName(name);
+        saveAccounts();
+    }
 }
 
 void DesktopApp::selectAccount(const QString &accountId)

@@ -106,8 +106,14 @@ public:
     Q_INVOKABLE void joinServer(const QString &address, const QString &dialect, const QString &username,
                                 const QString &password, bool registerNew);
     // Any server of a dialect, with a token (and optional WebSocket path) given by the user.
+    // `cookie` ("name=value") for dialects that sign in with a session cookie
+    // (social); a token or a cookie is needed. `railName` names the server in
+    // the rail (servers without a name of their own).
     Q_INVOKABLE void joinWithToken(const QString &address, const QString &dialect, const QString &path,
-                                   const QString &token, const QString &username);
+                                   const QString &token, const QString &username, const QString &cookie = {},
+                                   const QString &railName = {});
+    // The name the rail shows for a server without one of its own ("" goes back to the default).
+    Q_INVOKABLE void renameInRail(const QString &accountId, const QString &name);
     Q_INVOKABLE void selectAccount(const QString &accountId);
     Q_INVOKABLE void removeAccount(const QString &accountId);
     // "host:port" → http://host:port (empty when it cannot be a server address).
@@ -133,8 +139,9 @@ signals:
     void restored();
     void secretStorageChanged();
     // natter: the server answered GET /api/natter; dialects: the paths it serves.
+    // software: the Server header of one that is not Natter's ("uvicorn", "Puma"), if it sent one.
     void probed(const QString &address, bool reachable, bool natter, const QString &name,
-                const QStringList &dialects, bool registrationOpen);
+                const QStringList &dialects, bool registrationOpen, const QString &software = {});
     void joinFailed(const QString &message);
     // The https server at `address` showed a certificate nobody vouches for
     // (canTrust: the user may trust it after comparing the fingerprint, e.g. a

@@ -20,6 +20,7 @@
 #include "lanbeacon.h"
 #include "testpki.h"
 #include "tlstrust.h"
+#include "windowdriver.h"
 
 #include <QApplication>
 #include <QDir>
@@ -46,19 +47,6 @@ using natter::testing::postJson;
 namespace {
 QString s(const char *text) { return QString::fromUtf8(text); }
 
-QQuickItem *findItem(QQuickItem *root, const QString &objectName)
-{
-    if (!root)
-        return nullptr;
-    if (root->objectName() == objectName && root->isVisible())
-        return root;
-    const QList<QQuickItem *> children = root->childItems();
-    for (QQuickItem *child : children) {
-        if (QQuickItem *found = findItem(child, objectName))
-            return found;
-    }
-    return nullptr;
-}
 } // namespace
 
 class TestDesktopEndToEnd : public QObject
@@ -72,51 +60,12 @@ class TestDesktopEndToEnd : public QObject
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow *m_window = nullptr;
 
-    QQuickItem *item(const QString &name) { return findItem(m_window->contentItem(), name); }
+    std::unique_ptr<natter::testing::WindowDriver> m_driver;
 
-    // Whether the item sits wholly inside the window (not mid-transition).
-    bool settled(QQuickItem *target) const
-    {
-        const QRectF area = target->mapRectToScene(QRectF(0, 0, target->width(), target->height()));
-        return target->isEnabled() && area.width() > 0 && QRectF(0, 0, m_window->width(), m_window->height()).contains(area);
-    }
-
-    // Waits until the named item exists, is visible, enabled, and stays in place
-    // inside the window (page transitions slide items in).
-    QQuickItem *waitForItem(const QString &name)
-    {
-        QQuickItem *found = nullptr;
-        QRectF lastArea;
-        int stillPolls = 0;
-        const auto ready = [&] {
-            found = item(name);
-            if (!found || !settled(found))
-                return false;
-            const QRectF area = found->mapRectToScene(QRectF(0, 0, found->width(), found->height()));
-            stillPolls = area == lastArea ? stillPolls + 1 : 0;
-            lastArea = area;
-            return stillPolls >= 3;
-        };
-        if (!QTest::qWaitFor(ready, 10000))
-            qWarning("no usable item '%s' on screen", qPrintable(name));
-        return found && settled(found) ? found : nullptr;
-    }
-
-    void click(QQuickItem *target)
-    {
-        QVERIFY(target);
-        const QPoint center = target->mapToScene(QPointF(target->width() / 2, target->height() / 2)).toPoint();
-        QTest::mouseClick(static_cast<QWindow *>(m_window), Qt::LeftButton, {}, center);
-    }
-
-    void type(QQuickItem *field, const QString &text)
-    {
-        QVERIFY(field);
-        field->forceActiveFocus();
-        QTRY_VERIFY(field->hasActiveFocus());
-        for (const QChar character : text)
-            QTest::keyClick(static_cast<QWindow *>(m_window), character.toLatin1());
-    }
+    QQuickItem *item(const QString &name) { return m_driver->item(name); }
+    QQuickItem *waitForItem(const QString &name) { return m_driver->waitForItem(name); }
+    void click(QQuickItem *target) { QVERIFY(m_driver->click(target)); }
+    void type(QQuickItem *field, const QString &text) { QVERIFY(m_driver->type(field, text)); }
 
     // The join form after Check: a new account `username`, by keyboard (the
     // form is taller than the window): Tab to "Create a new account", Space, Tab, join.
@@ -131,15 +80,7 @@ class TestDesktopEndToEnd : public QObject
         click(waitForItem(s("joinButton")));
     }
 
-    void saveScreenshot(const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("NATTER_ARTIFACT_DIR", QDir::currentPath());
-        QDir().mkpath(dir);
-        const QImage image = m_window->grabWindow();
-        QVERIFY(!image.isNull());
-        QVERIFY(image.save(QDir(dir).filePath(name)));
-        qInfo("screenshot: %s", qPrintable(QDir(dir).filePath(name)));
-    }
+    void saveScreenshot(const QString &name) { QVERIFY(m_driver->saveScreenshot(name)); }
 
 private slots:
     void initTestCase()
@@ -161,6 +102,7 @@ private slots:
         m_engine = std::make_unique<QQmlApplicationEngine>();
         m_window = natter::desktop::loadMainWindow(*m_engine);
         QVERIFY(m_window);
+        m_driver = std::make_unique<natter::testing::WindowDriver>(m_window);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window));
         // Shortcuts need the window to be the active one.

@@ -6,6 +6,7 @@
 // message several times, and the sender's own echo is an ack, never news.
 
 #include "natterprocess.h"
+#include "thirdpartyfixtures.h"
 #include "testpki.h"
 
 #include <QDeadlineTimer>
@@ -20,6 +21,13 @@
 
 using natter::testing::natterBinary;
 using natter::testing::NatterProcess;
+using natter::testing::ServerProcess;
+using natter::testing::cableToken;
+using natter::testing::storedCopies;
+
+namespace {
+QString fixture(const char *relative) { return natter::testing::thirdPartyFixture(relative); }
+} // namespace
 
 namespace {
 
@@ -28,97 +36,6 @@ QString s(const char *text) { return QString::fromUtf8(text); }
 constexpr int ackTimeoutMs = 1000;   // the sender's outbox re-sends after this without an ack
 constexpr int countWindowMs = 10'000; // long enough for several re-sends, had there been any
 constexpr int messagesPerRow = 3;
-
-// A third-party server started from tests/thirdparty: prints "LISTENING <port>" once it accepts.
-class ServerProcess
-{
-public:
-    ServerProcess(const QString &program, const QStringList &arguments, const QProcessEnvironment &environment = {})
-    {
-        if (!environment.isEmpty())
-            m_process.setProcessEnvironment(environment);
-        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start(program, arguments);
-    }
-    ~ServerProcess()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        if (!m_process.waitForFinished(10'000))
-            m_process.kill();
-        m_process.waitForFinished(3000);
-    }
-
-    bool waitListening(int timeoutMs = 60'000)
-    {
-        QDeadlineTimer deadline(timeoutMs);
-        while (!deadline.hasExpired() && m_process.state() != QProcess::NotRunning) {
-            while (m_process.canReadLine()) {
-                const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
-                if (line.startsWith(u"LISTENING ")) {
-                    m_port = line.section(u' ', 1).toInt();
-                    return m_port > 0;
-                }
-            }
-            QSignalSpy output(&m_process, &QProcess::readyReadStandardOutput);
-            output.wait(static_cast<int>(std::max<qint64>(1, deadline.remainingTime())));
-        }
-        return false;
-    }
-    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port)); }
-
-private:
-    QProcess m_process;
-    int m_port = 0;
-};
-
-// GET as JSON (blocking on the reply's signal).
-QJsonDocument getJson(const QUrl &url)
-{
-    QNetworkAccessManager network;
-    QNetworkReply *reply = network.get(QNetworkRequest(url));
-    // The test's own fixture: whatever certificate it was started with will do.
-    QObject::connect(reply, &QNetworkReply::sslErrors, reply, [reply] { reply->ignoreSslErrors(); });
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        finished.wait(10'000);
-    const QJsonDocument document = QJsonDocument::fromJson(reply->readAll());
-    reply->deleteLater();
-    return document;
-}
-
-// How many times the server stored each text (field `textField` of /test/messages).
-QHash<QString, int> storedCopies(const QUrl &base, const char *textField)
-{
-    QHash<QString, int> copies;
-    const QJsonArray stored = getJson(base.resolved(QUrl(s("/test/messages")))).array();
-    for (const QJsonValue &value : stored)
-        ++copies[value.toObject().value(QString::fromLatin1(textField)).toString()];
-    return copies;
-}
-
-QByteArray base64Url(const QByteArray &bytes)
-{
-    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-// The cable fixture's HS256 JWT: the claims a Rails app might put in, user_id (not sub) and username.
-QString cableToken(int userId, const QString &username)
-{
-    const QByteArray header = base64Url(R"({"alg":"HS256","typ":"JWT"})");
-    const QByteArray payload = base64Url(
-        QJsonDocument(QJsonObject{{s("user_id"), userId}, {s("username"), username}}).toJson(QJsonDocument::Compact));
-    const QByteArray signingInput = header + '.' + payload;
-    const QByteArray signature = QMessageAuthenticationCode::hash(signingInput, QByteArrayLiteral("cable-test-secret"),
-                                                                  QCryptographicHash::Sha256);
-    return QString::fromLatin1(signingInput + '.' + base64Url(signature));
-}
-
-QString fixture(const char *relative)
-{
-    return QStringLiteral(NATTER_THIRDPARTY_DIR "/") + QString::fromLatin1(relative);
-}
 
 } // namespace
 
