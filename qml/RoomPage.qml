@@ -156,7 +156,14 @@ Rectangle {
             objectName: "messageRequestBanner"
             readonly property var requests: page.account ? page.account.session.messageRequests : null
             readonly property bool pending: requests !== null && requests.count >= 0 && requests.indexOf(page.roomKey) >= 0
+            property string error
             Layout.fillWidth: true
+            Connections {
+                target: page.account ? page.account.session : null
+                enabled: requestBanner.pending
+                // e.g. spec 004: "Only users with the TUTOR role can approve messages"
+                function onActionFailed(message) { requestBanner.error = message }
+            }
             visible: pending
             implicitHeight: visible ? requestRow.implicitHeight + 16 : 0
             color: Qt.rgba(Theme.accent.r, Theme.accent.g, Theme.accent.b, 0.10)
@@ -170,19 +177,21 @@ Rectangle {
                     Layout.fillWidth: true
                     wrapMode: Text.Wrap
                     color: Theme.text
-                    text: qsTr("%1 wants to message you. Approve to answer, or block them.").arg(page.room.name || "")
+                    text: requestBanner.error.length > 0
+                          ? qsTr("%1 wants to message you. The server refused the answer: %2").arg(page.room.name || "").arg(requestBanner.error)
+                          : qsTr("%1 wants to message you. Approve to answer, or block them.").arg(page.room.name || "")
                 }
                 Button {
                     objectName: "approveRequestButton"
                     text: qsTr("Approve")
                     highlighted: true
-                    onClicked: page.account.session.answerMessageRequest(page.roomKey, true)
+                    onClicked: { requestBanner.error = ""; page.account.session.answerMessageRequest(page.roomKey, true) }
                 }
                 Button {
                     objectName: "blockRequestButton"
                     text: qsTr("Block")
                     flat: true
-                    onClicked: page.account.session.answerMessageRequest(page.roomKey, false)
+                    onClicked: { requestBanner.error = ""; page.account.session.answerMessageRequest(page.roomKey, false) }
                 }
             }
         }
@@ -271,8 +280,20 @@ Rectangle {
             }
         }
 
+        // A room nobody can be written to from here (the server does not say who wrote).
+        Label {
+            objectName: "cannotReplyNote"
+            Layout.fillWidth: true
+            Layout.margins: 12
+            visible: !composer.visible
+            wrapMode: Text.Wrap
+            horizontalAlignment: Text.AlignHCenter
+            color: Theme.mutedText
+            text: qsTr("This server does not say who sent these messages, so they cannot be answered here. To write to someone, open a conversation with them by their id (the pencil button).")
+        }
         ComposerBar {
             id: composer
+            visible: page.account === null || page.roomKey.length === 0 || page.account.session.canReplyIn(page.roomKey)
             Layout.fillWidth: true
             // Drafts are kept per account and room.
             roomKey: page.account && page.roomKey.length > 0 ? page.account.accountId + "/" + page.roomKey : ""

@@ -672,6 +672,14 @@
         <source>Block</source>
         <translation>Blockieren</translation>
     </message>
+    <message>
+        <source>%1 wants to message you. The server refused the answer: %2</source>
+        <translation>%1 möchte Ihnen schreiben. Der Server hat die Antwort abgelehnt: %2</translation>
+    </message>
+    <message>
+        <source>This server does not say who sent these messages, so they cannot be answered here. To write to someone, open a conversation with them by their id (the pencil button).</source>
+        <translation>Dieser Server sagt nicht, wer diese Nachrichten geschickt hat; hier kann man nicht antworten. Um jemandem zu schreiben, öffnen Sie eine Unterhaltung über die ID der Person (Stift-Knopf).</translation>
+    </message>
 </context>
 <context>
     <name>SecretsNotice</name>

@@ -670,6 +670,14 @@
         <source>Block</source>
         <translation>ブロック</translation>
     </message>
+    <message>
+        <source>%1 wants to message you. The server refused the answer: %2</source>
+        <translation>%1 があなたにメッセージを送りたがっています。サーバーが返答を拒否しました: %2</translation>
+    </message>
+    <message>
+        <source>This server does not say who sent these messages, so they cannot be answered here. To write to someone, open a conversation with them by their id (the pencil button).</source>
+        <translation>このサーバーは送信者を知らせないため、ここでは返信できません。誰かに書くには、鉛筆ボタンからその人の ID で会話を開いてください。</translation>
+    </message>
 </context>
 <context>
     <name>SecretsNotice</name>

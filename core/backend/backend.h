@@ -126,6 +126,15 @@ public:
     // direct one, the other person. Default: a group named by its key.
     virtual RoomSummary roomForMessage(const ChatMessage &message) const;
 
+    // Whether a message written in this room can reach anyone (false for a room
+    // the wire does not address, e.g. spec 002's private messages whose sender
+    // is not named, or its broadcasts).
+    virtual bool canReplyIn(const QString &roomKey) const
+    {
+        Q_UNUSED(roomKey)
+        return true;
+    }
+
     // Notifications the dialect has no live channel for (a Natter server's
     // group invitations, over its REST) → notificationReceived each. Default: none.
     virtual void fetchNotifications() { }

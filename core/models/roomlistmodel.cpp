@@ -259,6 +259,11 @@ bool RoomListModel::removeRoom(const QString &roomKey)
 
 bool RoomListModel::noteMessage(const ChatMessage &message, bool roomIsOpen)
 {
+    return noteMessageAt(message, roomIsOpen, false);
+}
+
+bool RoomListModel::noteMessageAt(const ChatMessage &message, bool roomIsOpen, bool lateAck)
+{
     const int row = roomIndex(message.roomKey);
     if (row < 0)
         return false;
@@ -272,7 +277,11 @@ bool RoomListModel::noteMessage(const ChatMessage &message, bool roomIsOpen)
         m.createdAt = same ? last->createdAt : QDateTime::currentDateTimeUtc();
     const qint64 before = activityOf(room);
     QList<int> roles;
-    if (!last || same || timeKey(m.createdAt) >= timeKey(last->createdAt)) {
+    // Same second: the later arrival is the newer message, except an ack, which
+    // can come after messages that were written after it (servers without acks).
+    const bool newer = lateAck ? timeKey(m.createdAt) > timeKey(last ? last->createdAt : QDateTime())
+                               : timeKey(m.createdAt) >= timeKey(last ? last->createdAt : QDateTime());
+    if (!last || same || newer) {
         const std::optional<ChatMessage> next = m;
         lastMessageRoles(room.lastMessage, next, roles);
         room.lastMessage = next;
@@ -301,7 +310,7 @@ bool RoomListModel::noteAcked(const QString &clientId, const ChatMessage &stored
     message.outgoing = true;
     if (!clientId.isEmpty())
         message.clientId = clientId;
-    return noteMessage(message, true);
+    return noteMessageAt(message, true, true);
 }
 
 bool RoomListModel::markRead(const QString &roomKey)

@@ -108,6 +108,7 @@ signals:
 
 private:
     static qint64 activityOf(const RoomSummary &room);
+    bool noteMessageAt(const ChatMessage &message, bool roomIsOpen, bool lateAck);
     void reindex(int first, int last);
     int insertPosition(qint64 activity) const;
     void insertRoom(RoomSummary room);

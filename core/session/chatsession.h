@@ -114,6 +114,8 @@ public:
     // `rooms` at once, remembered in the cache, its messages followed; then
     // roomCreated(key) so the UI opens it. A wrong address: actionFailed(why).
     Q_INVOKABLE QString openConversation(const QString &kind, const QString &address);
+    // False for a room whose messages cannot be answered (Backend::canReplyIn).
+    Q_INVOKABLE bool canReplyIn(const QString &roomKey) const { return m_backend->canReplyIn(roomKey); }
     // The request leaves messageRequests once answered.
     Q_INVOKABLE void answerMessageRequest(const QString &threadKey, bool approve);
 

@@ -180,6 +180,16 @@ void TestRoomListModel::unreadCounting()
     QVERIFY(w.model.noteAcked(u"c5"_s, mine));
     QCOMPARE(at(w.model, u"r1"_s, RoomListModel::LastMessageOutgoingRole).toBool(), true);
     QCOMPARE(w.model.totalUnread(), 0);
+
+    // A server without acks confirms ours late: Bob's reply in the same second
+    // (wire times in seconds) stays the preview; a reply in the same second does replace it.
+    ChatMessage late = message(u"r2"_s, u"m6"_s, 20, true);
+    late.clientId = u"c6"_s;
+    w.model.noteMessage(message(u"r2"_s, u"m7"_s, 20), false);
+    w.model.noteAcked(u"c6"_s, late);
+    QCOMPARE(at(w.model, u"r2"_s, RoomListModel::LastMessageTextRole).toString(), u"text of m7"_s);
+    w.model.noteMessage(message(u"r2"_s, u"m8"_s, 20), false);
+    QCOMPARE(at(w.model, u"r2"_s, RoomListModel::LastMessageTextRole).toString(), u"text of m8"_s);
 }
 
 void TestRoomListModel::activeRoomCountsNothing()

@@ -261,6 +261,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(exchange.account->session()->rooms()->roomIndex(u"user:unknown"_s) >= 0, 15000);
         openListedRoom(u"user:unknown"_s);
         QTRY_COMPARE_WITH_TIMEOUT(copiesInRoom(exchange.account, u"user:unknown"_s, u"social: psst, Alice"_s), 1, 15000);
+        // Nobody to answer there: the window says so instead of a composer that could not deliver.
+        QVERIFY(m_ui->waitForItem(u"cannotReplyNote"_s));
+        QVERIFY(!m_ui->item(u"composerInput"_s));
         QVERIFY(m_ui->saveScreenshot(u"thirdparty-social.png"_s));
     }
 

@@ -95,6 +95,10 @@ public:
     std::optional<RoomSummary> conversationRoom(const QString &kind, const QString &address,
                                                 QString *problem) const override;
     RoomSummary roomForMessage(const ChatMessage &message) const override;
+    bool canReplyIn(const QString &roomKey) const override
+    {
+        return roomKey != broadcastKey && roomKey != QStringLiteral("user:unknown");
+    }
 
     void listRooms() override;
     void send(const OutgoingMessage &message) override;
