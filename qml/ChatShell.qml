@@ -35,6 +35,13 @@ Item {
         target: App
         function onOpenRoomRequested(accountId, key) { shell.openRoom(key) }
     }
+    Connections {
+        target: shell.account ? shell.account.session : null
+        function onRoomReplaced(oldKey, newKey) {
+            if (shell.roomKey === oldKey)
+                shell.openRoom(newKey)
+        }
+    }
 
     SecretsNotice {
         id: secretsNotice

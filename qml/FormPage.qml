@@ -11,8 +11,12 @@ Item {
     default property alias content: column.data
     signal back()
 
-    // Scrolls so that `item` (in the form) is in view, e.g. the button that
-    // finishes the form once more of it appears.
+    // An item kept in view while the form grows or shrinks (the button that
+    // finishes it, once the fields before it appear); null: none.
+    property Item keepInView: null
+    onKeepInViewChanged: Qt.callLater(() => form.reveal(form.keepInView))
+
+    // Scrolls so that `item` (in the form) is in view.
     function reveal(item) {
         const flick = scroller.contentItem
         if (!item || !flick)
@@ -29,6 +33,15 @@ Item {
         id: scroller
         anchors.fill: parent
         contentWidth: availableWidth
+
+        // The layout settles after the fields appear: reveal then, not before.
+        Connections {
+            target: scroller.contentItem
+            function onContentHeightChanged() {
+                if (form.keepInView)
+                    Qt.callLater(() => form.reveal(form.keepInView))
+            }
+        }
 
         // Keyboard users: the field that takes focus scrolls into view.
         Connections {

@@ -29,6 +29,7 @@ FormPage {
 
         probing = true
         probedOk = false
+        keepInView = null
         error = ""
         certificateMessage = ""
         App.probeServer(text, pickedFromList === true)
@@ -223,8 +224,7 @@ FormPage {
             model: App.dialects
             currentIndex: Math.max(0, App.dialects.indexOf("rooms"))
             Accessible.name: qsTr("Dialect")
-            // Each dialect asks for other things: keep the button that finishes in view.
-            onCurrentIndexChanged: Qt.callLater(() => form.reveal(joinButton))
+            // Each dialect asks for other things; FormPage keeps the button that finishes in view.
         }
 
         // A Natter server: sign in or register.
@@ -399,11 +399,9 @@ FormPage {
             form.serverName = name
             form.serverSoftware = software || ""
             registerNew.enabled = !natter || registrationOpen
-            // What comes next in view: the first field to fill, and the button that finishes.
-            Qt.callLater(() => {
-                (natter ? username : dialect).forceActiveFocus()
-                form.reveal(joinButton)
-            })
+            // What comes next: the first field to fill has focus, and the button that finishes stays in view.
+            form.keepInView = joinButton
+            Qt.callLater(() => (natter ? username : dialect).forceActiveFocus())
         }
         function onJoinFailed(message) { form.error = message }
         function onCertificateQuestion(address, fingerprint, fingerprintHex, message, canTrust) {

@@ -196,6 +196,30 @@ Rectangle {
             }
         }
 
+        // Our own first message waits for the other side's approval (gateway).
+        Rectangle {
+            id: waitingBanner
+            objectName: "awaitingApprovalBanner"
+            property int tick: 0
+            Connections {
+                target: page.account ? page.account.session : null
+                function onApprovalStateChanged() { waitingBanner.tick++ }
+            }
+            Layout.fillWidth: true
+            visible: { tick; return page.account !== null && page.roomKey.length > 0 && page.account.session.isAwaitingApproval(page.roomKey) }
+            implicitHeight: visible ? waitingLabel.implicitHeight + 16 : 0
+            color: Theme.surface
+            Label {
+                id: waitingLabel
+                anchors.fill: parent
+                anchors.margins: 8
+                anchors.leftMargin: 16
+                wrapMode: Text.Wrap
+                color: Theme.mutedText
+                text: qsTr("Waiting for approval: %1 sees your message as a request and has not answered it yet.").arg(page.room.name || "")
+            }
+        }
+
         // Messages, newest at the bottom (row 0).
         ListView {
             id: list

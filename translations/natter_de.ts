@@ -680,6 +680,10 @@
         <source>This server does not say who sent these messages, so they cannot be answered here. To write to someone, open a conversation with them by their id (the pencil button).</source>
         <translation>Dieser Server sagt nicht, wer diese Nachrichten geschickt hat; hier kann man nicht antworten. Um jemandem zu schreiben, öffnen Sie eine Unterhaltung über die ID der Person (Stift-Knopf).</translation>
     </message>
+    <message>
+        <source>Waiting for approval: %1 sees your message as a request and has not answered it yet.</source>
+        <translation>Wartet auf Genehmigung: %1 sieht Ihre Nachricht als Anfrage und hat noch nicht geantwortet.</translation>
+    </message>
 </context>
 <context>
     <name>SecretsNotice</name>

@@ -678,6 +678,10 @@
         <source>This server does not say who sent these messages, so they cannot be answered here. To write to someone, open a conversation with them by their id (the pencil button).</source>
         <translation>このサーバーは送信者を知らせないため、ここでは返信できません。誰かに書くには、鉛筆ボタンからその人の ID で会話を開いてください。</translation>
     </message>
+    <message>
+        <source>Waiting for approval: %1 sees your message as a request and has not answered it yet.</source>
+        <translation>承認待ち: %1 にはあなたのメッセージがリクエストとして届いており、まだ返答がありません。</translation>
+    </message>
 </context>
 <context>
     <name>SecretsNotice</name>

@@ -153,6 +153,9 @@ signals:
     void historyLoaded(const QString &roomKey, const QList<natter::client::ChatMessage> &messages, bool complete);
     void notificationReceived(const natter::client::Notification &notification);
     void messageRequestReceived(const natter::client::MessageRequest &request);
+    // Our first message opened this room as a request the other side has not
+    // approved yet (pending), or they answered in it (no longer pending).
+    void approvalPending(const QString &roomKey, bool pending);
     void errorOccurred(const QString &message);
     // The server's TLS certificate was refused (the adapter stops; errorOccurred
     // says the same in words). A problem that canBeTrusted() can be shown with

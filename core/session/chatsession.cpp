@@ -105,6 +105,15 @@ ChatSession::ChatSession(std::unique_ptr<Backend> backend, const QString &storag
     });
     connect(backendPtr, &Backend::notificationReceived, m_notifications.get(), &NotificationModel::add);
     connect(backendPtr, &Backend::messageRequestReceived, m_requests.get(), &MessageRequestModel::add);
+    connect(backendPtr, &Backend::approvalPending, this, [this](const QString &roomKey, bool pending) {
+        const bool changed = pending != m_awaitingApproval.contains(roomKey);
+        if (pending)
+            m_awaitingApproval.insert(roomKey);
+        else
+            m_awaitingApproval.remove(roomKey);
+        if (changed)
+            emit approvalStateChanged(roomKey);
+    });
 
     connect(backendPtr, &Backend::peopleFound, this, [this](const QString &query, const QList<Person> &people) {
         if (query == m_peopleQuery)
@@ -412,11 +421,20 @@ void ChatSession::addRoom(const RoomSummary &room)
     // One direct room per pair of people: a row for the same person under
     // another key (a gateway draft, now a thread) is that room's old name.
     if (room.kind == RoomKind::Direct && !room.other.id.isEmpty()) {
+        QStringList replaced;
         for (const RoomSummary &known : m_rooms->rooms()) {
-            if (known.key != room.key && known.kind == RoomKind::Direct && known.other.id == room.other.id) {
-                m_rooms->removeRoom(known.key);
-                m_cache->removeRoom(known.key);
-            }
+            if (known.key != room.key && known.kind == RoomKind::Direct && known.other.id == room.other.id)
+                replaced.append(known.key);
+        }
+        for (const QString &oldKey : std::as_const(replaced)) {
+            m_rooms->removeRoom(oldKey);
+            m_cache->removeRoom(oldKey);
+        }
+        // After the new row exists: a window showing the old one follows it.
+        if (!replaced.isEmpty()) {
+            m_rooms->upsertRoom(room);
+            for (const QString &oldKey : std::as_const(replaced))
+                emit roomReplaced(oldKey, room.key);
         }
         if (!m_presence->knows(room.other.id))
             m_presence->setPresence(room.other);

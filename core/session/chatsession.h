@@ -114,6 +114,8 @@ public:
     // `rooms` at once, remembered in the cache, its messages followed; then
     // roomCreated(key) so the UI opens it. A wrong address: actionFailed(why).
     Q_INVOKABLE QString openConversation(const QString &kind, const QString &address);
+    // Our message request in this room waits for the other side (Backend::approvalPending).
+    Q_INVOKABLE bool isAwaitingApproval(const QString &roomKey) const { return m_awaitingApproval.contains(roomKey); }
     // False for a room whose messages cannot be answered (Backend::canReplyIn).
     Q_INVOKABLE bool canReplyIn(const QString &roomKey) const { return m_backend->canReplyIn(roomKey); }
     // The request leaves messageRequests once answered.
@@ -127,8 +129,11 @@ signals:
     void settingsChanged();
     void messageArrived(const natter::client::ChatMessage &message); // for desktop notifications
     void roomCreated(const QString &roomKey); // created or joined: the UI may open it
+    // A row under another key was this room (a gateway draft that is a thread now): the UI follows.
+    void roomReplaced(const QString &oldKey, const QString &newKey);
     void actionFailed(const QString &message);
     void capabilitiesChanged();
+    void approvalStateChanged(const QString &roomKey);
 
 private:
     QString send(OutgoingMessage message);
@@ -160,6 +165,7 @@ private:
     Backend::Capabilities m_capabilities;
     QHash<QString, MessageModel *> m_open; // children of this object
     QSet<QString> m_subscribed;
+    QSet<QString> m_awaitingApproval;
     QTimer m_roomRefresh;
     bool m_sendReadReceipts = true;
     bool m_sendTyping = true;

@@ -300,6 +300,17 @@ private slots:
         partnerSends(exchange, u"user:"_s + tina, u"gateway: thank you"_s, thread, tina);
         QTRY_COMPARE_WITH_TIMEOUT(copiesInRoom(exchange.account, thread, u"gateway: thank you"_s), 1, 15000);
         QVERIFY(m_ui->saveScreenshot(u"thirdparty-gateway.png"_s));
+
+        // The other way: Tina writes first to Sue (by her UUID); that is a request Sue has
+        // not answered, and the room says so.
+        const QString sue = u"33333333-3333-4333-8333-333333333333"_s;
+        QCOMPARE(openById(exchange, sue), u"user:"_s + sue);
+        sendFromTheWindow(exchange, u"gateway: hello Sue"_s);
+        exchange.fromApp.removeLast(); // Sue's side is not the partner cli: counted in the store only
+        // The draft becomes the thread the server opened; the window follows it.
+        QVERIFY(m_ui->waitForItem(u"awaitingApprovalBanner"_s, 15000));
+        QCOMPARE(natter::testing::storedCopies(exchange.server->url(), "message").value(u"gateway: hello Sue"_s), 1);
+        QVERIFY(m_ui->saveScreenshot(u"thirdparty-gateway-waiting.png"_s));
     }
 
     // A real ActionCable: the lobby is there; the user's own message is theirs (not someone else's) and sent once.

@@ -220,8 +220,10 @@ void GatewayBackend::handleDispatch(const QString &event, const QJsonObject &dat
         handleSent(data);
     } else if (event == u"MESSAGE") {
         const ChatMessage message = messageFromJson(data);
-        if (!message.outgoing)
+        if (!message.outgoing) {
             rememberThread(message.roomKey, message.sender.id);
+            emit approvalPending(message.roomKey, false); // they write back: approved
+        }
         if (auto it = m_history.find(message.roomKey); it != m_history.end())
             ++it->live;
         // Our own message from another connection, or one this connection is still waiting for.
@@ -289,8 +291,12 @@ void GatewayBackend::handleSent(const QJsonObject &data)
         stored.roomKey = sent.roomKey;
     else
         rememberThread(stored.roomKey, sent.recipient);
-    if (sent.roomKey != stored.roomKey && sent.roomKey.startsWith(u"user:"))
+    if (sent.roomKey != stored.roomKey && sent.roomKey.startsWith(u"user:")) {
         announceThread(stored.roomKey, data.value(str("room_id")).toInteger(), sent.recipient);
+        // Spec 004: a first message is a request to the other side until they approve it.
+        if (!m_natter)
+            emit approvalPending(stored.roomKey, true);
+    }
     stored.id = idString(data.value(str("message_id")));
     stored.clientId = sent.clientId;
     stored.sender = self();
