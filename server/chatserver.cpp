@@ -8,6 +8,7 @@
 #include "hub.h"
 #include "listener.h"
 #include "passwordhasher.h"
+#include "passwordworkers.h"
 #include "servercontext.h"
 #include "store.h"
 #include "tlscredentials.h"
@@ -27,8 +28,8 @@ namespace natter::server {
 struct ChatServer::Parts
 {
     explicit Parts(const ServerConfig &config, QByteArray secret)
-        : passwords(config.fastPasswordHashing ? PasswordHasher::Strength::Minimal
-                                               : PasswordHasher::Strength::Interactive)
+        : passwords(PasswordHasher(config.fastPasswordHashing ? PasswordHasher::Strength::Minimal
+                                                              : PasswordHasher::Strength::Interactive))
         , tokens(std::move(secret), config.tokenLifetime)
         , auth(store, tokens, config.tlsEnabled())
         , hub(store, config.typingExpiry, config.commitWindow)
@@ -41,7 +42,7 @@ struct ChatServer::Parts
 
     Store store;
     tls::TlsCredentials tls;
-    PasswordHasher passwords;
+    PasswordWorkers passwords;
     TokenService tokens;
     Authenticator auth;
     Hub hub;

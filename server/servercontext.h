@@ -4,7 +4,7 @@ namespace natter::server {
 
 class Authenticator;
 class Hub;
-class PasswordHasher;
+class PasswordWorkers;
 class Store;
 struct ServerConfig;
 
@@ -15,7 +15,8 @@ struct ServerContext
     Store &store;
     Hub &hub;
     Authenticator &auth;
-    const PasswordHasher &passwords;
+    // argon2id on its own pool (PasswordWorkers): answers come back on this thread.
+    PasswordWorkers &passwords;
 };
 
 } // namespace natter::server

@@ -6,13 +6,18 @@
 #include "chatserver.h"
 #include "httputil.h"
 #include "passwordhasher.h"
+#include "passwordworkers.h"
 #include "servercontext.h"
 #include "serverconfig.h"
 #include "store.h"
 #include "userjson.h"
 
 #include <QHttpServer>
+#include <QHttpServerResponder>
 #include <QRegularExpression>
+#include <QUuid>
+
+#include <memory>
 
 namespace natter::server {
 namespace {
@@ -39,7 +44,45 @@ QHttpServerResponse signedIn(const Authenticator &auth, const UserRecord &user, 
 
 AccountsApi::AccountsApi(ServerContext &context)
     : m_context(context)
+    // What an unknown username is checked against: as slow as a real one.
+    , m_decoyHash(context.passwords.hasher().hash(QUuid::createUuid().toString()))
 {
+}
+
+void AccountsApi::registered(QHttpServerResponder &&responder, const QString &username, const QString &displayName,
+                             const QByteArray &hash)
+{
+    if (hash.isEmpty())
+        return http::error(http::Status::InternalServerError, QStringLiteral("Could not hash the password"))
+            .write(std::move(responder));
+    const auto user = m_context.hub.registerUser(username, displayName, hash, UserRole::User);
+    if (!user) {
+        // Taken while the hash was made (two sign-ups for one name), or the store failed.
+        if (m_context.store.lastError() == StoreError::Conflict)
+            return http::error(http::Status::Conflict, QStringLiteral("username already taken"))
+                .write(std::move(responder));
+        return http::error(http::Status::InternalServerError, QStringLiteral("Could not create the account"))
+            .write(std::move(responder));
+    }
+    const QString token = m_context.auth.startSession(*user);
+    if (token.isEmpty())
+        return http::error(http::Status::InternalServerError, QStringLiteral("Could not start a session"))
+            .write(std::move(responder));
+    signedIn(m_context.auth, *user, token, http::Status::Created).write(std::move(responder));
+}
+
+void AccountsApi::loggedIn(QHttpServerResponder &&responder, const QString &username, bool passwordMatches)
+{
+    // Read again: the account may have gone while the hash was checked.
+    const auto user = passwordMatches ? m_context.store.userByName(username) : std::nullopt;
+    if (!user)
+        return http::error(http::Status::Unauthorized, QStringLiteral("Invalid username or password"))
+            .write(std::move(responder));
+    const QString token = m_context.auth.startSession(*user);
+    if (token.isEmpty())
+        return http::error(http::Status::InternalServerError, QStringLiteral("Could not start a session"))
+            .write(std::move(responder));
+    signedIn(m_context.auth, *user, token, http::Status::Ok).write(std::move(responder));
 }
 
 void AccountsApi::registerRoutes(QHttpServer &server)
@@ -57,66 +100,63 @@ void AccountsApi::registerRoutes(QHttpServer &server)
                            {QStringLiteral("registration"), m_context.config.registrationOpen},
                            {QStringLiteral("dialects"), paths}});
     });
+    // Register and log in hash on PasswordWorkers' pool: the answer goes out when
+    // the hash is done, and nothing else on this thread waits for it. The client's
+    // socket is the continuation's context: a client that left gets nothing.
     server.route(QStringLiteral("/api/auth/register"), QHttpServerRequest::Method::Post,
-                 [this](const QHttpServerRequest &request) {
+                 [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        const auto refuse = [&responder](http::Status status, const QString &why) {
+            http::error(status, why).write(std::move(responder));
+        };
         if (!m_context.config.registrationOpen)
-            return http::error(http::Status::Forbidden, QStringLiteral("Registration is closed"));
+            return refuse(http::Status::Forbidden, QStringLiteral("Registration is closed"));
         QString problem;
         const auto body = http::jsonBody(request, &problem);
         if (!body)
-            return http::error(http::Status::BadRequest, problem);
+            return refuse(http::Status::BadRequest, problem);
         const QString username = body->value(QStringLiteral("username")).toString();
         const QString password = body->value(QStringLiteral("password")).toString();
         QString displayName = body->value(QStringLiteral("display_name")).toString().trimmed();
         if (username.isEmpty() || password.isEmpty())
-            return http::error(http::Status::BadRequest,
-                               QStringLiteral("username and password are required"));
+            return refuse(http::Status::BadRequest, QStringLiteral("username and password are required"));
         if (!isValidUsername(username))
-            return http::error(http::Status::BadRequest,
-                               QStringLiteral("username must be 2-32 letters, digits, '_', '.' or '-'"));
+            return refuse(http::Status::BadRequest,
+                          QStringLiteral("username must be 2-32 letters, digits, '_', '.' or '-'"));
         if (password.size() < minimumPasswordLength)
-            return http::error(http::Status::BadRequest,
-                               QStringLiteral("password must be at least %1 characters")
-                                   .arg(minimumPasswordLength));
+            return refuse(http::Status::BadRequest,
+                          QStringLiteral("password must be at least %1 characters").arg(minimumPasswordLength));
         if (displayName.isEmpty())
             displayName = username;
         if (m_context.store.userByName(username))
-            return http::error(http::Status::Conflict, QStringLiteral("username already taken"));
+            return refuse(http::Status::Conflict, QStringLiteral("username already taken"));
 
-        const QByteArray hash = m_context.passwords.hash(password);
-        if (hash.isEmpty())
-            return http::error(http::Status::InternalServerError, QStringLiteral("Could not hash the password"));
-        const auto user = m_context.hub.registerUser(username, displayName, hash, UserRole::User);
-        if (!user) {
-            if (m_context.store.lastError() == StoreError::Conflict)
-                return http::error(http::Status::Conflict, QStringLiteral("username already taken"));
-            return http::error(http::Status::InternalServerError, QStringLiteral("Could not create the account"));
-        }
-        const QString token = m_context.auth.startSession(*user);
-        if (token.isEmpty())
-            return http::error(http::Status::InternalServerError, QStringLiteral("Could not start a session"));
-        return signedIn(m_context.auth, *user, token, http::Status::Created);
+        auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
+        m_context.passwords.hash(password, pending->socket(),
+                                 [this, pending, username, displayName](const QByteArray &hash) {
+            registered(std::move(*pending), username, displayName, hash);
+        });
     });
 
     server.route(QStringLiteral("/api/auth/login"), QHttpServerRequest::Method::Post,
-                 [this](const QHttpServerRequest &request) {
+                 [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         QString problem;
         const auto body = http::jsonBody(request, &problem);
         if (!body)
-            return http::error(http::Status::BadRequest, problem);
+            return http::error(http::Status::BadRequest, problem).write(std::move(responder));
         const QString username = body->value(QStringLiteral("username")).toString();
         const QString password = body->value(QStringLiteral("password")).toString();
         if (username.isEmpty() || password.isEmpty())
-            return http::error(http::Status::BadRequest,
-                               QStringLiteral("username and password are required"));
+            return http::error(http::Status::BadRequest, QStringLiteral("username and password are required"))
+                .write(std::move(responder));
         const auto user = m_context.store.userByName(username);
-        // One answer for unknown user and wrong password: no account probing.
-        if (!user || !m_context.passwords.verify(password, user->passwordHash))
-            return http::error(http::Status::Unauthorized, QStringLiteral("Invalid username or password"));
-        const QString token = m_context.auth.startSession(*user);
-        if (token.isEmpty())
-            return http::error(http::Status::InternalServerError, QStringLiteral("Could not start a session"));
-        return signedIn(m_context.auth, *user, token, http::Status::Ok);
+        // One answer for unknown user and wrong password (after as long a wait: a
+        // hash is checked either way), so accounts cannot be probed.
+        const QByteArray storedHash = user ? user->passwordHash : m_decoyHash;
+        auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
+        m_context.passwords.verify(password, storedHash, pending->socket(),
+                                   [this, pending, username, known = user.has_value()](bool matches) {
+            loggedIn(std::move(*pending), username, known && matches);
+        });
     });
 
     server.route(QStringLiteral("/api/auth/logout"), QHttpServerRequest::Method::Post,

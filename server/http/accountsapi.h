@@ -2,7 +2,11 @@
 
 // /api/auth/register, login, logout, me.
 
+#include <QByteArray>
+#include <QString>
+
 class QHttpServer;
+class QHttpServerResponder;
 
 namespace natter::server {
 
@@ -15,7 +19,13 @@ public:
     void registerRoutes(QHttpServer &server);
 
 private:
+    // The answers once PasswordWorkers is done (on the server's thread).
+    void registered(QHttpServerResponder &&responder, const QString &username, const QString &displayName,
+                    const QByteArray &hash);
+    void loggedIn(QHttpServerResponder &&responder, const QString &username, bool passwordMatches);
+
     ServerContext &m_context;
+    QByteArray m_decoyHash;
 };
 
 } // namespace natter::server

@@ -1,4 +1,5 @@
 #include "passwordhasher.h"
+#include "passwordworkers.h"
 #include "tokenservice.h"
 
 #include <QDir>
@@ -6,10 +7,14 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <QSignalSpy>
+#include <QThread>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <jwt.h>
+
+using namespace Qt::StringLiterals;
 #include <sodium.h>
 
 #include <sys/stat.h>
@@ -127,6 +132,11 @@ private slots:
     void verifyRejectsMalformedHashes_data();
     void verifyRejectsMalformedHashes();
     void needsRehash();
+
+    // PasswordWorkers
+    void workersAnswerOnTheCallersThread();
+    void workersAreBounded();
+    void workersDropTheAnswerWhenTheContextIsGone();
 
     // TokenService
     void tokenRoundTrip();
@@ -660,6 +670,61 @@ void TstAuth::longerOperatorSecretAccepted()
     const QByteArray hexLine = QByteArray(64, 'a') + '\n';
     QVERIFY(writeFile(temp.filePath(QStringLiteral("jwt-secret")), hexLine, 0600));
     QCOMPARE(loadOrCreateSecret(temp.path()), hexLine);
+}
+
+
+void TstAuth::workersAnswerOnTheCallersThread()
+{
+    PasswordWorkers workers(m_fast, 2);
+    QObject context;
+    QByteArray made;
+    QThread *ranOn = nullptr;
+    workers.hash(u"correct horse"_s, &context, [&](const QByteArray &hash) {
+        made = hash;
+        ranOn = QThread::currentThread();
+    });
+    QVERIFY(made.isEmpty()); // not inline: the caller's thread goes on at once
+    QTRY_VERIFY(!made.isEmpty());
+    QCOMPARE(ranOn, QThread::currentThread());
+    QVERIFY(m_fast.verify(u"correct horse"_s, made));
+
+    std::optional<bool> right, wrong;
+    workers.verify(u"correct horse"_s, made, &context, [&](bool ok) { right = ok; });
+    workers.verify(u"wrong horse"_s, made, &context, [&](bool ok) { wrong = ok; });
+    QTRY_VERIFY(right && wrong);
+    QCOMPARE(*right, true);
+    QCOMPARE(*wrong, false);
+}
+
+void TstAuth::workersAreBounded()
+{
+    QCOMPARE(PasswordWorkers(m_fast, 3).threads(), 3);
+    const int defaultThreads = PasswordWorkers(m_fast).threads();
+    QVERIFY(defaultThreads >= 1 && defaultThreads <= 4);
+    QVERIFY(defaultThreads <= std::max(1, QThread::idealThreadCount()));
+
+    // A burst queues on the pool: every answer comes, none is lost.
+    PasswordWorkers workers(m_fast, 1);
+    QObject context;
+    int answered = 0;
+    for (int i = 0; i < 12; ++i)
+        workers.hash(u"password %1"_s.arg(i), &context, [&](const QByteArray &hash) { answered += !hash.isEmpty(); });
+    QTRY_COMPARE(answered, 12);
+}
+
+void TstAuth::workersDropTheAnswerWhenTheContextIsGone()
+{
+    PasswordWorkers workers(PasswordHasher(PasswordHasher::Strength::Interactive), 1);
+    bool called = false;
+    auto context = std::make_unique<QObject>();
+    workers.hash(u"a client that left"_s, context.get(), [&](const QByteArray &) { called = true; });
+    context.reset(); // the socket went away while the hash was made
+    // Another answer after it proves the first one's turn has passed.
+    QObject still;
+    bool later = false;
+    workers.hash(u"someone else"_s, &still, [&](const QByteArray &) { later = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(later, 10000);
+    QVERIFY(!called);
 }
 
 QTEST_GUILESS_MAIN(TstAuth)

@@ -4,6 +4,9 @@
 #include "testserver.h"
 
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace natter;
@@ -20,6 +23,39 @@ private:
     }
 
 private slots:
+    // argon2id (the real, slow limits) runs off the server's thread: a request
+    // that comes after a sign-in is answered while the sign-in's hash is made.
+    void signInsDoNotHoldUpOtherRequests()
+    {
+        natter::server::ServerConfig config = TestServer::defaultConfig();
+        config.fastPasswordHashing = false;
+        TestServer server(config);
+        QVERIFY(server.start());
+        QCOMPARE(server.post(QStringLiteral("/api/auth/register"),
+                             credentials(QStringLiteral("slow"), QStringLiteral("password123"))).status, 201);
+
+        QNetworkAccessManager network;
+        QNetworkRequest login(server.url(QStringLiteral("/api/auth/login")));
+        login.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        QStringList finished;
+        QNetworkReply *signingIn = network.post(login, QJsonDocument(credentials(QStringLiteral("slow"),
+                                                                                 QStringLiteral("password123")))
+                                                           .toJson());
+        connect(signingIn, &QNetworkReply::finished, this, [&] { finished.append(QStringLiteral("login")); });
+        // Once the login is in the server's hands, ask something else on another connection.
+        QSignalSpy sent(signingIn, &QNetworkReply::uploadProgress);
+        QVERIFY(sent.wait(10000));
+        QNetworkRequest other(server.url(QStringLiteral("/api/natter")));
+        other.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+        QNetworkReply *introduction = network.get(other);
+        connect(introduction, &QNetworkReply::finished, this, [&] { finished.append(QStringLiteral("natter")); });
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 15000);
+        QCOMPARE(finished, (QStringList{QStringLiteral("natter"), QStringLiteral("login")}));
+        QCOMPARE(signingIn->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        signingIn->deleteLater();
+        introduction->deleteLater();
+    }
+
     void registerReturnsTokenUserAndCookie()
     {
         TestServer server;
