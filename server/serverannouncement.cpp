@@ -22,17 +22,24 @@ discovery::LanBeacon beaconFor(const server::ChatServer &server, const QString &
     return beacon;
 }
 
-std::unique_ptr<discovery::LanAnnouncer> announceServer(const server::ChatServer &server, const QString &name,
-                                                        const discovery::DiscoveryChannel &channel,
-                                                        QString *error)
+std::unique_ptr<discovery::LanAnnouncer> announceBeacon(const discovery::LanBeacon &beacon,
+                                                        const QHostAddress &serverAddress,
+                                                        const discovery::DiscoveryChannel &channel, QString *error)
 {
-    auto announcer = std::make_unique<discovery::LanAnnouncer>(beaconFor(server, name), channel);
-    announcer->setServerAddress(server.address());
+    auto announcer = std::make_unique<discovery::LanAnnouncer>(beacon, channel);
+    announcer->setServerAddress(serverAddress);
     if (!announcer->start()) {
         *error = announcer->errorString();
         return nullptr;
     }
     return announcer;
+}
+
+std::unique_ptr<discovery::LanAnnouncer> announceServer(const server::ChatServer &server, const QString &name,
+                                                        const discovery::DiscoveryChannel &channel,
+                                                        QString *error)
+{
+    return announceBeacon(beaconFor(server, name), server.address(), channel, error);
 }
 
 } // namespace natter::server

@@ -20,6 +20,11 @@ discovery::LanBeacon beaconFor(const server::ChatServer &server, const QString &
 
 // An announcer for `server`, already started; nullptr (with `error`) when it
 // cannot start.
+// The same for a beacon made earlier (beaconFor on the server's thread), for a
+// server that runs on another thread than the announcer.
+std::unique_ptr<discovery::LanAnnouncer> announceBeacon(const discovery::LanBeacon &beacon,
+                                                        const QHostAddress &serverAddress,
+                                                        const discovery::DiscoveryChannel &channel, QString *error);
 std::unique_ptr<discovery::LanAnnouncer> announceServer(const server::ChatServer &server, const QString &name,
                                                         const discovery::DiscoveryChannel &channel,
                                                         QString *error);

@@ -2,6 +2,7 @@
 
 #include "chatserver.h"
 #include "lanannouncer.h"
+#include "lanbeacon.h"
 #include "serverannouncement.h"
 #include "domain.h"
 #include "hostcertificate.h"
@@ -9,6 +10,7 @@
 #include "store.h"
 
 #include <QDir>
+#include <QPointer>
 #include <QNetworkInterface>
 #include <QUrl>
 
@@ -18,41 +20,48 @@ HostingController::HostingController(const QString &dataDir, QObject *parent)
     : QObject(parent)
     , m_dataDir(dataDir)
 {
+    m_thread.setObjectName(QStringLiteral("natter-hosted-server"));
 }
 
 HostingController::~HostingController()
 {
     m_announcer.reset();
-    if (m_server)
-        m_server->stop();
+    if (m_server) {
+        // Stopped and deleted on its own thread, before that thread ends.
+        server::ChatServer *server = m_server;
+        m_server = nullptr;
+        QMetaObject::invokeMethod(server, [server] { delete server; }, Qt::BlockingQueuedConnection);
+    }
+    m_thread.quit();
+    m_thread.wait();
 }
 
 QString HostingController::fingerprint() const
 {
-    return m_server ? client::displayFingerprint(m_server->tlsFingerprint()) : QString();
+    return m_server ? client::displayFingerprint(m_started.fingerprint) : QString();
 }
 
 QByteArray HostingController::tlsFingerprint() const
 {
-    return m_server ? m_server->tlsFingerprint() : QByteArray();
+    return m_server ? m_started.fingerprint : QByteArray();
 }
 
 bool HostingController::running() const
 {
-    return m_server && m_server->isRunning() && !m_stopping;
+    return m_server && !m_stopping;
 }
 
 int HostingController::port() const
 {
-    return m_server ? m_server->port() : 0;
+    return m_server ? m_started.port : 0;
 }
 
 QStringList HostingController::addresses() const
 {
     if (!m_server)
         return {};
-    const QHostAddress bound = m_server->address();
-    const QString port = QString::number(m_server->port());
+    const QHostAddress bound = m_started.address;
+    const QString port = QString::number(m_started.port);
     if (bound != QHostAddress::AnyIPv4 && bound != QHostAddress::Any)
         return {bound.toString() + u':' + port};
     QStringList all;
@@ -82,13 +91,13 @@ QUrl HostingController::localUrl() const
 {
     if (!m_server)
         return {};
-    QHostAddress host = m_server->address();
+    QHostAddress host = m_started.address;
     if (host == QHostAddress::AnyIPv4 || host == QHostAddress::Any)
         host = QHostAddress::LocalHost;
     QUrl url;
-    url.setScheme(m_server->isSecure() ? QStringLiteral("https") : QStringLiteral("http"));
+    url.setScheme(m_started.secure ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(host.toString());
-    url.setPort(m_server->port());
+    url.setPort(m_started.port);
     return url;
 }
 
@@ -125,24 +134,48 @@ bool HostingController::start(const QString &serverName, const QString &listenAd
     }
     config.tlsCertificateFile = certificate->certificate;
     config.tlsKeyFile = certificate->key;
-    m_server = std::make_unique<server::ChatServer>(config);
-    if (!m_server->start()) {
-        m_error = m_server->errorString();
-        m_server.reset();
+    if (!m_thread.isRunning())
+        m_thread.start();
+    auto *server = new server::ChatServer(config);
+    server->moveToThread(&m_thread);
+    // The one wait on the server's thread: until it listens (or could not).
+    bool listening = false;
+    QString error;
+    Started started;
+    discovery::LanBeacon beacon;
+    QMetaObject::invokeMethod(server, [&] {
+        listening = server->start();
+        if (!listening) {
+            error = server->errorString();
+            return;
+        }
+        started = {server->port(), server->address(), server->isSecure(), server->tlsFingerprint(),
+                   server->config().tlsKeyFile};
+        beacon = server::beaconFor(*server, serverName);
+    }, Qt::BlockingQueuedConnection);
+    if (!listening) {
+        m_error = error;
+        QMetaObject::invokeMethod(server, [server] { delete server; }, Qt::BlockingQueuedConnection);
         emit runningChanged();
         return false;
     }
+    m_server = server;
+    m_started = started;
     m_name = serverName;
     m_connected = 0;
     m_announceError.clear();
-    m_announcer = server::announceServer(*m_server, serverName, discovery::DiscoveryChannel{}, &m_announceError);
-    connect(m_server.get(), &server::ChatServer::sessionCountChanged, this, [this](int count) {
+    m_announcer = server::announceBeacon(beacon, started.address, discovery::DiscoveryChannel{}, &m_announceError);
+    // Cross-thread: these arrive queued, on this thread.
+    connect(m_server, &server::ChatServer::sessionCountChanged, this, [this](int count) {
         m_connected = count;
         emit connectedCountChanged();
     });
-    connect(m_server.get(), &server::ChatServer::stopped, this, [this] {
+    connect(m_server, &server::ChatServer::stopped, this, [this] {
+        if (!m_server)
+            return;
         m_stopping = false;
-        m_server.release()->deleteLater();
+        m_server->deleteLater(); // on its own thread
+        m_server = nullptr;
         m_connected = 0;
         emit connectedCountChanged();
         emit runningChanged();
@@ -159,15 +192,23 @@ void HostingController::stop()
     m_stopping = true;
     m_announcer.reset();
     emit runningChanged();
-    m_server->shutdown();
+    QMetaObject::invokeMethod(m_server, [server = m_server] { server->shutdown(); });
 }
 
-bool HostingController::makeAdmin(const QString &username)
+void HostingController::makeAdmin(const QString &username)
 {
     if (!m_server)
-        return false;
-    const auto user = m_server->store().userByName(username);
-    return user && m_server->store().setUserRole(user->id, UserRole::Admin);
+        return emit adminMade(username, false);
+    QPointer<HostingController> self(this);
+    QMetaObject::invokeMethod(m_server, [server = m_server, username, self] {
+        const auto user = server->store().userByName(username);
+        const bool ok = user && server->store().setUserRole(user->id, UserRole::Admin);
+        // Back on the GUI thread, if the controller is still there.
+        QMetaObject::invokeMethod(self.data(), [self, username, ok] {
+            if (self)
+                emit self->adminMade(username, ok);
+        });
+    });
 }
 
 } // namespace natter::desktop

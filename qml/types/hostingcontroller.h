@@ -3,9 +3,17 @@
 // Hosting a server from the app: the same ChatServer `natter --headless` runs,
 // with its data in the app's data folder so it survives restarts. Shows the
 // addresses others on the LAN use and how many are connected.
+//
+// The server lives on a thread of its own, never the GUI thread: its SQL,
+// hashing and socket I/O cannot freeze the window. This object talks to it
+// only by queued calls and signals (start waits for the server to be
+// listening, once); what the UI shows is a copy taken when it started.
 
+#include <QByteArray>
+#include <QHostAddress>
 #include <QObject>
 #include <QStringList>
+#include <QThread>
 #include <QtQml/qqmlregistration.h>
 #include <memory>
 
@@ -65,22 +73,36 @@ public:
     bool start(const QString &serverName, const QString &listenAddress, int port);
     // Clients get close 1001; the data stays for the next time.
     Q_INVOKABLE void stop();
-    // Makes `username` an administrator of the hosted server.
-    bool makeAdmin(const QString &username);
-
-    server::ChatServer *server() const { return m_server.get(); }
+    // Makes `username` an administrator of the hosted server (on its thread; → adminMade).
+    void makeAdmin(const QString &username);
+    // The key file of the served certificate (tests check its mode).
+    QString tlsKeyFile() const { return m_started.keyFile; }
+    // The thread the server runs on (tests check it is not the caller's).
+    const QThread *serverThread() const { return &m_thread; }
 
 signals:
     void runningChanged();
     void connectedCountChanged();
     void stopped();
+    void adminMade(const QString &username, bool ok);
 
 private:
     QString m_dataDir;
     QString m_name;
     QString m_error;
     QString m_announceError;
-    std::unique_ptr<server::ChatServer> m_server;
+    // What start() learnt from the server, for the properties (read on this thread).
+    struct Started
+    {
+        quint16 port = 0;
+        QHostAddress address;
+        bool secure = false;
+        QByteArray fingerprint;
+        QString keyFile;
+    };
+    QThread m_thread;
+    server::ChatServer *m_server = nullptr; // lives on m_thread; deleted there
+    Started m_started;
     std::unique_ptr<discovery::LanAnnouncer> m_announcer; // tells the LAN we are here
     int m_connected = 0;
     bool m_stopping = false;

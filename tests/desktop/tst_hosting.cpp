@@ -24,6 +24,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using natter::testing::postJson;
 
@@ -31,10 +32,13 @@ namespace {
 QString s(const char *text) { return QString::fromUtf8(text); }
 
 // GET over https from a server that must show the certificate `fingerprint`.
-QJsonObject getJson(const QUrl &url, const QByteArray &fingerprint)
+QJsonObject getJson(const QUrl &url, const QByteArray &fingerprint, const QString &token = {})
 {
     QNetworkAccessManager network;
-    QNetworkReply *reply = network.get(QNetworkRequest(url));
+    QNetworkRequest request(url);
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    QNetworkReply *reply = network.get(request);
     QObject::connect(reply, &QNetworkReply::sslErrors, reply, [reply, fingerprint] {
         if (reply->sslConfiguration().peerCertificate().digest(QCryptographicHash::Sha256) == fingerprint)
             reply->ignoreSslErrors();
@@ -77,9 +81,9 @@ private slots:
             QCOMPARE(app.accounts()->at(0), owner);
             QCOMPARE(owner->serverName(), s("Office"));
             QTRY_COMPARE_WITH_TIMEOUT(owner->connectionState(), s("online"), 10000);
-            const auto user = app.hosting()->server()->store().userByName(s("owner"));
-            QVERIFY(user);
-            QVERIFY(user->role == natter::UserRole::Admin);
+            // The server runs on a thread of its own, not this (the GUI) one.
+            QVERIFY(app.hosting()->serverThread()->isRunning());
+            QVERIFY(app.hosting()->serverThread() != QThread::currentThread());
 
             // What others type to join, and what the server says about itself.
             port = quint16(app.hosting()->port());
@@ -91,7 +95,7 @@ private slots:
             QCOMPARE(fingerprint.size(), 32);
             QCOMPARE(app.hosting()->fingerprint(), natter::client::displayFingerprint(fingerprint));
             QCOMPARE(app.hosting()->localUrl().scheme(), s("https"));
-            const QString keyFile = app.hosting()->server()->config().tlsKeyFile;
+            const QString keyFile = app.hosting()->tlsKeyFile();
             QVERIFY(keyFile.startsWith(m_data.path()));
             const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup
                 | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
@@ -102,6 +106,9 @@ private slots:
             const QUrl base(s("https://127.0.0.1:%1").arg(port));
             QCOMPARE(getJson(base.resolved(QUrl(s("/api/natter"))), fingerprint).value(s("name")).toString(),
                      s("Office"));
+            QTRY_COMPARE_WITH_TIMEOUT(getJson(base.resolved(QUrl(s("/api/auth/me"))), fingerprint,
+                                              owner->config().token).value(s("role")).toString(),
+                                      s("admin"), 10000);
 
             // A guest connects; stopping hosting closes the guest with 1001.
             const QString guestToken = postJson(base.resolved(QUrl(s("/api/auth/register"))),
