@@ -94,6 +94,10 @@ int runHeadless(const QStringList &arguments)
                                           QStringLiteral("Milliseconds posts wait to be written together in one "
                                                          "transaction (default 0: what one event-loop pass brought)."),
                                           QStringLiteral("ms"));
+    const QCommandLineOption maxSendBuffer(QStringLiteral("max-send-buffer"),
+                                           QStringLiteral("Unsent bytes a connection may queue before it is closed "
+                                                          "as too slow (1008; default 1048576 = 1 MiB)."),
+                                           QStringLiteral("bytes"));
     const QCommandLineOption mount(QStringLiteral("mount"),
                                    QStringLiteral("Also mount a dialect at a path, on the main port or on PORT, "
                                                   "e.g. gateway=/ws@8001. Repeatable."),
@@ -119,7 +123,7 @@ int runHeadless(const QStringList &arguments)
     const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
                                     QStringLiteral("The PEM private key of --tls-cert (unencrypted)."),
                                     QStringLiteral("file"));
-    parser.addOptions({headless, listen, noRegistration, heartbeat, commitWindow, mount, allowedOrigin, name,
+    parser.addOptions({headless, listen, noRegistration, heartbeat, commitWindow, maxSendBuffer, mount, allowedOrigin, name,
                        noAnnounce, discoveryPort, tlsCertificate, tlsKey});
     ServerOptions storage;
     storage.addTo(parser);
@@ -166,6 +170,16 @@ int runHeadless(const QStringList &arguments)
             return 2;
         }
         config.commitWindow = std::chrono::milliseconds(ms);
+    }
+
+    if (parser.isSet(maxSendBuffer)) {
+        bool ok = false;
+        const qint64 bytes = parser.value(maxSendBuffer).toLongLong(&ok);
+        if (!ok || bytes < 4096) {
+            err << "natter: --max-send-buffer wants a number of bytes, at least 4096\n";
+            return 2;
+        }
+        config.maxSendBuffer = bytes;
     }
 
     for (const QString &text : parser.values(mount)) {

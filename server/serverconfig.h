@@ -41,6 +41,9 @@ struct ServerConfig
 
     // spec 003 connection settings (the spec prints them in seconds)
     std::chrono::milliseconds heartbeatInterval{30'000};
+    // Unsent bytes a connection may have queued; past it the client is too slow
+    // to keep up: closed with 1008 "too slow" (it catches up from history).
+    qint64 maxSendBuffer = 1024 * 1024;
     std::chrono::milliseconds connectionTimeout{14'400'000}; // idle connections close
     std::chrono::milliseconds pingTimeout{10'000};
     int maxReconnectAttempts = 5;

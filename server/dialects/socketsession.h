@@ -33,6 +33,10 @@ protected:
     void detachFromHub();
     // The socket has closed; the session is about to delete itself. Stop timers here.
     virtual void onClosed() { }
+    // Every frame to the client goes here: a client whose unsent bytes pass
+    // config.maxSendBuffer is closed with 1008 "too slow" and gets nothing more
+    // (it catches up from history when it reconnects).
+    void send(const QString &frame);
 
     ServerContext &m_context;
     std::unique_ptr<QWebSocket> m_socket;
@@ -42,6 +46,7 @@ private:
 
     qint64 m_userId = 0;
     bool m_attached = false;
+    bool m_tooSlow = false;
 };
 
 } // namespace natter::server

@@ -157,6 +157,10 @@ private slots:
 
         const RunResult badDatabase = runNatter({s("--headless"), s("--database"), s("mysql://x")});
         QCOMPARE(badDatabase.exitCode, 2);
+
+        const RunResult tinyBuffer = runNatter({s("--headless"), s("--max-send-buffer"), s("12")});
+        QCOMPARE(tinyBuffer.exitCode, 2);
+        QVERIFY(tinyBuffer.err.contains(s("--max-send-buffer")));
     }
 
     void sigtermClosesSocketsWith1001AndRestartKeepsData()

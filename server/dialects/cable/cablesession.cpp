@@ -92,11 +92,6 @@ void CableSession::timerEvent(QTimerEvent *event)
         QObject::timerEvent(event);
 }
 
-void CableSession::send(const QString &frame)
-{
-    m_socket->sendTextMessage(frame);
-}
-
 void CableSession::sendError(const QString &message, const QString &command, const QString &tempId)
 {
     send(cable::errorFrame(message, command, tempId));

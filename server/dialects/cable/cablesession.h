@@ -63,7 +63,6 @@ private:
     void answerPost(const PostOutcome &outcome, Subscription target, const QString &tempId);
     std::optional<qint64> roomFor(const QJsonObject &params);
     Subscription *find(const QString &key);
-    void send(const QString &frame);
     void sendError(const QString &message, const QString &command = {},
                    const QString &tempId = {});
     void onClosed() override;

@@ -44,7 +44,7 @@ void ChatsSession::closeWith(QWebSocketProtocol::CloseCode code, const QString &
 // after those of messages still waiting for their group commit.
 void ChatsSession::reply(const QString &frame)
 {
-    m_context.hub.answerInOrder(this, this, [this, frame] { m_socket->sendTextMessage(frame); });
+    m_context.hub.answerInOrder(this, this, [this, frame] { send(frame); });
 }
 
 void ChatsSession::sendError(QLatin1StringView error)
@@ -131,7 +131,7 @@ void ChatsSession::handleMessage(const QJsonObject &frame)
         switch (outcome.result) {
         case PostOutcome::Result::Posted:
         case PostOutcome::Result::Duplicate: // no client ids in this dialect: not expected
-            m_socket->sendTextMessage(chats::messageResponse(outcome.message, room));
+            send(chats::messageResponse(outcome.message, room));
             return;
         case PostOutcome::Result::NotMember:
             return sendError(chats::noAccess); // left the room meanwhile
@@ -149,7 +149,7 @@ void ChatsSession::deliverMessage(const MessageEvent &event, FrameCache &frames)
     if (event.origin == this)
         return; // the sending connection itself: it gets message_response instead
     // The same frame for every recipient: encoded once per fan-out.
-    m_socket->sendTextMessage(frames.frame(QLatin1StringView("chats"),
+    send(frames.frame(QLatin1StringView("chats"),
                                            [&event] { return chats::incomingMessage(event); }));
 }
 

@@ -71,7 +71,7 @@ GatewaySession::GatewaySession(ServerContext &context, std::unique_ptr<QWebSocke
     });
 
     const ServerConfig &config = m_context.config;
-    m_socket->sendTextMessage(payload(Hello, QJsonObject{{str("heartbeat_interval"),
+    send(payload(Hello, QJsonObject{{str("heartbeat_interval"),
                                                           static_cast<qint64>(config.gatewayHeartbeatInterval.count())}}));
     m_identifyDeadline.start(msec(config.gatewayIdentifyTimeout), this);
 }
@@ -151,7 +151,7 @@ void GatewaySession::handleText(const QString &text)
 
     switch (*opcode) {
     case Heartbeat: // allowed before IDENTIFY, as gateways do
-        m_socket->sendTextMessage(payload(HeartbeatAck, QJsonValue::Null));
+        send(payload(HeartbeatAck, QJsonValue::Null));
         return;
     case Identify:
         if (m_user)
@@ -186,7 +186,7 @@ void GatewaySession::handleIdentify(const QJsonValue &data)
                                    : m_context.auth.authenticateToken(token.toString());
     if (!caller) {
         // INVALID_SESSION first (d: false, nothing to resume), then the close.
-        m_socket->sendTextMessage(payload(InvalidSession, false));
+        send(payload(InvalidSession, false));
         return closeWith(AuthenticationFailed);
     }
     m_identifyDeadline.stop();
@@ -196,7 +196,7 @@ void GatewaySession::handleIdentify(const QJsonValue &data)
     QJsonObject self = gateway::user(*m_user);
     self.insert(str("display_name"), m_user->displayName);
     self.insert(str("role"), toString(m_user->role).toUpper());
-    m_socket->sendTextMessage(
+    send(
         dispatch(QLatin1StringView("READY"),
                  {{str("user"), self},
                   {str("threads"), threadsOf(m_context, m_user->id)},
@@ -216,7 +216,7 @@ void GatewaySession::handleDispatch(const QString &event, const QJsonValue &data
 void GatewaySession::sendError(QLatin1StringView code, const QString &message,
                                const QJsonValue &nonce)
 {
-    m_socket->sendTextMessage(errorFrame(code, message, sendMessageEvent, nonce));
+    send(errorFrame(code, message, sendMessageEvent, nonce));
 }
 
 void GatewaySession::handleSendMessage(const QJsonValue &data)
@@ -285,7 +285,7 @@ void GatewaySession::answerSend(const PostOutcome &outcome, const RoomRecord &ro
                          {str("duplicate"), outcome.result == PostOutcome::Result::Duplicate}};
         if (!nonce.isUndefined())
             sent.insert(str("nonce"), nonce);
-        m_socket->sendTextMessage(dispatch(QLatin1StringView("MESSAGE_SENT"), sent));
+        send(dispatch(QLatin1StringView("MESSAGE_SENT"), sent));
         return;
     }
     case PostOutcome::Result::Blocked:
@@ -325,7 +325,7 @@ void GatewaySession::deliverMessage(const MessageEvent &event, FrameCache &frame
     // sessions see their own message as a MESSAGE.
     if (event.origin == this)
         return;
-    m_socket->sendTextMessage(frames.frame(dialectName, [&event] { return messageFrame(event); }));
+    send(frames.frame(dialectName, [&event] { return messageFrame(event); }));
 }
 
 // Natter's extra dispatch THREAD_UPDATE: a thread (direct room) was opened,
@@ -335,7 +335,7 @@ void GatewaySession::deliverRoomEvent(const RoomEvent &event, FrameCache &frames
     if (m_closing || !m_user || event.room.kind != RoomKind::Direct)
         return;
     const auto member = m_context.hub.directory().user(event.userId);
-    m_socket->sendTextMessage(frames.frame(dialectName, [&] {
+    send(frames.frame(dialectName, [&] {
         return dispatch(QLatin1StringView("THREAD_UPDATE"),
                         {{str("thread_id"), event.room.uuid.toString(QUuid::WithoutBraces)},
                          {str("room_id"), event.room.id},
@@ -348,7 +348,7 @@ void GatewaySession::deliverMessageRequest(const MessageEvent &event, FrameCache
 {
     if (m_closing || !m_user)
         return;
-    m_socket->sendTextMessage(
+    send(
         frames.frame(dialectName, [&event] { return messageRequestFrame(event); }));
 }
 

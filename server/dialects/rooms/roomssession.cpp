@@ -60,12 +60,12 @@ void RoomsSession::onClosed()
 
 void RoomsSession::sendObject(const QJsonObject &object)
 {
-    m_socket->sendTextMessage(rooms::frame(object));
+    send(rooms::frame(object));
 }
 
 void RoomsSession::sendError(const QString &message)
 {
-    m_socket->sendTextMessage(rooms::errorFrame(message));
+    send(rooms::errorFrame(message));
 }
 
 void RoomsSession::handleText(const QString &text)
@@ -148,7 +148,7 @@ void RoomsSession::handleSend(const QJsonObject &frame)
             // Acknowledge again to this sender only; nobody else sees it twice.
             MessageEvent event{outcome.message, m_user,
                                m_context.hub.directory().room(m_roomId).value_or(RoomRecord{})};
-            m_socket->sendTextMessage(rooms::messageFrame(event));
+            send(rooms::messageFrame(event));
             return;
         }
         case PostOutcome::Result::Invalid:
@@ -235,13 +235,13 @@ void RoomsSession::timerEvent(QTimerEvent *event)
 
 void RoomsSession::deliverMessage(const MessageEvent &event, FrameCache &frames)
 {
-    m_socket->sendTextMessage(
+    send(
         frames.frame(QLatin1StringView("rooms"), [&event] { return rooms::messageFrame(event); }));
 }
 
 void RoomsSession::deliverStatus(const StatusEvent &event, FrameCache &frames)
 {
-    m_socket->sendTextMessage(
+    send(
         frames.frame(QLatin1StringView("rooms"), [&event] { return rooms::statusFrame(event); }));
 }
 
@@ -249,7 +249,7 @@ void RoomsSession::deliverTyping(const TypingEvent &event, FrameCache &frames)
 {
     if (event.user.id == m_user.id)
         return; // nobody needs to be told they are typing
-    m_socket->sendTextMessage(
+    send(
         frames.frame(QLatin1StringView("rooms"), [&event] { return rooms::typingFrame(event); }));
 }
 
@@ -257,7 +257,7 @@ void RoomsSession::deliverPresence(const PresenceEvent &event, FrameCache &frame
 {
     if (event.user.id == m_user.id || !m_memberIds.contains(event.user.id))
         return;
-    m_socket->sendTextMessage(
+    send(
         frames.frame(QLatin1StringView("rooms"), [&event] { return rooms::presenceFrame(event); }));
 }
 

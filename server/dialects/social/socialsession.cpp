@@ -55,7 +55,7 @@ bool SocialSession::followsRoom(qint64 roomId) const
 
 void SocialSession::sendError(const QString &message)
 {
-    m_socket->sendTextMessage(social::errorFrame(message));
+    send(social::errorFrame(message));
 }
 
 // Spec 002 says bad frames are "ignored": nothing is stored or delivered and
@@ -189,14 +189,14 @@ void SocialSession::deliverMessage(const MessageEvent &event, FrameCache &frames
     // Encoded once for every social recipient: in a direct room the only
     // recipient is the member who is not the sender, which is this user, so
     // `to` is the same for every session that gets here.
-    m_socket->sendTextMessage(frames.frame(social::dialectName, [&] {
+    send(frames.frame(social::dialectName, [&] {
         return social::frame(social::message(event.message, event.sender, event.room, m_user.id));
     }));
 }
 
 void SocialSession::deliverNotification(const NotificationEvent &event, FrameCache &frames)
 {
-    m_socket->sendTextMessage(frames.frame(social::dialectName, [&event] {
+    send(frames.frame(social::dialectName, [&event] {
         return social::frame(social::notification(event.notification));
     }));
 }
@@ -223,12 +223,12 @@ void SocialSession::deliverRoomEvent(const RoomEvent &event, FrameCache &)
                 frame.insert(str("user_id"), member.userId);
         }
     }
-    m_socket->sendTextMessage(social::frame(frame));
+    send(social::frame(frame));
 }
 
 void SocialSession::deliverBroadcast(const BroadcastEvent &event, FrameCache &frames)
 {
-    m_socket->sendTextMessage(frames.frame(social::dialectName, [&event] {
+    send(frames.frame(social::dialectName, [&event] {
         return social::frame(social::broadcast(event));
     }));
 }
