@@ -81,6 +81,7 @@ Popup {
                     anchors.fill: parent
                     anchors.margins: 8
                     Label {
+                        objectName: "notification:" + message
                         Layout.fillWidth: true
                         wrapMode: Text.Wrap
                         color: Theme.text

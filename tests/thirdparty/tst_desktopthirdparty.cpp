@@ -15,12 +15,15 @@
 #include "desktopwindow.h"
 #include "isolateddesktoptest.h"
 #include "messagemodel.h"
+#include "notificationmodel.h"
 #include "natterprocess.h"
 #include "roomlistmodel.h"
 #include "thirdpartyfixtures.h"
 #include "windowdriver.h"
 
 #include <QDeadlineTimer>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -264,6 +267,22 @@ private slots:
         // Nobody to answer there: the window says so instead of a composer that could not deliver.
         QVERIFY(m_ui->waitForItem(u"cannotReplyNote"_s));
         QVERIFY(!m_ui->item(u"composerInput"_s));
+
+        // Bob invites Alice to a group (spec 002's REST): the notification shows behind the bell.
+        QNetworkAccessManager network;
+        QNetworkRequest invite(exchange.server->url().resolved(QUrl(u"/api/groups/invite"_s)));
+        invite.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
+        invite.setRawHeader("Cookie", "session_id=sess-bob");
+        QNetworkReply *invited = network.post(invite, R"({"group_id":8,"user_id":1,"group_name":"Planning"})"_ba);
+        QSignalSpy answered(invited, &QNetworkReply::finished);
+        QVERIFY(answered.wait(10000));
+        QCOMPARE(invited->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 201);
+        invited->deleteLater();
+        QTRY_COMPARE_WITH_TIMEOUT(exchange.account->session()->notifications()->count(), 1, 10000);
+        QVERIFY(m_ui->click(m_ui->waitForItem(u"notificationsButton"_s)));
+        QVERIFY(m_ui->waitForItem(u"notification:You were invited to join group 'Planning'"_s));
+        QVERIFY(m_ui->saveScreenshot(u"thirdparty-social-notification.png"_s));
+        m_ui->key(Qt::Key_Escape);
         QVERIFY(m_ui->saveScreenshot(u"thirdparty-social.png"_s));
     }
 
