@@ -50,6 +50,8 @@ void NotificationModel::add(const Notification &notification)
         Notification updated = notification;
         const Notification &shown = m_items.at(known);
         updated.read = updated.read || shown.read; // read here stays read
+        if (updated.roomKey.isEmpty())
+            updated.roomKey = shown.roomKey; // a list may not name the group a live frame named
         if (!updated.createdAt.isValid())
             updated.createdAt = shown.createdAt;
         if (updated.type == shown.type && updated.message == shown.message && updated.roomKey == shown.roomKey

@@ -1,4 +1,5 @@
-// ChatSession on a server that lists no rooms (spec 001, written in Python):
+// ChatSession on servers that are not Natter. Spec 002: notifications from
+// while the user was away, and live ones, once each. Spec 001 (lists no rooms):
 // a chat opened by its id shows at once, is kept in the account's cache and
 // followed again at the next start, where a message from someone else reaches
 // it; a wrong id is refused in words and adds nothing.
@@ -6,9 +7,14 @@
 #include "backendfactory.h"
 #include "chatsession.h"
 #include "natterprocess.h"
+#include "notificationmodel.h"
 #include "roomlistmodel.h"
 #include "thirdpartyfixtures.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -24,15 +30,58 @@ class TestThirdPartySession : public QObject
 
     QTemporaryDir m_dir;
 
-    static std::unique_ptr<ChatSession> session(const QUrl &server, const QString &token, const QString &storage)
+    static std::unique_ptr<ChatSession> session(const QUrl &server, const QString &token, const QString &storage,
+                                                const QString &dialect = u"chats"_s, const QString &cookie = {})
     {
         Backend::Settings settings;
         settings.serverUrl = server;
         settings.signIn.token = token;
-        return std::make_unique<ChatSession>(natter::client::makeBackend(u"chats"_s, settings), storage);
+        settings.signIn.cookie = cookie;
+        return std::make_unique<ChatSession>(natter::client::makeBackend(dialect, settings), storage);
+    }
+
+    // Bob invites Alice (user 1) to a group through spec 002's REST.
+    static int invite(const QUrl &server, int groupId, const QString &name)
+    {
+        QNetworkAccessManager network;
+        QNetworkRequest request(server.resolved(QUrl(u"/api/groups/invite"_s)));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
+        request.setRawHeader("Cookie", "session_id=sess-bob");
+        QNetworkReply *reply = network.post(
+            request, QJsonDocument(QJsonObject{{u"group_id"_s, groupId}, {u"user_id"_s, 1}, {u"group_name"_s, name}})
+                         .toJson(QJsonDocument::Compact));
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        finished.wait(10000);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        delete reply;
+        return status;
     }
 
 private slots:
+    // Spec 002: an invitation sent while the user was away is there when they connect,
+    // a live one joins it, and neither shows twice (the list has ids, live frames none).
+    void socialNotificationsFromWhileAwayAndLive()
+    {
+        auto server = natter::testing::startPythonFixture("social/social_server.py");
+        QVERIFY2(server->waitListening(), "the spec 002 fixture did not start (python3-aiohttp)");
+        QCOMPARE(invite(server->url(), 8, u"Planning"_s), 201);
+
+        auto alice = session(server->url(), {}, m_dir.filePath(u"social-alice.sqlite"_s), u"social"_s,
+                             u"session_id=sess-alice"_s);
+        QSignalSpy connected(&alice->backend(), &Backend::connected);
+        QVERIFY(alice->start());
+        QVERIFY(connected.wait(10000));
+        QTRY_COMPARE_WITH_TIMEOUT(alice->notifications()->count(), 1, 10000);
+
+        QCOMPARE(invite(server->url(), 9, u"Lunch"_s), 201);
+        QTRY_COMPARE_WITH_TIMEOUT(alice->notifications()->count(), 2, 10000);
+        // Looking again (as after a reconnect) adds nothing.
+        alice->backend().fetchNotifications();
+        QSignalSpy received(&alice->backend(), &Backend::notificationReceived);
+        QTRY_COMPARE_WITH_TIMEOUT(received.count(), 2, 10000);
+        QCOMPARE(alice->notifications()->count(), 2);
+    }
+
     void conversationsOpenedByIdAreKeptAndFollowed()
     {
         auto server = natter::testing::startPythonFixture("chats/chats_server.py");

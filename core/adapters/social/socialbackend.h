@@ -119,7 +119,8 @@ public:
     // and actionFinished; an accepted group → roomCreated.
     void answerInvitation(const QString &groupId, bool accept) override;
     // Social has its own: live notification frames and the list it loads on connecting.
-    void fetchNotifications() override { }
+    // The unread notifications of GET /api/notifications (→ notificationReceived each).
+    void fetchNotifications() override;
     // A `broadcast` frame (admins). Not stored and not confirmed by the server.
     void sendBroadcast(const QString &text);
 
