@@ -63,6 +63,15 @@ RoomSummary Backend::roomForMessage(const ChatMessage &message) const
     return room;
 }
 
+RoomSummary Backend::openedRoom(const QString &roomKey) const
+{
+    ChatMessage none;
+    none.roomKey = roomKey;
+    RoomSummary room = roomForMessage(none);
+    room.lastActivity = QDateTime::currentDateTimeUtc();
+    return room;
+}
+
 void Backend::searchPeople(const QString &query)
 {
     failAction(QStringLiteral("search"), query, notSupported(QStringLiteral("Searching for people")));

@@ -170,6 +170,8 @@ signals:
 
 protected:
     TlsTrust tlsTrust() const { return TlsTrust(m_settings.tls); }
+    // A conversation opened by hand at `roomKey`: named as roomForMessage names it, active now.
+    RoomSummary openedRoom(const QString &roomKey) const;
     QString serverHost() const { return tlsHostOf(m_settings.serverUrl); }
     void setConnectionState(ConnectionState state);
     void setSelf(const Person &self) { m_self = self; }

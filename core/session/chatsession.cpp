@@ -420,27 +420,23 @@ void ChatSession::addRoom(const RoomSummary &room)
         return;
     // One direct room per pair of people: a row for the same person under
     // another key (a gateway draft, now a thread) is that room's old name.
+    m_rooms->upsertRoom(room);
+    m_cache->saveRoom(room);
     if (room.kind == RoomKind::Direct && !room.other.id.isEmpty()) {
         QStringList replaced;
         for (const RoomSummary &known : m_rooms->rooms()) {
             if (known.key != room.key && known.kind == RoomKind::Direct && known.other.id == room.other.id)
                 replaced.append(known.key);
         }
+        // The new row exists already: a window showing an old one follows it.
         for (const QString &oldKey : std::as_const(replaced)) {
             m_rooms->removeRoom(oldKey);
             m_cache->removeRoom(oldKey);
-        }
-        // After the new row exists: a window showing the old one follows it.
-        if (!replaced.isEmpty()) {
-            m_rooms->upsertRoom(room);
-            for (const QString &oldKey : std::as_const(replaced))
-                emit roomReplaced(oldKey, room.key);
+            emit roomReplaced(oldKey, room.key);
         }
         if (!m_presence->knows(room.other.id))
             m_presence->setPresence(room.other);
     }
-    m_rooms->upsertRoom(room);
-    m_cache->saveRoom(room);
     if (!m_subscribed.contains(room.key)) {
         m_subscribed.insert(room.key);
         m_backend->subscribe(room.key);

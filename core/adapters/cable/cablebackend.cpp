@@ -58,11 +58,7 @@ std::optional<RoomSummary> CableBackend::conversationRoom(const QString &kind, c
             *problem = str("A room is opened by its id as the server names it, such as 42 or general (no spaces).");
         return std::nullopt;
     }
-    ChatMessage none;
-    none.roomKey = id;
-    RoomSummary room = roomForMessage(none);
-    room.lastActivity = QDateTime::currentDateTimeUtc();
-    return room;
+    return openedRoom(id);
 }
 
 RoomSummary CableBackend::roomForMessage(const ChatMessage &message) const

@@ -43,11 +43,7 @@ std::optional<RoomSummary> ChatsBackend::conversationRoom(const QString &kind, c
             *problem = str("A chat is opened by its id, a UUID such as 1b4e28ba-2fa1-11d2-883f-0016d3cca427.");
         return std::nullopt;
     }
-    ChatMessage none;
-    none.roomKey = uuid.toString(QUuid::WithoutBraces);
-    RoomSummary room = roomForMessage(none);
-    room.lastActivity = QDateTime::currentDateTimeUtc();
-    return room;
+    return openedRoom(uuid.toString(QUuid::WithoutBraces));
 }
 
 RoomSummary ChatsBackend::roomForMessage(const ChatMessage &message) const

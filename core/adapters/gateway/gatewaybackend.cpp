@@ -64,24 +64,19 @@ std::optional<RoomSummary> GatewayBackend::conversationRoom(const QString &kind,
         return std::nullopt;
     }
     // The thread with them, if one is known; else a draft the first message turns into one.
+    QString key = draftKey(id);
     for (auto it = m_threadOther.cbegin(); it != m_threadOther.cend(); ++it) {
-        if (it.value() == id) {
-            RoomSummary thread;
-            thread.key = it.key();
-            thread.uuid = it.key();
-            thread.kind = RoomKind::Direct;
-            thread.other.id = id;
-            thread.name = str("Person ") + id.left(8);
-            return thread;
-        }
+        if (it.value() == id)
+            key = it.key();
     }
-    RoomSummary draft;
-    draft.key = draftKey(id);
-    draft.kind = RoomKind::Direct;
-    draft.other.id = id;
-    draft.name = str("Person ") + id.left(8);
-    draft.lastActivity = QDateTime::currentDateTimeUtc();
-    return draft;
+    RoomSummary room;
+    room.key = key;
+    room.uuid = key == draftKey(id) ? QString() : key;
+    room.kind = RoomKind::Direct;
+    room.other.id = id;
+    room.name = str("Person ") + id.left(8);
+    room.lastActivity = QDateTime::currentDateTimeUtc();
+    return room;
 }
 
 RoomSummary GatewayBackend::roomForMessage(const ChatMessage &message) const

@@ -77,11 +77,7 @@ std::optional<RoomSummary> SocialBackend::conversationRoom(const QString &kind, 
                               : str("A group is opened by its number, such as 7.");
         return std::nullopt;
     }
-    ChatMessage none;
-    none.roomKey = person ? userKey(QString::number(number)) : groupKey(QString::number(number));
-    RoomSummary room = roomForMessage(none);
-    room.lastActivity = QDateTime::currentDateTimeUtc();
-    return room;
+    return openedRoom(person ? userKey(QString::number(number)) : groupKey(QString::number(number)));
 }
 
 RoomSummary SocialBackend::roomForMessage(const ChatMessage &message) const
