@@ -5,6 +5,7 @@
 #include "discovercommand.h"
 #include "headlesscommand.h"
 #include "userscommand.h"
+#include "epolleventdispatcher.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -23,6 +24,15 @@ bool wantsDesktop(int argc, char *argv[])
     return true;
 }
 
+bool wantsHeadless(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        if (QByteArray(argv[i]) == "--headless")
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -30,6 +40,10 @@ int main(int argc, char *argv[])
     if (wantsDesktop(argc, argv))
         return natter::app::runDesktop(argc, argv);
 
+    // The server's thread runs on epoll (see EpollEventDispatcher); NATTER_EVENT_DISPATCHER=qt
+    // keeps Qt's own, for comparing the two.
+    if (wantsHeadless(argc, argv) && qgetenv("NATTER_EVENT_DISPATCHER") != "qt")
+        QCoreApplication::setEventDispatcher(new natter::engine::EpollEventDispatcher);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("natter"));
     QCoreApplication::setApplicationVersion(QStringLiteral(NATTER_VERSION));

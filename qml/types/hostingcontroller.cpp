@@ -8,6 +8,7 @@
 #include "hostcertificate.h"
 #include "tlstrust.h"
 #include "store.h"
+#include "epolleventdispatcher.h"
 
 #include <QDir>
 #include <QPointer>
@@ -21,6 +22,9 @@ HostingController::HostingController(const QString &dataDir, QObject *parent)
     , m_dataDir(dataDir)
 {
     m_thread.setObjectName(QStringLiteral("natter-hosted-server"));
+    // As headless: the server's sockets on epoll, not on a poll() of them all per pass.
+    if (qgetenv("NATTER_EVENT_DISPATCHER") != "qt")
+        m_thread.setEventDispatcher(new engine::EpollEventDispatcher);
 }
 
 HostingController::~HostingController()

@@ -1,5 +1,6 @@
 // Accounts over HTTP: register, login, logout, me; tokens via Bearer, query and cookie.
 
+#include "servertestmain.h"
 #include "store.h"
 #include "testserver.h"
 
@@ -221,5 +222,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAccounts)
+NATTER_SERVER_TEST_MAIN(TestAccounts)
 #include "tst_accounts.moc"

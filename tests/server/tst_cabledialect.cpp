@@ -3,6 +3,7 @@
 // subscriptions, the three message kinds, cross-dialect fan-out — every bad
 // input, and the stamp catalogue with its ETag.
 
+#include "servertestmain.h"
 #include "cableformat.h"
 #include "hub.h"
 #include "stampcatalogue.h"
@@ -840,5 +841,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestCableDialect)
+NATTER_SERVER_TEST_MAIN(TestCableDialect)
 #include "tst_cabledialect.moc"

@@ -5,6 +5,7 @@
 // the `rooms` dialect, and the spec's own Python client (and wscat) driven
 // as separate processes against the in-process server.
 
+#include "servertestmain.h"
 #include "hub.h"
 #include "store.h"
 #include "testserver.h"
@@ -686,5 +687,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestChatsDialect)
+NATTER_SERVER_TEST_MAIN(TestChatsDialect)
 #include "tst_chatsdialect.moc"

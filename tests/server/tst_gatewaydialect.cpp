@@ -3,6 +3,7 @@
 // TUTOR approves or blocks, the /thread routes, the other dialects, and the
 // spec's /ws path on a second port.
 
+#include "servertestmain.h"
 #include "hub.h"
 #include "store.h"
 #include "testserver.h"
@@ -898,5 +899,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestGatewayDialect)
+NATTER_SERVER_TEST_MAIN(TestGatewayDialect)
 #include "tst_gatewaydialect.moc"

@@ -1,6 +1,7 @@
 // `natter --headless` and `natter users` as a user runs them: a real process,
 // a real port, SIGTERM, restart on the same data.
 
+#include "servertestmain.h"
 #include "testserver.h"
 #include "wsclient.h"
 
@@ -266,5 +267,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestHeadless)
+NATTER_SERVER_TEST_MAIN(TestHeadless)
 #include "tst_headless.moc"

@@ -2,6 +2,7 @@
 // runs them: real processes, a CA and certificates made by the test, SIGHUP
 // to reload a renewed certificate without dropping a connected client.
 
+#include "servertestmain.h"
 #include "natterprocess.h"
 #include "testpki.h"
 
@@ -182,5 +183,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestHeadlessTls)
+NATTER_SERVER_TEST_MAIN(TestHeadlessTls)
 #include "tst_headlesstls.moc"

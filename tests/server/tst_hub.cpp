@@ -6,6 +6,7 @@
 // marks, coalesce, and reach the author and the reader only. A post costs the
 // same statements and encodes in a room of 2 as in a room of 1000.
 
+#include "servertestmain.h"
 #include "hub.h"
 #include "store.h"
 
@@ -386,5 +387,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestHub)
+NATTER_SERVER_TEST_MAIN(TestHub)
 #include "tst_hub.moc"

@@ -2,6 +2,7 @@
 // the spec alone — two users, a direct room, temp ids, receipts, typing,
 // presence, heartbeat — and every bad input.
 
+#include "servertestmain.h"
 #include "hub.h"
 #include "store.h"
 #include "testserver.h"
@@ -382,5 +383,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRoomsDialect)
+NATTER_SERVER_TEST_MAIN(TestRoomsDialect)
 #include "tst_roomsdialect.moc"

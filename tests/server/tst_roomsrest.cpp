@@ -1,5 +1,6 @@
 // Spec 003's REST API: rooms, details, paged history, HTTP send, stats, health.
 
+#include "servertestmain.h"
 #include "store.h"
 #include "testserver.h"
 #include "wsclient.h"
@@ -235,5 +236,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRoomsRest)
+NATTER_SERVER_TEST_MAIN(TestRoomsRest)
 #include "tst_roomsrest.moc"

@@ -3,6 +3,7 @@
 // bound it is closed (1008 "too slow") and gets nothing more, while the others
 // get every message.
 
+#include "servertestmain.h"
 #include "store.h"
 #include "testserver.h"
 
@@ -105,5 +106,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSlowConsumer)
+NATTER_SERVER_TEST_MAIN(TestSlowConsumer)
 #include "tst_slowconsumer.moc"

@@ -3,6 +3,7 @@
 // notification frames, group invitations, history and notifications, the
 // other dialects' messages arriving in social's shapes, and every bad input.
 
+#include "servertestmain.h"
 #include "hub.h"
 #include "socialaccess.h"
 #include "store.h"
@@ -982,5 +983,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSocialDialect)
+NATTER_SERVER_TEST_MAIN(TestSocialDialect)
 #include "tst_socialdialect.moc"

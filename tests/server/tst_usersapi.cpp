@@ -1,5 +1,6 @@
 // GET /api/users: the people directory (a Natter extra for starting chats and inviting).
 
+#include "servertestmain.h"
 #include "store.h"
 #include "testserver.h"
 #include "wsclient.h"
@@ -105,5 +106,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestUsersApi)
+NATTER_SERVER_TEST_MAIN(TestUsersApi)
 #include "tst_usersapi.moc"
