@@ -11,6 +11,7 @@
 #include "passwordworkers.h"
 #include "servercontext.h"
 #include "store.h"
+#include "timerwheel.h"
 #include "tlscredentials.h"
 #include "tokenservice.h"
 
@@ -33,7 +34,7 @@ struct ChatServer::Parts
         , tokens(std::move(secret), config.tokenLifetime)
         , auth(store, tokens, config.tlsEnabled())
         , hub(store, config.typingExpiry, config.commitWindow)
-        , context{config, store, hub, auth, passwords}
+        , context{config, store, hub, auth, passwords, timers}
         , accounts(context)
         , groups(context)
         , users(context)
@@ -46,6 +47,7 @@ struct ChatServer::Parts
     TokenService tokens;
     Authenticator auth;
     Hub hub;
+    engine::TimerWheel timers;
     ServerContext context;
     AccountsApi accounts;
     GroupsApi groups;

@@ -1,5 +1,9 @@
 #pragma once
 
+namespace natter::engine {
+class TimerWheel;
+}
+
 namespace natter::server {
 
 class Authenticator;
@@ -17,6 +21,8 @@ struct ServerContext
     Authenticator &auth;
     // argon2id on its own pool (PasswordWorkers): answers come back on this thread.
     PasswordWorkers &passwords;
+    // Heartbeats, pong and idle deadlines of every session on this thread.
+    engine::TimerWheel &timers;
 };
 
 } // namespace natter::server

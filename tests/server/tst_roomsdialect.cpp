@@ -3,11 +3,13 @@
 // presence, heartbeat — and every bad input.
 
 #include "servertestmain.h"
+#include "epolleventdispatcher.h"
 #include "hub.h"
 #include "store.h"
 #include "testserver.h"
 #include "wsclient.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QTest>
 
@@ -299,6 +301,53 @@ private slots:
         QCOMPARE(suggestion->value(s("attempts")).toInt(), 2);
         QCOMPARE(suggestion->value(s("max_attempts")).toInt(), 3);
         QVERIFY(alice->waitForDisconnect(5000));
+    }
+
+    void idleConnectionsAreClosedAndActiveOnesStay()
+    {
+        auto config = TestServer::defaultConfig();
+        config.connectionTimeout = std::chrono::milliseconds(300);
+        m_server.reset();
+        m_server = std::make_unique<TestServer>(config);
+        QVERIFY(m_server->start());
+        m_alice = m_server->registerUser(s("alice"), s("Alice"));
+        m_bob = m_server->registerUser(s("bob"), s("Bob"));
+        const auto room = m_server->post(s("/api/v1.0/chat/rooms/"),
+                                         QJsonObject{{s("participant"), m_bob.id}}, m_alice.token);
+        QCOMPARE(room.status, 201);
+        m_roomId = room.json.value(s("id")).toInteger();
+
+        auto quiet = connectTo(m_alice);
+        auto active = connectTo(m_bob);
+        QVERIFY(quiet && active);
+        QElapsedTimer clock;
+        clock.start();
+        // Each frame from the client restarts its idle deadline.
+        while (!quiet->waitForDisconnect(100))
+            active->sendJson({{s("type"), s("connection_check")}});
+        QVERIFY(clock.elapsed() >= 300);
+        QCOMPARE(quiet->closeCode(), QWebSocketProtocol::CloseCodeNormal);
+        QCOMPARE(quiet->closeReason(), s("Connection timeout"));
+        active->sendJson({{s("type"), s("connection_check")}});
+        QVERIFY(active->waitForType(s("connection_status")));
+    }
+
+    void sessionTimersShareOneWheel()
+    {
+        auto *dispatcher = dynamic_cast<natter::engine::EpollEventDispatcher *>(
+            QAbstractEventDispatcher::instance());
+        if (!dispatcher)
+            QSKIP("counts timers on the epoll dispatcher only");
+        auto first = connectTo(m_alice);
+        QVERIFY(first);
+        const qsizetype timersWithOne = dispatcher->timerCount();
+        std::vector<std::unique_ptr<WsClient>> more;
+        for (int i = 0; i < 20; ++i) {
+            more.push_back(connectTo(i % 2 ? m_alice : m_bob));
+            QVERIFY(more.back());
+        }
+        // Heartbeat, pong and idle deadlines of 21 sessions: still one Qt timer.
+        QCOMPARE(dispatcher->timerCount(), timersWithOne);
     }
 
     void badInputGetsAnErrorAndTheConnectionStays_data()

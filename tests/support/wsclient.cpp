@@ -27,7 +27,11 @@ bool WsClient::open(const QUrl &url, const QList<QPair<QByteArray, QByteArray>> 
     QEventLoop loop;
     connect(&m_socket, &QWebSocket::connected, &loop, &QEventLoop::quit);
     connect(&m_socket, &QWebSocket::disconnected, &loop, &QEventLoop::quit);
-    QTimer::singleShot(5000, &loop, &QEventLoop::quit);
+    // A timer of this scope: a single-shot one would outlive the wait by seconds.
+    QTimer giveUp;
+    giveUp.setSingleShot(true);
+    connect(&giveUp, &QTimer::timeout, &loop, &QEventLoop::quit);
+    giveUp.start(5000);
     m_socket.open(request);
     loop.exec();
     return m_socket.state() == QAbstractSocket::ConnectedState;
@@ -106,7 +110,10 @@ QByteArray rawUpgradeHead(const QUrl &url, const QList<QByteArray> &extraHeaders
     });
     QObject::connect(&socket, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
     QObject::connect(&socket, &QTcpSocket::errorOccurred, &loop, &QEventLoop::quit);
-    QTimer::singleShot(5000, &loop, &QEventLoop::quit);
+    QTimer giveUp;
+    giveUp.setSingleShot(true);
+    QObject::connect(&giveUp, &QTimer::timeout, &loop, &QEventLoop::quit);
+    giveUp.start(5000);
     socket.connectToHost(url.host(), static_cast<quint16>(url.port()));
     loop.exec();
     const qsizetype end = received.indexOf("\r\n\r\n");

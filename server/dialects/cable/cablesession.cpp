@@ -11,7 +11,6 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonParseError>
-#include <QTimerEvent>
 #include <cmath>
 
 namespace natter::server {
@@ -20,9 +19,6 @@ namespace {
 constexpr int maxTempIdLength = 128;
 
 QString str(const char *latin1) { return QString::fromLatin1(latin1); }
-
-// QBasicTimer takes int milliseconds in Qt 6.4.
-int msec(std::chrono::milliseconds duration) { return static_cast<int>(duration.count()); }
 
 std::optional<QJsonObject> parseObject(const QString &text)
 {
@@ -66,7 +62,7 @@ CableSession::CableSession(ServerContext &context, std::unique_ptr<QWebSocket> s
             [this] { sendError(str("Binary frames are not supported")); });
 
     send(cable::welcomeFrame());
-    m_ping.start(msec(m_context.config.cablePingInterval), this);
+    m_ping.start(m_context.timers, m_context.config.cablePingInterval);
     attachToHub(m_user.id);
 }
 
@@ -84,12 +80,10 @@ void CableSession::closeGoingAway()
     m_socket->close(QWebSocketProtocol::CloseCodeGoingAway, str("Server shutting down"));
 }
 
-void CableSession::timerEvent(QTimerEvent *event)
+void CableSession::sendPing()
 {
-    if (event->timerId() == m_ping.timerId())
-        send(cable::pingFrame(QDateTime::currentSecsSinceEpoch()));
-    else
-        QObject::timerEvent(event);
+    send(cable::pingFrame(QDateTime::currentSecsSinceEpoch()));
+    m_ping.start(m_context.timers, m_context.config.cablePingInterval);
 }
 
 void CableSession::sendError(const QString &message, const QString &command, const QString &tempId)

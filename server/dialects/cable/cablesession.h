@@ -6,8 +6,8 @@
 
 #include "socketsession.h"
 #include "records.h"
+#include "timerwheel.h"
 
-#include <QBasicTimer>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -34,9 +34,6 @@ public:
     void deliverTyping(const TypingEvent &, FrameCache &) override { }
     void deliverPresence(const PresenceEvent &, FrameCache &) override { }
     void closeGoingAway() override;
-
-protected:
-    void timerEvent(QTimerEvent *event) override;
 
 private:
     struct Subscription
@@ -66,10 +63,11 @@ private:
     void sendError(const QString &message, const QString &command = {},
                    const QString &tempId = {});
     void onClosed() override;
+    void sendPing();
 
     UserRecord m_user;
     QList<Subscription> m_subscriptions; // in subscription order; a handful at most
-    QBasicTimer m_ping;
+    engine::WheelDeadline m_ping{[this] { sendPing(); }};
 };
 
 } // namespace natter::server

@@ -10,7 +10,6 @@
 
 #include <QJsonDocument>
 #include <QJsonParseError>
-#include <QTimerEvent>
 #include <cmath>
 
 namespace natter::server {
@@ -20,14 +19,11 @@ using namespace gateway;
 namespace {
 
 constexpr int maxNonceLength = 128;
-constexpr int closeHandshakeMs = 5000;
+constexpr std::chrono::milliseconds closeHandshake{5000};
 constexpr QLatin1StringView dialectName{"gateway"};
 constexpr QLatin1StringView sendMessageEvent{"SEND_MESSAGE"};
 
 QString str(const char *latin1) { return QString::fromLatin1(latin1); }
-
-// QBasicTimer takes int milliseconds in Qt 6.4.
-int msec(std::chrono::milliseconds duration) { return static_cast<int>(duration.count()); }
 
 // The opcode: an integral JSON number, nothing else.
 std::optional<int> opcodeOf(const QJsonValue &value)
@@ -73,7 +69,7 @@ GatewaySession::GatewaySession(ServerContext &context, std::unique_ptr<QWebSocke
     const ServerConfig &config = m_context.config;
     send(payload(Hello, QJsonObject{{str("heartbeat_interval"),
                                                           static_cast<qint64>(config.gatewayHeartbeatInterval.count())}}));
-    m_identifyDeadline.start(msec(config.gatewayIdentifyTimeout), this);
+    m_identifyDeadline.start(m_context.timers, config.gatewayIdentifyTimeout);
 }
 
 void GatewaySession::onClosed()
@@ -92,7 +88,7 @@ void GatewaySession::closeWith(CloseCode code)
     // No events after the close frame: the session leaves the hub at once.
     detachFromHub();
     m_socket->close(static_cast<QWebSocketProtocol::CloseCode>(code), closeReason(code));
-    m_closeDeadline.start(closeHandshakeMs, this);
+    m_closeDeadline.start(m_context.timers, closeHandshake);
 }
 
 void GatewaySession::closeGoingAway()
@@ -102,21 +98,13 @@ void GatewaySession::closeGoingAway()
     m_closing = true;
     m_identifyDeadline.stop();
     m_socket->close(QWebSocketProtocol::CloseCodeGoingAway, str("Server shutting down"));
-    m_closeDeadline.start(closeHandshakeMs, this);
+    m_closeDeadline.start(m_context.timers, closeHandshake);
 }
 
-void GatewaySession::timerEvent(QTimerEvent *event)
+void GatewaySession::identifyTimedOut()
 {
-    if (event->timerId() == m_identifyDeadline.timerId()) {
-        m_identifyDeadline.stop();
-        if (!m_user)
-            closeWith(SessionTimeout);
-    } else if (event->timerId() == m_closeDeadline.timerId()) {
-        m_closeDeadline.stop();
-        m_socket->abort();
-    } else {
-        QObject::timerEvent(event);
-    }
+    if (!m_user)
+        closeWith(SessionTimeout);
 }
 
 // A sliding window: at most gatewayRateLimit payloads in any gatewayRateWindow.

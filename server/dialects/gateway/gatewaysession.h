@@ -9,8 +9,8 @@
 #include "socketsession.h"
 #include "gatewayformat.h"
 #include "records.h"
+#include "timerwheel.h"
 
-#include <QBasicTimer>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
@@ -46,9 +46,6 @@ public:
     void deliverPresence(const PresenceEvent &, FrameCache &) override { }
     void closeGoingAway() override;
 
-protected:
-    void timerEvent(QTimerEvent *event) override;
-
 private:
     void handleText(const QString &text);
     void handleIdentify(const QJsonValue &data);
@@ -60,11 +57,13 @@ private:
     void sendError(QLatin1StringView code, const QString &message, const QJsonValue &nonce);
     void closeWith(gateway::CloseCode code);
     void onClosed() override;
+    void identifyTimedOut();
 
     std::optional<UserRecord> m_user; // set by IDENTIFY
     QJsonObject m_properties;         // IDENTIFY's properties (os, device)
-    QBasicTimer m_identifyDeadline;
-    QBasicTimer m_closeDeadline;      // the peer did not finish the closing handshake
+    engine::WheelDeadline m_identifyDeadline{[this] { identifyTimedOut(); }};
+    // The peer did not finish the closing handshake.
+    engine::WheelDeadline m_closeDeadline{[this] { m_socket->abort(); }};
     QElapsedTimer m_clock;
     QList<qint64> m_recentPayloads;   // m_clock times of the payloads in the rate window
     mutable QHash<qint64, bool> m_directRooms; // room id → is direct (a room's kind never changes)

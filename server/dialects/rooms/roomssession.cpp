@@ -9,7 +9,6 @@
 
 #include <QJsonDocument>
 #include <QJsonParseError>
-#include <QTimerEvent>
 
 namespace natter::server {
 namespace {
@@ -17,9 +16,6 @@ namespace {
 constexpr int maxTempIdLength = 128;
 
 QString str(const char *latin1) { return QString::fromLatin1(latin1); }
-
-// QBasicTimer takes int milliseconds in Qt 6.4.
-int msec(std::chrono::milliseconds duration) { return static_cast<int>(duration.count()); }
 
 } // namespace
 
@@ -45,8 +41,8 @@ RoomsSession::RoomsSession(ServerContext &context, std::unique_ptr<QWebSocket> s
                 {str("timestamp"), http::timestamp(QDateTime::currentDateTimeUtc())},
                 {str("heartbeat_interval"), rooms::seconds(config.heartbeatInterval)},
                 {str("connection_timeout"), rooms::seconds(config.connectionTimeout)}});
-    m_heartbeat.start(msec(config.heartbeatInterval), this);
-    m_idle.start(msec(config.connectionTimeout), this);
+    m_heartbeat.start(m_context.timers, config.heartbeatInterval);
+    m_idle.start(m_context.timers, config.connectionTimeout);
     attachToHub(m_user.id);
 }
 
@@ -71,7 +67,7 @@ void RoomsSession::sendError(const QString &message)
 void RoomsSession::handleText(const QString &text)
 {
     m_lastActivity = QDateTime::currentDateTimeUtc();
-    m_idle.start(msec(m_context.config.connectionTimeout), this);
+    m_idle.start(m_context.timers, m_context.config.connectionTimeout);
 
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
@@ -200,8 +196,9 @@ void RoomsSession::sendPing()
     sendObject({{str("type"), str("ping")},
                 {str("timestamp"), http::timestamp(QDateTime::currentDateTimeUtc())},
                 {str("sequence"), ++m_pingSequence}});
+    m_heartbeat.start(m_context.timers, m_context.config.heartbeatInterval);
     if (!m_pongDeadline.isActive())
-        m_pongDeadline.start(msec(m_context.config.pingTimeout), this);
+        m_pongDeadline.start(m_context.timers, m_context.config.pingTimeout);
 }
 
 void RoomsSession::pingTimedOut()
@@ -218,19 +215,9 @@ void RoomsSession::pingTimedOut()
         m_socket->close(QWebSocketProtocol::CloseCodeGoingAway, str("Ping timeout"));
 }
 
-void RoomsSession::timerEvent(QTimerEvent *event)
+void RoomsSession::idleTimedOut()
 {
-    if (event->timerId() == m_heartbeat.timerId()) {
-        sendPing();
-    } else if (event->timerId() == m_pongDeadline.timerId()) {
-        m_pongDeadline.stop();
-        pingTimedOut();
-    } else if (event->timerId() == m_idle.timerId()) {
-        m_idle.stop();
-        m_socket->close(QWebSocketProtocol::CloseCodeNormal, str("Connection timeout"));
-    } else {
-        QObject::timerEvent(event);
-    }
+    m_socket->close(QWebSocketProtocol::CloseCodeNormal, str("Connection timeout"));
 }
 
 void RoomsSession::deliverMessage(const MessageEvent &event, FrameCache &frames)

@@ -4,8 +4,8 @@
 
 #include "socketsession.h"
 #include "records.h"
+#include "timerwheel.h"
 
-#include <QBasicTimer>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
@@ -34,15 +34,13 @@ public:
     void deliverTyping(const TypingEvent &event, FrameCache &frames) override;
     void deliverPresence(const PresenceEvent &event, FrameCache &frames) override;
 
-protected:
-    void timerEvent(QTimerEvent *event) override;
-
 private:
     void handleText(const QString &text);
     void handleSend(const QJsonObject &frame);
     void handleReceipt(const QJsonObject &frame, DeliveryStatus status);
     void sendPing();
     void pingTimedOut();
+    void idleTimedOut();
     void sendObject(const QJsonObject &object);
     void sendError(const QString &message);
     void onClosed() override;
@@ -52,9 +50,9 @@ private:
     QSet<qint64> m_memberIds; // whose presence this room shows
     QElapsedTimer m_connected;
     QDateTime m_lastActivity;
-    QBasicTimer m_heartbeat;
-    QBasicTimer m_pongDeadline;
-    QBasicTimer m_idle;
+    engine::WheelDeadline m_heartbeat{[this] { sendPing(); }};
+    engine::WheelDeadline m_pongDeadline{[this] { pingTimedOut(); }};
+    engine::WheelDeadline m_idle{[this] { idleTimedOut(); }};
     int m_pingSequence = 0;
     int m_missedPongs = 0;
 };
