@@ -2,6 +2,8 @@
 
 #include "store.h"
 
+#include <algorithm>
+
 namespace natter::server {
 
 RoomDirectory::RoomDirectory(Store &store, QObject *parent)
@@ -46,13 +48,22 @@ const QList<MembershipRecord> &RoomDirectory::members(qint64 roomId)
     return cached ? cached->members : none;
 }
 
+namespace {
+// Members are kept ordered by user id (as the store returns them).
+auto firstNotBefore(const QList<MembershipRecord> &members, qint64 userId)
+{
+    return std::lower_bound(members.cbegin(), members.cend(), userId,
+                            [](const MembershipRecord &member, qint64 id) { return member.userId < id; });
+}
+} // namespace
+
 std::optional<MembershipRecord> RoomDirectory::membership(qint64 roomId, qint64 userId)
 {
-    for (const MembershipRecord &member : members(roomId)) {
-        if (member.userId == userId)
-            return member;
-    }
-    return std::nullopt;
+    const QList<MembershipRecord> &all = members(roomId);
+    const auto it = firstNotBefore(all, userId);
+    if (it == all.cend() || it->userId != userId)
+        return std::nullopt;
+    return *it;
 }
 
 std::optional<UserRecord> RoomDirectory::user(qint64 userId)
@@ -74,7 +85,7 @@ void RoomDirectory::refreshMembership(qint64 roomId, qint64 userId)
     QList<MembershipRecord> &members = it->members;
     members.removeIf([userId](const MembershipRecord &member) { return member.userId == userId; });
     if (const auto current = m_store.membership(roomId, userId))
-        members.append(*current);
+        members.insert(firstNotBefore(members, userId) - members.cbegin(), *current);
 }
 
 } // namespace natter::server

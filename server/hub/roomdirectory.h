@@ -25,8 +25,10 @@ public:
 
     std::optional<RoomRecord> room(qint64 roomId);
     std::optional<RoomRecord> roomByUuid(const QUuid &uuid);
-    // Every membership of the room, whatever its state (empty for no such room).
+    // Every membership of the room, whatever its state, ordered by user id
+    // (empty for no such room).
     const QList<MembershipRecord> &members(qint64 roomId);
+    // O(log members).
     std::optional<MembershipRecord> membership(qint64 roomId, qint64 userId);
     std::optional<UserRecord> user(qint64 userId);
 

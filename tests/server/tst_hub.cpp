@@ -15,6 +15,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 
 using namespace natter;
 using namespace natter::server;
@@ -126,6 +127,30 @@ private slots:
         QCOMPARE(encodesB, 1);
         for (const auto &session : sessions)
             m_hub->detach(session.get());
+    }
+
+    void theDirectoryFollowsMembershipsInUserOrder()
+    {
+        RoomDirectory &directory = m_hub->directory();
+        QCOMPARE(directory.members(m_group).size(), m_users.size()); // warmed from the store
+        const qint64 leaver = m_users.at(5);
+        QVERIFY(m_store->removeMembership(m_group, leaver));
+        QVERIFY(!directory.membership(m_group, leaver));
+        QVERIFY(m_store->setMembership(m_group, leaver, MembershipState::Invited));
+        const auto back = directory.membership(m_group, leaver);
+        QVERIFY(back);
+        QVERIFY(back->state == MembershipState::Invited);
+        const auto later = m_store->createUser(s("latecomer"), {}, "x", UserRole::User);
+        QVERIFY(later);
+        QVERIFY(m_store->setMembership(m_group, later->id, MembershipState::Active));
+        QVERIFY(directory.membership(m_group, later->id));
+        QVERIFY(!directory.membership(m_group, later->id + 1));
+        const QList<MembershipRecord> &members = directory.members(m_group);
+        QCOMPARE(members.size(), m_users.size() + 1);
+        QVERIFY(std::is_sorted(members.cbegin(), members.cend(),
+                               [](const MembershipRecord &a, const MembershipRecord &b) { return a.userId < b.userId; }));
+        for (qint64 user : std::as_const(m_users))
+            QVERIFY(directory.membership(m_group, user));
     }
 
     void onlyActiveMembersReceive()

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QUuid>
+#include <algorithm>
 
 namespace natter::server {
 namespace {
@@ -89,6 +90,11 @@ std::optional<RoomRecord> ChatsSession::accessibleRoom(const QJsonValue &chatId)
     return room;
 }
 
+bool ChatsSession::followsRoom(qint64 roomId) const
+{
+    return std::binary_search(m_subscribed.cbegin(), m_subscribed.cend(), roomId);
+}
+
 void ChatsSession::handleSubscribe(const QJsonObject &frame)
 {
     const QJsonValue chatIds = frame.value(str("chat_ids"));
@@ -98,7 +104,9 @@ void ChatsSession::handleSubscribe(const QJsonObject &frame)
     QJsonArray results;
     for (const QJsonValue &chatId : chatIds.toArray()) {
         if (const std::optional<RoomRecord> room = accessibleRoom(chatId)) {
-            m_subscribed.insert(room->id);
+            const auto at = std::lower_bound(m_subscribed.begin(), m_subscribed.end(), room->id);
+            if (at == m_subscribed.end() || *at != room->id)
+                m_subscribed.insert(at, room->id);
             results.append(chats::subscribeResult(chatId));
         } else {
             results.append(chats::subscribeResult(chatId, chats::noAccess));

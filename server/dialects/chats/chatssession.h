@@ -17,7 +17,7 @@
 
 #include <QJsonObject>
 #include <QObject>
-#include <QSet>
+#include <QVarLengthArray>
 #include <QWebSocket>
 #include <memory>
 
@@ -32,7 +32,7 @@ public:
     ChatsSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, UserRecord user,
                  QObject *parent = nullptr);
 
-    bool followsRoom(qint64 roomId) const override { return m_subscribed.contains(roomId); }
+    bool followsRoom(qint64 roomId) const override;
     void deliverMessage(const MessageEvent &event, FrameCache &frames) override;
     // The spec has no receipts, typing or presence frames.
     void deliverStatus(const StatusEvent &, FrameCache &) override { }
@@ -51,7 +51,8 @@ private:
     void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
 
     UserRecord m_user;
-    QSet<qint64> m_subscribed; // room ids
+    // Room ids, ascending; a few fit inside the session (no allocation per idle connection).
+    QVarLengthArray<qint64, 4> m_subscribed;
     bool m_closing = false;    // frames after a close decision are ignored
 };
 

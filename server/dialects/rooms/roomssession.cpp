@@ -27,8 +27,6 @@ RoomsSession::RoomsSession(ServerContext &context, std::unique_ptr<QWebSocket> s
     , m_lastActivity(QDateTime::currentDateTimeUtc())
 {
     m_connected.start();
-    for (const MembershipRecord &member : m_context.store.members(roomId))
-        m_memberIds.insert(member.userId);
 
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &RoomsSession::handleText);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this,
@@ -242,7 +240,8 @@ void RoomsSession::deliverTyping(const TypingEvent &event, FrameCache &frames)
 
 void RoomsSession::deliverPresence(const PresenceEvent &event, FrameCache &frames)
 {
-    if (event.user.id == m_user.id || !m_memberIds.contains(event.user.id))
+    // The room shows the presence of its members only.
+    if (event.user.id == m_user.id || !m_context.hub.directory().membership(m_roomId, event.user.id))
         return;
     send(
         frames.frame(QLatin1StringView("rooms"), [&event] { return rooms::presenceFrame(event); }));

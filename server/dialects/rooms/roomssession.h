@@ -9,7 +9,6 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
-#include <QSet>
 #include <QWebSocket>
 #include <memory>
 
@@ -47,7 +46,6 @@ private:
 
     UserRecord m_user;
     qint64 m_roomId;
-    QSet<qint64> m_memberIds; // whose presence this room shows
     QElapsedTimer m_connected;
     QDateTime m_lastActivity;
     engine::WheelDeadline m_heartbeat{[this] { sendPing(); }};
