@@ -12,6 +12,8 @@
 #include <QRegularExpression>
 #include <QSysInfo>
 #include <QTextStream>
+#include <QThread>
+#include <algorithm>
 #include <cstdio>
 
 Q_LOGGING_CATEGORY(lcHeadless, "natter.headless")
@@ -98,6 +100,11 @@ int runHeadless(const QStringList &arguments)
                                            QStringLiteral("Unsent bytes a connection may queue before it is closed "
                                                           "as too slow (1008; default 1048576 = 1 MiB)."),
                                            QStringLiteral("bytes"));
+    const QCommandLineOption threads(QStringLiteral("threads"),
+                                     QStringLiteral("Threads serving: the server's own plus N-1 that do the "
+                                                    "sockets' I/O (default: the number of cores, %1).")
+                                         .arg(QThread::idealThreadCount()),
+                                     QStringLiteral("N"));
     const QCommandLineOption mount(QStringLiteral("mount"),
                                    QStringLiteral("Also mount a dialect at a path, on the main port or on PORT, "
                                                   "e.g. gateway=/ws@8001. Repeatable."),
@@ -123,7 +130,7 @@ int runHeadless(const QStringList &arguments)
     const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
                                     QStringLiteral("The PEM private key of --tls-cert (unencrypted)."),
                                     QStringLiteral("file"));
-    parser.addOptions({headless, listen, noRegistration, heartbeat, commitWindow, maxSendBuffer, mount, allowedOrigin, name,
+    parser.addOptions({headless, listen, noRegistration, heartbeat, commitWindow, maxSendBuffer, threads, mount, allowedOrigin, name,
                        noAnnounce, discoveryPort, tlsCertificate, tlsKey});
     ServerOptions storage;
     storage.addTo(parser);
@@ -180,6 +187,16 @@ int runHeadless(const QStringList &arguments)
             return 2;
         }
         config.maxSendBuffer = bytes;
+    }
+    config.threads = std::max(1, QThread::idealThreadCount());
+    if (parser.isSet(threads)) {
+        bool ok = false;
+        const int count = parser.value(threads).toInt(&ok);
+        if (!ok || count < 1 || count > 64) {
+            err << "natter: --threads wants 1 to 64\n";
+            return 2;
+        }
+        config.threads = count;
     }
 
     for (const QString &text : parser.values(mount)) {

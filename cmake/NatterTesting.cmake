@@ -32,3 +32,12 @@ function(add_natter_test name)
         set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
     endif()
 endfunction()
+
+# The suite once more, its servers serving sockets from socket threads
+# (ServerConfig::threads = 3: the server's thread and two socket threads).
+function(add_natter_threaded_run name)
+    add_test(NAME ${name}_threads COMMAND ${name})
+    get_test_property(${name} TIMEOUT timeout)
+    set_tests_properties(${name}_threads PROPERTIES TIMEOUT ${timeout}
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;NATTER_TEST_THREADS=3;NATTER_BINARY=$<TARGET_FILE:natter>;NATTER_ARTIFACT_DIR=${CMAKE_BINARY_DIR}/test-artifacts")
+endfunction()

@@ -10,6 +10,7 @@
 #include "passwordhasher.h"
 #include "passwordworkers.h"
 #include "servercontext.h"
+#include "socketthreads.h"
 #include "store.h"
 #include "timerwheel.h"
 #include "tlscredentials.h"
@@ -34,7 +35,8 @@ struct ChatServer::Parts
         , tokens(std::move(secret), config.tokenLifetime)
         , auth(store, tokens, config.tlsEnabled())
         , hub(store, config.typingExpiry, config.commitWindow)
-        , context{config, store, hub, auth, passwords, timers}
+        , sockets(config.threads - 1)
+        , context{config, store, hub, auth, passwords, timers, sockets}
         , accounts(context)
         , groups(context)
         , users(context)
@@ -48,6 +50,7 @@ struct ChatServer::Parts
     Authenticator auth;
     Hub hub;
     engine::TimerWheel timers;
+    SocketThreads sockets; // after the listeners go (reverse order), what sessions left is released
     ServerContext context;
     AccountsApi accounts;
     GroupsApi groups;
@@ -237,6 +240,11 @@ bool ChatServer::reloadTls(QString *error)
         return false;
     qCInfo(lcServer) << "TLS certificate reloaded from" << m_config.tlsCertificateFile;
     return true;
+}
+
+QList<int> ChatServer::socketThreadConnections() const
+{
+    return m_parts ? m_parts->sockets.connectionCounts() : QList<int>{};
 }
 
 Store &ChatServer::store()

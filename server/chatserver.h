@@ -56,6 +56,8 @@ public:
     Store &store();
     Hub &hub();
     Authenticator &authenticator();
+    // Connections each socket thread serves now (empty with --threads 1).
+    QList<int> socketThreadConnections() const;
 
 signals:
     void sessionCountChanged(int count);

@@ -14,9 +14,12 @@ namespace {
 
 // A QWebSocket does not own the QTcpSocket it was upgraded from: make that
 // socket its child, so it goes when the session deletes the QWebSocket.
-void adoptTransport(QWebSocket &webSocket, const QWebSocketServer &handshakes)
+// The QWebSocket takes its TCP socket as a child, so that the two live, move
+// to a socket thread and go together.
+void adoptTransport(QWebSocket &webSocket, const QObject &holder,
+                    Qt::FindChildOptions options = Qt::FindDirectChildrenOnly)
 {
-    const auto transports = handshakes.findChildren<QTcpSocket *>(Qt::FindDirectChildrenOnly);
+    const auto transports = holder.findChildren<QTcpSocket *>(options);
     for (QTcpSocket *transport : transports) {
         if (transport->peerPort() == webSocket.peerPort() && transport->peerAddress() == webSocket.peerAddress()) {
             transport->setParent(&webSocket);
@@ -97,6 +100,7 @@ void Listener::takeHttpUpgrades()
             socket.release()->deleteLater();
             continue;
         }
+        adoptTransport(*socket, *m_http, Qt::FindChildrenRecursively);
         accept(*owner, std::move(socket));
     }
 }

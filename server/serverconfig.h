@@ -44,6 +44,11 @@ struct ServerConfig
     // Unsent bytes a connection may have queued; past it the client is too slow
     // to keep up: closed with 1008 "too slow" (it catches up from history).
     qint64 maxSendBuffer = 1024 * 1024;
+    // Threads serving: the server's own (hub, store, HTTP, every session's logic)
+    // plus threads - 1 socket threads doing the WebSocket I/O, connections
+    // assigned round robin. 1: all on the server's thread. `natter --headless`
+    // defaults to the number of cores.
+    int threads = 1;
     std::chrono::milliseconds connectionTimeout{14'400'000}; // idle connections close
     std::chrono::milliseconds pingTimeout{10'000};
     int maxReconnectAttempts = 5;

@@ -9,6 +9,7 @@ namespace natter::server {
 class Authenticator;
 class Hub;
 class PasswordWorkers;
+class SocketThreads;
 class Store;
 struct ServerConfig;
 
@@ -23,6 +24,8 @@ struct ServerContext
     PasswordWorkers &passwords;
     // Heartbeats, pong and idle deadlines of every session on this thread.
     engine::TimerWheel &timers;
+    // Where sessions' sockets do their I/O (`--threads`); none: on this thread.
+    SocketThreads &sockets;
 };
 
 } // namespace natter::server

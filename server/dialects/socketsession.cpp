@@ -3,9 +3,9 @@
 #include "hub.h"
 #include "servercontext.h"
 #include "serverconfig.h"
+#include "socketthreads.h"
 
 #include <QLoggingCategory>
-#include <QTimer>
 
 namespace natter::server {
 
@@ -16,18 +16,16 @@ Q_LOGGING_CATEGORY(lcSessions, "natter.server.sessions")
 SocketSession::SocketSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, QObject *parent)
     : QObject(parent)
     , m_context(context)
-    , m_socket(std::move(socket))
+    , m_socket(std::move(socket), context.sockets.next(), context.config.maxSendBuffer)
 {
-    connect(m_socket.get(), &QWebSocket::disconnected, this, &SocketSession::finish);
+    connect(&m_socket, &SocketLink::disconnected, this, &SocketSession::finish);
+    connect(&m_socket, &SocketLink::tooSlow, this, &SocketSession::closedTooSlow);
 }
 
 SocketSession::~SocketSession()
 {
     detachFromHub();
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-    }
+    m_socket.disconnect(this);
 }
 
 void SocketSession::attachToHub(qint64 userId)
@@ -49,27 +47,21 @@ void SocketSession::detachFromHub()
 
 void SocketSession::send(const QString &frame)
 {
-    if (m_tooSlow)
-        return;
-    m_socket->sendTextMessage(frame);
-    if (m_socket->bytesToWrite() <= m_context.config.maxSendBuffer)
-        return;
-    // Memory stays bounded: nothing more is queued; the close frame goes after what
-    // is queued, and a client that reads nothing at all is cut off soon after.
+    if (!m_tooSlow)
+        m_socket.sendText(frame);
+}
+
+void SocketSession::closedTooSlow(qint64 unsentBytes)
+{
+    // The link has closed it with 1008 and drops anything sent from now on.
     m_tooSlow = true;
-    qCInfo(lcSessions, "user %lld reads too slowly (%lld bytes unsent): closing with 1008", m_userId,
-           m_socket->bytesToWrite());
+    qCInfo(lcSessions, "user %lld reads too slowly (%lld bytes unsent): closed with 1008", m_userId, unsentBytes);
     detachFromHub();
-    m_socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow"));
-    QTimer::singleShot(std::chrono::seconds(5), this, [this] {
-        if (m_socket)
-            m_socket->abort();
-    });
 }
 
 void SocketSession::closeGoingAway()
 {
-    m_socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("Server shutting down"));
+    m_socket.close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("Server shutting down"));
 }
 
 void SocketSession::finish()

@@ -1,10 +1,12 @@
 #pragma once
 
-// What every dialect's connection shares: it owns its WebSocket, joins the
-// hub (presence) once the user is known, leaves it when the socket closes,
-// and then deletes itself. Dialects add their protocol on top.
+// What every dialect's connection shares: it owns its WebSocket (through a
+// SocketLink: the socket's I/O may run on a socket thread, the session runs
+// here), joins the hub (presence) once the user is known, leaves it when the
+// socket closes, and then deletes itself. Dialects add their protocol on top.
 
 #include "clientsession.h"
+#include "socketlink.h"
 
 #include <QObject>
 #include <QWebSocket>
@@ -39,10 +41,11 @@ protected:
     void send(const QString &frame);
 
     ServerContext &m_context;
-    std::unique_ptr<QWebSocket> m_socket;
+    SocketLink m_socket;
 
 private:
     void finish();
+    void closedTooSlow(qint64 unsentBytes);
 
     qint64 m_userId = 0;
     bool m_attached = false;

@@ -317,11 +317,11 @@ private slots:
         QCOMPARE(room.status, 201);
         m_roomId = room.json.value(s("id")).toInteger();
 
+        QElapsedTimer clock; // started before the server could start the quiet one's deadline
+        clock.start();
         auto quiet = connectTo(m_alice);
         auto active = connectTo(m_bob);
         QVERIFY(quiet && active);
-        QElapsedTimer clock;
-        clock.start();
         // Each frame from the client restarts its idle deadline.
         while (!quiet->waitForDisconnect(100))
             active->sendJson({{s("type"), s("connection_check")}});

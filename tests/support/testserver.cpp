@@ -6,6 +6,7 @@
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTest>
+#include <algorithm>
 
 namespace natter::test {
 
@@ -25,6 +26,8 @@ server::ServerConfig TestServer::defaultConfig()
     config.listenPort = 0;
     config.fastPasswordHashing = true;
     config.typingExpiry = std::chrono::milliseconds(400);
+    // The *_threads runs of a suite serve its sockets from socket threads.
+    config.threads = std::max(1, qEnvironmentVariableIntValue("NATTER_TEST_THREADS"));
     return config;
 }
 

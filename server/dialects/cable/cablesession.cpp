@@ -57,8 +57,8 @@ CableSession::CableSession(ServerContext &context, std::unique_ptr<QWebSocket> s
     : SocketSession(context, std::move(socket), parent)
     , m_user(std::move(user))
 {
-    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &CableSession::handleText);
-    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this,
+    connect(&m_socket, &SocketLink::textReceived, this, &CableSession::handleText);
+    connect(&m_socket, &SocketLink::binaryReceived, this,
             [this] { sendError(str("Binary frames are not supported")); });
 
     send(cable::welcomeFrame());
@@ -77,7 +77,7 @@ void CableSession::closeGoingAway()
 {
     // What Rails sends when its server restarts: the client may come back.
     send(cable::disconnectFrame(str("server_restart"), true));
-    m_socket->close(QWebSocketProtocol::CloseCodeGoingAway, str("Server shutting down"));
+    m_socket.close(QWebSocketProtocol::CloseCodeGoingAway, str("Server shutting down"));
 }
 
 void CableSession::sendPing()

@@ -21,8 +21,8 @@ ChatsSession::ChatsSession(ServerContext &context, std::unique_ptr<QWebSocket> s
     : SocketSession(context, std::move(socket), parent)
     , m_user(std::move(user))
 {
-    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &ChatsSession::handleText);
-    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this] {
+    connect(&m_socket, &SocketLink::textReceived, this, &ChatsSession::handleText);
+    connect(&m_socket, &SocketLink::binaryReceived, this, [this] {
         closeWith(QWebSocketProtocol::CloseCodeDatatypeNotSupported,
                   str("Binary frames are not supported"));
     });
@@ -38,7 +38,7 @@ void ChatsSession::closeGoingAway()
 void ChatsSession::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)
 {
     m_closing = true;
-    m_socket->close(code, reason);
+    m_socket.close(code, reason);
 }
 
 // Spec 001 answers carry no ids: every answer goes out in request order,

@@ -59,9 +59,9 @@ GatewaySession::GatewaySession(ServerContext &context, std::unique_ptr<QWebSocke
     : SocketSession(context, std::move(socket), parent)
 {
     m_clock.start();
-    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &GatewaySession::handleText);
+    connect(&m_socket, &SocketLink::textReceived, this, &GatewaySession::handleText);
     // Payloads are JSON text: a binary frame cannot be decoded.
-    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this] {
+    connect(&m_socket, &SocketLink::binaryReceived, this, [this] {
         if (!m_closing && withinRateLimit())
             closeWith(DecodeError);
     });
@@ -87,7 +87,7 @@ void GatewaySession::closeWith(CloseCode code)
     m_identifyDeadline.stop();
     // No events after the close frame: the session leaves the hub at once.
     detachFromHub();
-    m_socket->close(static_cast<QWebSocketProtocol::CloseCode>(code), closeReason(code));
+    m_socket.close(static_cast<QWebSocketProtocol::CloseCode>(code), closeReason(code));
     m_closeDeadline.start(m_context.timers, closeHandshake);
 }
 
@@ -97,7 +97,7 @@ void GatewaySession::closeGoingAway()
         return;
     m_closing = true;
     m_identifyDeadline.stop();
-    m_socket->close(QWebSocketProtocol::CloseCodeGoingAway, str("Server shutting down"));
+    m_socket.close(QWebSocketProtocol::CloseCodeGoingAway, str("Server shutting down"));
     m_closeDeadline.start(m_context.timers, closeHandshake);
 }
 

@@ -63,7 +63,7 @@ private:
     QJsonObject m_properties;         // IDENTIFY's properties (os, device)
     engine::WheelDeadline m_identifyDeadline{[this] { identifyTimedOut(); }};
     // The peer did not finish the closing handshake.
-    engine::WheelDeadline m_closeDeadline{[this] { m_socket->abort(); }};
+    engine::WheelDeadline m_closeDeadline{[this] { m_socket.abort(); }};
     QElapsedTimer m_clock;
     QList<qint64> m_recentPayloads;   // m_clock times of the payloads in the rate window
     mutable QHash<qint64, bool> m_directRooms; // room id → is direct (a room's kind never changes)

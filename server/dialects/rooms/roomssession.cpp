@@ -28,8 +28,8 @@ RoomsSession::RoomsSession(ServerContext &context, std::unique_ptr<QWebSocket> s
 {
     m_connected.start();
 
-    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &RoomsSession::handleText);
-    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this,
+    connect(&m_socket, &SocketLink::textReceived, this, &RoomsSession::handleText);
+    connect(&m_socket, &SocketLink::binaryReceived, this,
             [this] { sendError(str("Binary frames are not supported")); });
 
     const ServerConfig &config = m_context.config;
@@ -185,7 +185,7 @@ void RoomsSession::sendHealthCheck()
                 {str("user_id"), m_user.id},
                 {str("connection_duration"), m_connected.elapsed() / 1000},
                 {str("last_activity"), http::timestamp(m_lastActivity)},
-                {str("is_alive"), m_socket->state() == QAbstractSocket::ConnectedState},
+                {str("is_alive"), m_socket.isOpen()},
                 {str("timestamp"), http::timestamp(QDateTime::currentDateTimeUtc())}});
 }
 
@@ -210,12 +210,12 @@ void RoomsSession::pingTimedOut()
                     {str("max_attempts"), config.maxReconnectAttempts}});
     }
     if (m_missedPongs >= config.maxReconnectAttempts)
-        m_socket->close(QWebSocketProtocol::CloseCodeGoingAway, str("Ping timeout"));
+        m_socket.close(QWebSocketProtocol::CloseCodeGoingAway, str("Ping timeout"));
 }
 
 void RoomsSession::idleTimedOut()
 {
-    m_socket->close(QWebSocketProtocol::CloseCodeNormal, str("Connection timeout"));
+    m_socket.close(QWebSocketProtocol::CloseCodeNormal, str("Connection timeout"));
 }
 
 void RoomsSession::deliverMessage(const MessageEvent &event, FrameCache &frames)

@@ -33,8 +33,8 @@ SocialSession::SocialSession(ServerContext &context, std::unique_ptr<QWebSocket>
     for (const RoomRecord &room : m_context.store.roomsOfUser(m_user.id))
         m_rooms.insert(room.id);
 
-    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &SocialSession::handleText);
-    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this,
+    connect(&m_socket, &SocketLink::textReceived, this, &SocialSession::handleText);
+    connect(&m_socket, &SocketLink::binaryReceived, this,
             [this] { sendError(str("Binary frames are not supported")); });
     // The spec sends nothing on connect: the session simply starts listening.
     attachToHub(m_user.id);

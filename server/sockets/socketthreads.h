@@ -1,0 +1,111 @@
+#pragma once
+
+// The socket threads (`--threads N`: N - 1 of them): event loops (epoll) that do the
+// WebSocket I/O of the sessions assigned to them round robin, so that writing
+// one message to a thousand sockets is spread over cores while the hub, the
+// store and every session's logic stay on the server's thread.
+//
+// The server's thread talks to a socket thread through that thread's command
+// queue only (SocketWorker::post): frames are immutable shared strings, so
+// handing one over costs a reference, and one wake-up carries every command
+// queued meanwhile.
+
+#include <QMutex>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QWebSocketProtocol>
+#include <atomic>
+#include <memory>
+#include <set>
+#include <vector>
+
+class QThread;
+class QTimer;
+class QWebSocket;
+
+namespace natter::server {
+
+// One socket, on the thread that serves it: sends with the slow-consumer
+// bound, closes, aborts, and relays what the socket says.
+class SocketPipe : public QObject
+{
+    Q_OBJECT
+public:
+    SocketPipe(std::unique_ptr<QWebSocket> socket, qint64 maxSendBuffer);
+    ~SocketPipe() override;
+
+    void send(const QString &frame);
+    void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+    void abort();
+
+signals:
+    void textReceived(const QString &text);
+    void binaryReceived();
+    void tooSlow(qint64 unsentBytes);
+    void disconnected();
+
+private:
+    QWebSocket *m_socket; // child
+    qint64 m_maxSendBuffer;
+    bool m_tooSlow = false;
+};
+
+class SocketWorker : public QObject
+{
+    Q_OBJECT
+public:
+    struct Command
+    {
+        enum class Kind { Adopt, Send, Close, Abort, Release };
+        Kind kind;
+        SocketPipe *pipe;
+        QString text; // the frame, or the close reason
+        QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodeNormal;
+    };
+
+    // Thread-safe: queued for this worker's thread, run there in order.
+    void post(Command command);
+
+    // On the worker's thread: runs what is queued, then deletes every pipe left.
+    void shutDown();
+    // Connections this thread serves now (any thread may ask).
+    int connectionCount() const { return m_connectionCount.load(std::memory_order_relaxed); }
+
+private:
+    void runQueued();
+    void run(Command &command);
+
+    QMutex m_lock;
+    std::vector<Command> m_queued; // guarded by m_lock
+    bool m_runScheduled = false;   // guarded by m_lock
+    std::set<SocketPipe *> m_pipes; // worker thread only
+    std::atomic<int> m_connectionCount{0};
+};
+
+class SocketThreads
+{
+public:
+    // `count` < 1: no socket threads; sockets stay on the server's thread.
+    explicit SocketThreads(int count);
+    ~SocketThreads();
+    SocketThreads(const SocketThreads &) = delete;
+    SocketThreads &operator=(const SocketThreads &) = delete;
+
+    int count() const { return int(m_workers.size()); }
+    // The worker for the next connection (round robin); null when there are none.
+    SocketWorker *next();
+    // Connections each socket thread serves now.
+    QList<int> connectionCounts() const;
+
+private:
+    struct Thread
+    {
+        std::unique_ptr<QThread> thread;
+        SocketWorker *worker = nullptr; // lives on `thread`
+    };
+    std::vector<Thread> m_workers;
+    size_t m_next = 0;
+};
+
+} // namespace natter::server
