@@ -42,8 +42,10 @@ int main(int argc, char *argv[])
 
     // The server's thread runs on epoll (see EpollEventDispatcher); NATTER_EVENT_DISPATCHER=qt
     // keeps Qt's own, for comparing the two.
-    if (wantsHeadless(argc, argv) && qgetenv("NATTER_EVENT_DISPATCHER") != "qt")
-        QCoreApplication::setEventDispatcher(new natter::engine::EpollEventDispatcher);
+    if (wantsHeadless(argc, argv)) {
+        if (auto dispatcher = natter::engine::createServerEventDispatcher())
+            QCoreApplication::setEventDispatcher(dispatcher.release());
+    }
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("natter"));
     QCoreApplication::setApplicationVersion(QStringLiteral(NATTER_VERSION));

@@ -23,8 +23,8 @@ HostingController::HostingController(const QString &dataDir, QObject *parent)
 {
     m_thread.setObjectName(QStringLiteral("natter-hosted-server"));
     // As headless: the server's sockets on epoll, not on a poll() of them all per pass.
-    if (qgetenv("NATTER_EVENT_DISPATCHER") != "qt")
-        m_thread.setEventDispatcher(new engine::EpollEventDispatcher);
+    if (auto dispatcher = engine::createServerEventDispatcher())
+        m_thread.setEventDispatcher(dispatcher.release());
 }
 
 HostingController::~HostingController()

@@ -319,4 +319,14 @@ void EpollEventDispatcher::interrupt()
     wakeUp();
 }
 
+std::unique_ptr<QAbstractEventDispatcher> createServerEventDispatcher()
+{
+    if (qEnvironmentVariable("NATTER_EVENT_DISPATCHER") == u"qt")
+        return nullptr;
+    auto dispatcher = std::make_unique<EpollEventDispatcher>();
+    if (!dispatcher->isValid())
+        return nullptr;
+    return dispatcher;
+}
+
 } // namespace natter::engine

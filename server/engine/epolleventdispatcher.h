@@ -24,6 +24,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <set>
 #include <vector>
 
@@ -92,5 +93,9 @@ private:
     std::set<std::pair<Clock::time_point, int>> m_deadlines; // (deadline, timer id)
     std::vector<epoll_event> m_ready;
 };
+
+// What a server thread runs on: an EpollEventDispatcher, or null for Qt's own
+// (NATTER_EVENT_DISPATCHER=qt, for comparing the two, or a kernel without epoll).
+std::unique_ptr<QAbstractEventDispatcher> createServerEventDispatcher();
 
 } // namespace natter::engine

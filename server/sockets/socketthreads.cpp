@@ -119,11 +119,8 @@ SocketThreads::SocketThreads(int count)
         Thread entry;
         entry.thread = std::make_unique<QThread>();
         entry.thread->setObjectName(QStringLiteral("natter-sockets-%1").arg(i));
-        if (qEnvironmentVariable("NATTER_EVENT_DISPATCHER") != u"qt") {
-            auto dispatcher = std::make_unique<engine::EpollEventDispatcher>();
-            if (dispatcher->isValid())
-                entry.thread->setEventDispatcher(dispatcher.release());
-        }
+        if (auto dispatcher = engine::createServerEventDispatcher())
+            entry.thread->setEventDispatcher(dispatcher.release());
         entry.worker = new SocketWorker;
         entry.worker->moveToThread(entry.thread.get());
         QObject::connect(entry.thread.get(), &QThread::finished, entry.worker, &QObject::deleteLater);

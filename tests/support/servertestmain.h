@@ -13,8 +13,8 @@
 #define NATTER_SERVER_TEST_MAIN(TestObject)                                                  \
     int main(int argc, char *argv[])                                                         \
     {                                                                                        \
-        if (qgetenv("NATTER_EVENT_DISPATCHER") != "qt")                                      \
-            QCoreApplication::setEventDispatcher(new natter::engine::EpollEventDispatcher); \
+        if (auto dispatcher = natter::engine::createServerEventDispatcher())                 \
+            QCoreApplication::setEventDispatcher(dispatcher.release());                      \
         QCoreApplication app(argc, argv);                                                    \
         app.setAttribute(Qt::AA_Use96Dpi, true);                                             \
         QTEST_SET_MAIN_SOURCE_PATH                                                           \
