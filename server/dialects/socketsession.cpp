@@ -47,14 +47,12 @@ void SocketSession::detachFromHub()
 
 void SocketSession::send(const QString &frame)
 {
-    if (!m_tooSlow)
-        m_socket.sendText(frame);
+    m_socket.sendText(frame);
 }
 
 void SocketSession::closedTooSlow(qint64 unsentBytes)
 {
     // The link has closed it with 1008 and drops anything sent from now on.
-    m_tooSlow = true;
     qCInfo(lcSessions, "user %lld reads too slowly (%lld bytes unsent): closed with 1008", m_userId, unsentBytes);
     detachFromHub();
 }

@@ -49,7 +49,6 @@ private:
 
     qint64 m_userId = 0;
     bool m_attached = false;
-    bool m_tooSlow = false;
 };
 
 } // namespace natter::server

@@ -2,7 +2,6 @@
 
 #include "socketthreads.h"
 
-#include <QLoggingCategory>
 #include <QTcpSocket>
 #include <QThread>
 #include <QWebSocket>
@@ -11,17 +10,13 @@ namespace natter::server {
 
 using Command = SocketWorker::Command;
 
-namespace {
-Q_LOGGING_CATEGORY(lcLink, "natter.server.sockets")
-}
-
 SocketLink::SocketLink(std::unique_ptr<QWebSocket> socket, SocketWorker *worker, qint64 maxSendBuffer,
                        QObject *parent)
     : QObject(parent)
 {
     // A socket whose transport is not its child cannot move with it: it stays here.
     if (worker && !socket->findChild<QAbstractSocket *>()) {
-        qCWarning(lcLink, "a WebSocket without its transport as a child: served on the server's thread");
+        qCWarning(lcSockets, "a WebSocket without its transport as a child: served on the server's thread");
         worker = nullptr;
     }
     m_pipe = new SocketPipe(std::move(socket), maxSendBuffer);
@@ -66,6 +61,8 @@ SocketLink::~SocketLink()
 
 void SocketLink::sendText(const QString &frame)
 {
+    if (!m_open)
+        return;
     if (m_worker)
         m_worker->post({Command::Kind::Send, m_pipe, frame});
     else

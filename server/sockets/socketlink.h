@@ -32,12 +32,12 @@ public:
     // Aborts the connection if it is still open; the socket goes on its thread.
     ~SocketLink() override;
 
+    // Dropped once the link is no longer open (closed, or too slow).
     void sendText(const QString &frame);
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
     void abort();
     // Until disconnected() (or tooSlow()).
     bool isOpen() const { return m_open; }
-    bool onSocketThread() const { return m_worker != nullptr; }
 
 signals:
     void textReceived(const QString &text);

@@ -2,16 +2,15 @@
 
 #include "epolleventdispatcher.h"
 
-#include <QLoggingCategory>
 #include <QThread>
 #include <QTimer>
 #include <QWebSocket>
 
 namespace natter::server {
 
-namespace {
 Q_LOGGING_CATEGORY(lcSockets, "natter.server.sockets")
 
+namespace {
 // A client that reads nothing at all after "too slow" is cut off this much later.
 constexpr std::chrono::seconds tooSlowGrace{5};
 } // namespace

@@ -12,6 +12,7 @@
 
 #include <QMutex>
 #include <QList>
+#include <QLoggingCategory>
 #include <QObject>
 #include <QString>
 #include <QWebSocketProtocol>
@@ -25,6 +26,8 @@ class QTimer;
 class QWebSocket;
 
 namespace natter::server {
+
+Q_DECLARE_LOGGING_CATEGORY(lcSockets) // natter.server.sockets
 
 // One socket, on the thread that serves it: sends with the slow-consumer
 // bound, closes, aborts, and relays what the socket says.
