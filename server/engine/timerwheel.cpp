@@ -68,9 +68,10 @@ void TimerWheel::insert(WheelDeadline &deadline, std::chrono::milliseconds inter
 {
     if (m_pending == 0) // the ticks slept through had nothing to fire
         m_processedTick = currentTick();
-    // Rounded up, plus the tick in progress: never early.
+    // Rounded up, plus the tick in progress (part of it has passed already):
+    // never early. A deadline fires once currentTick() reaches its due tick.
     const quint64 ticks = quint64((std::max<qint64>(interval.count(), 0) + m_tick.count() - 1) / m_tick.count());
-    deadline.m_dueTick = std::max(currentTick() + std::max<quint64>(ticks, 1), m_processedTick + 1);
+    deadline.m_dueTick = std::max(currentTick() + 1 + ticks, m_processedTick + 1);
     WheelDeadline &head = m_slots[deadline.m_dueTick % m_slotCount];
     deadline.m_prev = head.m_prev;
     deadline.m_next = &head;
