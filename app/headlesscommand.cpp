@@ -1,5 +1,7 @@
 #include "headlesscommand.h"
 
+#include "limitoptions.h"
+
 #include "chatserver.h"
 #include "endpointfactory.h"
 #include "serverannouncement.h"
@@ -134,6 +136,8 @@ int runHeadless(const QStringList &arguments)
                        noAnnounce, discoveryPort, tlsCertificate, tlsKey});
     ServerOptions storage;
     storage.addTo(parser);
+    const LimitOptions limits;
+    limits.addTo(parser);
 
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
@@ -155,7 +159,8 @@ int runHeadless(const QStringList &arguments)
     }
     server::ServerConfig config;
     QString error;
-    if (!parseListen(parser.value(listen), config, &error) || !storage.apply(parser, config, &error)) {
+    if (!parseListen(parser.value(listen), config, &error) || !storage.apply(parser, config, &error)
+        || !limits.apply(parser, config, &error)) {
         err << "natter: " << error << '\n';
         return 2;
     }

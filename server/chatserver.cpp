@@ -12,6 +12,7 @@
 #include "servercontext.h"
 #include "socketthreads.h"
 #include "store.h"
+#include "storequeries.h"
 #include "timerwheel.h"
 #include "tlscredentials.h"
 #include "tokenservice.h"
@@ -36,11 +37,13 @@ struct ChatServer::Parts
         , auth(store, tokens, config.tlsEnabled())
         , hub(store, config.typingExpiry, config.commitWindow)
         , sockets(config.threads - 1)
-        , context{config, store, hub, auth, passwords, timers, sockets}
+        , queries(store)
+        , context{config, queries, hub, auth, passwords, timers, sockets}
         , accounts(context)
         , groups(context)
         , users(context)
     {
+        hub.setSendLimit(config.messagesPerSecond, config.messageBurst);
     }
 
     Store store;
@@ -51,6 +54,7 @@ struct ChatServer::Parts
     Hub hub;
     engine::TimerWheel timers;
     SocketThreads sockets; // after the listeners go (reverse order), what sessions left is released
+    StoreQueries queries;
     ServerContext context;
     AccountsApi accounts;
     GroupsApi groups;

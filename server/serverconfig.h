@@ -71,6 +71,25 @@ struct ServerConfig
     std::chrono::milliseconds gatewayIdentifyTimeout{10'000}; // no IDENTIFY by then: 4009
     std::chrono::milliseconds gatewayHeartbeatInterval{41'250}; // announced in HELLO
 
+    // Limits on every door (README "Limits and hardening"); 0 turns one off.
+    // Messages a user may send per second, all connections and doors
+    // together, with `messageBurst` at once; past it nothing is stored and
+    // each dialect answers in its own way (gateway: close 4008; REST: 429).
+    double messagesPerSecond = 20;
+    int messageBurst = 100;
+    // WebSocket connections one user may hold at once; one more is closed with
+    // 1008 "Too many connections" (gateway: 4008).
+    int maxConnectionsPerUser = 50;
+    // Rooms one connection may follow (cable subscriptions, chats chat_ids).
+    int maxSubscriptionsPerConnection = 200;
+    // Failed logins per username (and per client address: an office may share
+    // one) before each further attempt waits: 1 s, doubling with every failure
+    // up to loginBackoffMax; until then login answers 429 with Retry-After.
+    // A successful login resets the username's and the address's count.
+    int loginFailuresPerUsername = 5;
+    int loginFailuresPerAddress = 20;
+    std::chrono::seconds loginBackoffMax{900};
+
     std::chrono::seconds tokenLifetime = std::chrono::hours(24 * 30);
     bool fastPasswordHashing = false; // tests only: minimal argon2id limits
 };

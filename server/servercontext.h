@@ -10,14 +10,15 @@ class Authenticator;
 class Hub;
 class PasswordWorkers;
 class SocketThreads;
-class Store;
+class StoreQueries;
 struct ServerConfig;
 
 // What every endpoint and REST route works with. Owned by ChatServer; no globals.
 struct ServerContext
 {
     const ServerConfig &config;
-    Store &store;
+    // Reads only: every write goes through the hub (or, for sign-ins, auth).
+    StoreQueries &queries;
     Hub &hub;
     Authenticator &auth;
     // argon2id on its own pool (PasswordWorkers): answers come back on this thread.

@@ -32,6 +32,7 @@ public:
         CreateRooms = 0x800,     // start direct chats (and, with Groups, create groups)
         PeopleSearch = 0x1000,   // a people directory (searchPeople)
         OpenByAddress = 0x2000,  // conversations open by what the spec addresses them by (conversationKinds)
+        RoomEvents = 0x4000,     // the server pushes new rooms and membership changes: no room-list polling
     };
     Q_DECLARE_FLAGS(Capabilities, Capability)
     Q_FLAG(Capabilities)

@@ -40,18 +40,13 @@ ChatSession::ChatSession(std::unique_ptr<Backend> backend, const QString &storag
         m_backend->fetchNotifications();
     });
     // Rooms someone else creates reach us through the room list on dialects
-    // that have no per-user channel: look again now and then while connected.
+    // that push nothing about rooms: look again now and then while connected.
     m_roomRefresh.setInterval(roomRefreshInterval);
     connect(&m_roomRefresh, &QTimer::timeout, this, [this] {
         m_backend->listRooms();
         m_backend->fetchNotifications();
     });
-    connect(backendPtr, &Backend::connectionStateChanged, this, [this](Backend::ConnectionState state) {
-        if (state == Backend::ConnectionState::Connected)
-            m_roomRefresh.start();
-        else
-            m_roomRefresh.stop();
-    });
+    connect(backendPtr, &Backend::connectionStateChanged, this, &ChatSession::updateRoomRefresh);
     connect(backendPtr, &Backend::roomsListed, this, [this](const QList<RoomSummary> &rooms) {
         noteCapabilities(); // a room list may prove the server is Natter's
         if (!m_backend->can(Backend::Capability::RoomList)) {
@@ -303,12 +298,23 @@ void ChatSession::onAcknowledged(const QString &clientId, const ChatMessage &sto
     }
 }
 
+void ChatSession::updateRoomRefresh()
+{
+    const bool polls = m_backend->connectionState() == Backend::ConnectionState::Connected
+        && !m_backend->can(Backend::Capability::RoomEvents);
+    if (!polls)
+        m_roomRefresh.stop();
+    else if (!m_roomRefresh.isActive())
+        m_roomRefresh.start();
+}
+
 void ChatSession::noteCapabilities()
 {
     const Backend::Capabilities now = m_backend->capabilities();
     if (now == m_capabilities)
         return;
     m_capabilities = now;
+    updateRoomRefresh();
     emit capabilitiesChanged();
 }
 

@@ -124,6 +124,8 @@ public:
     static constexpr int pageSize = 50;
     // How often the room list is fetched again while connected.
     static constexpr std::chrono::seconds roomRefreshInterval{15};
+    // Whether the room list is polled now (connected, and the server pushes no room events).
+    bool pollsRoomList() const { return m_roomRefresh.isActive(); }
 
 signals:
     void settingsChanged();
@@ -148,6 +150,8 @@ private:
     void onActionFinished(const QString &action, const QString &key, bool ok);
     Person personFor(const QString &personId) const;
     void noteCapabilities();
+    // The room list is polled only while connected to a server that pushes no room events.
+    void updateRoomRefresh();
 
     std::unique_ptr<Backend> m_backend;
     QString m_storagePath;

@@ -28,6 +28,21 @@ SocketSession::~SocketSession()
     m_socket.disconnect(this);
 }
 
+bool SocketSession::mayConnect(qint64 userId)
+{
+    const int allowed = m_context.config.maxConnectionsPerUser;
+    if (allowed <= 0 || m_context.hub.sessionsOf(userId).size() < allowed)
+        return true;
+    qCInfo(lcSessions, "user %lld already has %d connections: refused", userId, allowed);
+    refuseTooManyConnections();
+    return false;
+}
+
+void SocketSession::refuseTooManyConnections()
+{
+    m_socket.close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("Too many connections"));
+}
+
 void SocketSession::attachToHub(qint64 userId)
 {
     if (m_attached)

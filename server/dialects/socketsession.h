@@ -30,6 +30,12 @@ public:
 protected:
     SocketSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, QObject *parent);
 
+    // Whether the user may open one more connection (config.maxConnectionsPerUser);
+    // if not, the connection is refused (refuseTooManyConnections) and the
+    // dialect stops there. Call it before the dialect's welcome.
+    bool mayConnect(qint64 userId);
+    // Default: close 1008 "Too many connections".
+    virtual void refuseTooManyConnections();
     // From now on the hub counts the user online and fans events out to us.
     void attachToHub(qint64 userId);
     void detachFromHub();

@@ -9,7 +9,7 @@
 #include "passwordworkers.h"
 #include "servercontext.h"
 #include "serverconfig.h"
-#include "store.h"
+#include "storequeries.h"
 #include "userjson.h"
 
 #include <QHttpServer>
@@ -46,6 +46,8 @@ AccountsApi::AccountsApi(ServerContext &context)
     : m_context(context)
     // What an unknown username is checked against: as slow as a real one.
     , m_decoyHash(context.passwords.hasher().hash(QUuid::createUuid().toString()))
+    , m_failedLogins(context.config.loginFailuresPerUsername, context.config.loginFailuresPerAddress,
+                     context.config.loginBackoffMax)
 {
 }
 
@@ -58,7 +60,7 @@ void AccountsApi::registered(QHttpServerResponder &&responder, const QString &us
     const auto user = m_context.hub.registerUser(username, displayName, hash, UserRole::User);
     if (!user) {
         // Taken while the hash was made (two sign-ups for one name), or the store failed.
-        if (m_context.store.lastError() == StoreError::Conflict)
+        if (user.error() == StoreError::Conflict)
             return http::error(http::Status::Conflict, QStringLiteral("username already taken"))
                 .write(std::move(responder));
         return http::error(http::Status::InternalServerError, QStringLiteral("Could not create the account"))
@@ -71,13 +73,17 @@ void AccountsApi::registered(QHttpServerResponder &&responder, const QString &us
     signedIn(m_context.auth, *user, token, http::Status::Created).write(std::move(responder));
 }
 
-void AccountsApi::loggedIn(QHttpServerResponder &&responder, const QString &username, bool passwordMatches)
+void AccountsApi::loggedIn(QHttpServerResponder &&responder, const QString &username, const QString &address,
+                           bool passwordMatches)
 {
     // Read again: the account may have gone while the hash was checked.
-    const auto user = passwordMatches ? m_context.store.userByName(username) : std::nullopt;
-    if (!user)
+    const auto user = passwordMatches ? m_context.queries.userByName(username) : std::nullopt;
+    if (!user) {
+        m_failedLogins.failed(username, address);
         return http::error(http::Status::Unauthorized, QStringLiteral("Invalid username or password"))
             .write(std::move(responder));
+    }
+    m_failedLogins.succeeded(username, address);
     const QString token = m_context.auth.startSession(*user);
     if (token.isEmpty())
         return http::error(http::Status::InternalServerError, QStringLiteral("Could not start a session"))
@@ -127,7 +133,7 @@ void AccountsApi::registerRoutes(QHttpServer &server)
                           QStringLiteral("password must be at least %1 characters").arg(minimumPasswordLength));
         if (displayName.isEmpty())
             displayName = username;
-        if (m_context.store.userByName(username))
+        if (m_context.queries.userByName(username))
             return refuse(http::Status::Conflict, QStringLiteral("username already taken"));
 
         auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
@@ -148,14 +154,21 @@ void AccountsApi::registerRoutes(QHttpServer &server)
         if (username.isEmpty() || password.isEmpty())
             return http::error(http::Status::BadRequest, QStringLiteral("username and password are required"))
                 .write(std::move(responder));
-        const auto user = m_context.store.userByName(username);
+        // Too many failures for this name or from this address: no password is checked.
+        const QString address = request.remoteAddress().toString();
+        if (const auto wait = m_failedLogins.waitFor(username, address); wait.count() > 0)
+            return http::tooManyRequests(QStringLiteral("Too many failed logins: try again in %1 s")
+                                             .arg((wait.count() + 999) / 1000),
+                                         wait)
+                .write(std::move(responder));
+        const auto user = m_context.queries.userByName(username);
         // One answer for unknown user and wrong password (after as long a wait: a
         // hash is checked either way), so accounts cannot be probed.
         const QByteArray storedHash = user ? user->passwordHash : m_decoyHash;
         auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
         m_context.passwords.verify(password, storedHash, pending->socket(),
-                                   [this, pending, username, known = user.has_value()](bool matches) {
-            loggedIn(std::move(*pending), username, known && matches);
+                                   [this, pending, username, address, known = user.has_value()](bool matches) {
+            loggedIn(std::move(*pending), username, address, known && matches);
         });
     });
 

@@ -15,6 +15,14 @@ QHttpServerResponse json(const QJsonObject &body, Status status)
     return QHttpServerResponse(body, status);
 }
 
+QHttpServerResponse tooManyRequests(const QString &message, std::chrono::milliseconds retryAfter)
+{
+    QHttpServerResponse response = error(Status::TooManyRequests, message);
+    const qint64 seconds = std::max<qint64>(1, (retryAfter.count() + 999) / 1000);
+    response.setHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(seconds));
+    return response;
+}
+
 QHttpServerResponse noContent()
 {
     return QHttpServerResponse(Status::NoContent);

@@ -7,6 +7,7 @@
 #include <QHttpServerResponse>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <chrono>
 #include <optional>
 
 namespace natter::server::http {
@@ -17,6 +18,8 @@ using Status = QHttpServerResponse::StatusCode;
 QHttpServerResponse error(Status status, const QString &message);
 QHttpServerResponse json(const QJsonObject &body, Status status = Status::Ok);
 QHttpServerResponse noContent();
+// 429 {"error": message} with Retry-After: the wait in whole seconds (at least 1).
+QHttpServerResponse tooManyRequests(const QString &message, std::chrono::milliseconds retryAfter);
 
 // The request body as a JSON object; nullopt (and `problem` set) when it is
 // not valid JSON or not an object.

@@ -4,7 +4,7 @@
 #include "httputil.h"
 #include "hub.h"
 #include "servercontext.h"
-#include "store.h"
+#include "storequeries.h"
 #include "userjson.h"
 
 #include <QHttpServer>
@@ -36,11 +36,11 @@ void UsersApi::registerRoutes(QHttpServer &server)
         }
         limit = std::min(limit, maximumLimit);
         const QString search = query.queryItemValue(QStringLiteral("search"), QUrl::FullyDecoded).trimmed();
-        const QList<UserRecord> found = m_context.store.searchUsers(search, caller->user.id, limit);
-        if (m_context.store.lastError() != StoreError::None)
+        const auto found = m_context.queries.searchUsers(search, caller->user.id, limit);
+        if (!found)
             return http::error(http::Status::InternalServerError, QStringLiteral("Could not search users"));
         QJsonArray people;
-        for (const UserRecord &user : found)
+        for (const UserRecord &user : *found)
             people.append(json::person(user, m_context.hub.isOnline(user.id)));
         return QHttpServerResponse(people);
     });

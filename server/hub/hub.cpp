@@ -20,6 +20,8 @@ Hub::Hub(Store &store, std::chrono::milliseconds typingExpiry, std::chrono::mill
     , m_commitWindow(commitWindow)
 {
     connect(m_typing.get(), &TypingTracker::changed, this, &Hub::typingChanged);
+    // After the directory's own connection (made first): it is current by then.
+    connect(&m_store, &Store::membershipChanged, this, &Hub::followedMembershipChanged);
 }
 
 Hub::~Hub()
@@ -47,6 +49,7 @@ void Hub::detach(ClientSession *session)
         if (post.origin == session)
             post.origin = nullptr;
     }
+    unfollowAll(session);
     const qint64 userId = session->userId();
     auto it = m_sessionsByUser.find(userId);
     if (it == m_sessionsByUser.end() || !it->removeOne(session))
@@ -89,6 +92,73 @@ void Hub::closeAllSessions()
         session->closeGoingAway();
 }
 
+// ---- who follows which room ----------------------------------------------------
+
+void Hub::follow(ClientSession *session, qint64 roomId)
+{
+    if (!m_sessionsByUser.value(session->userId()).contains(session))
+        return; // only attached sessions: detach() is where a follow ends
+    QList<qint64> &rooms = m_followed[session];
+    if (rooms.contains(roomId))
+        return;
+    rooms.append(roomId);
+    m_followers[roomId].append(session);
+}
+
+void Hub::unfollow(ClientSession *session, qint64 roomId)
+{
+    auto rooms = m_followed.find(session);
+    if (rooms == m_followed.end() || !rooms->removeOne(roomId))
+        return;
+    if (rooms->isEmpty())
+        m_followed.erase(rooms);
+    auto followers = m_followers.find(roomId);
+    followers->removeOne(session);
+    if (followers->isEmpty())
+        m_followers.erase(followers);
+}
+
+void Hub::followMemberRooms(ClientSession *session)
+{
+    if (!m_sessionsByUser.value(session->userId()).contains(session))
+        return;
+    QList<ClientSession *> &whole = m_memberRoomFollowers[session->userId()];
+    if (whole.contains(session))
+        return;
+    whole.append(session);
+    for (const RoomRecord &room : m_store.roomsOfUser(session->userId()))
+        follow(session, room.id);
+}
+
+void Hub::followedMembershipChanged(qint64 roomId, qint64 userId)
+{
+    const QList<ClientSession *> sessions = m_memberRoomFollowers.value(userId);
+    if (sessions.isEmpty())
+        return;
+    const auto membership = m_directory->membership(roomId, userId);
+    const bool active = membership && membership->state == MembershipState::Active;
+    for (ClientSession *session : sessions) {
+        if (active)
+            follow(session, roomId);
+        else
+            unfollow(session, roomId);
+    }
+}
+
+void Hub::unfollowAll(ClientSession *session)
+{
+    const QList<qint64> rooms = m_followed.take(session);
+    for (qint64 roomId : rooms) {
+        auto followers = m_followers.find(roomId);
+        followers->removeOne(session);
+        if (followers->isEmpty())
+            m_followers.erase(followers);
+    }
+    auto whole = m_memberRoomFollowers.find(session->userId());
+    if (whole != m_memberRoomFollowers.end() && whole->removeOne(session) && whole->isEmpty())
+        m_memberRoomFollowers.erase(whole);
+}
+
 // ---- posting ----------------------------------------------------------------
 
 bool Hub::hasQueued(const ClientSession *origin) const
@@ -118,6 +188,12 @@ void Hub::postMessage(const NewMessage &message, const ClientSession *origin, QO
         outcome.error = QStringLiteral("Message cannot be empty");
         return queueDecided(origin, context, outcome, std::move(done));
     }
+    if (!m_sendLimit.take(message.senderId)) {
+        outcome.result = PostOutcome::Result::RateLimited;
+        outcome.retryAfter = std::max(m_sendLimit.retryAfter(message.senderId), std::chrono::milliseconds(1));
+        outcome.error = QStringLiteral("Too many messages: wait %1 ms").arg(outcome.retryAfter.count());
+        return queueDecided(origin, context, outcome, std::move(done));
+    }
     const QList<MembershipRecord> members = m_directory->members(message.roomId);
     bool active = false;
     for (const MembershipRecord &member : members) {
@@ -135,6 +211,11 @@ void Hub::postMessage(const NewMessage &message, const ClientSession *origin, QO
     }
     m_queuedPosts.append({message, origin, context, context != nullptr, std::move(done), members, std::nullopt});
     scheduleFlush();
+}
+
+void Hub::setSendLimit(double perSecond, int burst)
+{
+    m_sendLimit = RateLimiter(perSecond, burst);
 }
 
 PostOutcome Hub::postMessageNow(const NewMessage &message)
@@ -237,6 +318,7 @@ void Hub::flush()
         } else if (const auto &record = stored->at(row++)) {
             outcome.result = PostOutcome::Result::Posted;
             outcome.message = *record;
+            remember(outcome.message);
             m_typing->set(post.message.roomId, post.message.senderId, false);
             fanOutMessage(outcome.message, post);
             emit messagePosted(outcome.message);
@@ -260,7 +342,7 @@ void Hub::fanOutMessage(const MessageRecord &stored, const QueuedPost &post)
     event.sender = m_directory->user(stored.senderId).value_or(UserRecord{});
     event.room = m_directory->room(stored.roomId).value_or(RoomRecord{});
     event.origin = post.origin;
-    fanOutToMembers(stored.roomId, post.members, [&event](ClientSession *session, FrameCache &frames) {
+    fanOutToFollowers(stored.roomId, [&event](ClientSession *session, FrameCache &frames) {
         session->deliverMessage(event, frames);
     });
     // Whoever has yet to approve the thread sees a request, not a message.
@@ -287,13 +369,35 @@ QHash<qint64, MarkRecord> &Hub::marksOf(qint64 roomId)
     return m_marks.insert(roomId, marks).value();
 }
 
-ReceiptOutcome Hub::updateReceipt(qint64 userId, qint64 messageId, DeliveryStatus status)
+void Hub::remember(const MessageRecord &message)
+{
+    m_recent.insert(message.id, {message.roomId, message.seq, message.senderId, message.createdAt});
+    m_recentOrder.push_back(message.id);
+    if (qsizetype(m_recentOrder.size()) > recentMessagesKept) {
+        m_recent.remove(m_recentOrder.front());
+        m_recentOrder.pop_front();
+    }
+}
+
+std::optional<Hub::RecentMessage> Hub::recentMessage(qint64 messageId)
+{
+    if (const auto it = m_recent.constFind(messageId); it != m_recent.constEnd())
+        return *it;
+    const std::optional<MessageRecord> stored = m_store.messageById(messageId); // an old one
+    if (!stored)
+        return std::nullopt;
+    return RecentMessage{stored->roomId, stored->seq, stored->senderId, stored->createdAt};
+}
+
+ReceiptOutcome Hub::updateReceipt(qint64 userId, qint64 messageId, DeliveryStatus status, qint64 inRoom)
 {
     if (status != DeliveryStatus::Delivered && status != DeliveryStatus::Read)
         return ReceiptOutcome::Unchanged;
-    const std::optional<MessageRecord> message = m_store.messageById(messageId);
+    const std::optional<RecentMessage> message = recentMessage(messageId);
     if (!message)
         return m_store.lastError() == StoreError::NotFound ? ReceiptOutcome::NotFound : ReceiptOutcome::Failed;
+    if (inRoom != 0 && message->roomId != inRoom)
+        return ReceiptOutcome::NotFound;
     const auto membership = m_directory->membership(message->roomId, userId);
     if (!membership || membership->state != MembershipState::Active)
         return ReceiptOutcome::NotFound; // not visible to this user
@@ -360,47 +464,52 @@ Hub::ViewedStatus Hub::statusFor(const MessageRecord &message, qint64 viewerId)
 
 // ---- rooms, memberships, notifications ------------------------------------------
 
-std::optional<UserRecord> Hub::registerUser(const QString &username, const QString &displayName,
-                                            const QByteArray &passwordHash, UserRole role)
+StoreResult<UserRecord> Hub::registerUser(const QString &username, const QString &displayName,
+                                          const QByteArray &passwordHash, UserRole role)
 {
     auto user = m_store.createUser(username, displayName, passwordHash, role);
-    if (user) {
-        if (const auto lobby = m_store.lobby())
-            announceRoomChange(RoomEvent::Change::Membership, lobby->id, user->id);
-    }
-    return user;
+    if (!user)
+        return StoreResult<UserRecord>::failure(m_store.lastError(), m_store.lastErrorText());
+    if (const auto lobby = m_directory->lobby())
+        announceRoomChange(RoomEvent::Change::Membership, lobby->id, user->id);
+    return *user;
 }
 
-std::optional<RoomRecord> Hub::createGroup(const QString &name, qint64 creatorId)
+StoreResult<RoomRecord> Hub::createGroup(const QString &name, qint64 creatorId)
 {
     auto group = m_store.createGroup(name, creatorId);
-    if (group)
-        announceRoomChange(RoomEvent::Change::Created, group->id, creatorId);
-    return group;
+    if (!group)
+        return StoreResult<RoomRecord>::failure(m_store.lastError(), m_store.lastErrorText());
+    announceRoomChange(RoomEvent::Change::Created, group->id, creatorId);
+    return *group;
 }
 
-std::optional<Hub::DirectRoom> Hub::openDirectRoom(qint64 initiator, qint64 other, MembershipState otherState)
+StoreResult<Hub::DirectRoom> Hub::openDirectRoom(qint64 initiator, qint64 other, MembershipState otherState)
 {
-    if (auto existing = m_store.directRoom(initiator, other))
+    if (auto existing = m_directory->directRoom(initiator, other))
         return DirectRoom{*existing, false};
     if (!m_directory->user(other))
-        return std::nullopt;
+        return StoreResult<DirectRoom>::failure(StoreError::NotFound);
     auto created = m_store.createDirectRoom(initiator, other, otherState);
     if (!created) {
-        if (m_store.lastError() != StoreError::Conflict)
-            return std::nullopt;
-        if (auto raced = m_store.directRoom(initiator, other)) // created meanwhile
-            return DirectRoom{*raced, false};
-        return std::nullopt;
+        const StoreError error = m_store.lastError();
+        const QString why = m_store.lastErrorText();
+        if (error == StoreError::Conflict) {
+            if (auto raced = m_directory->directRoom(initiator, other)) // created meanwhile
+                return DirectRoom{*raced, false};
+        }
+        return StoreResult<DirectRoom>::failure(error, why);
     }
     announceRoomChange(RoomEvent::Change::Created, created->id, initiator);
     return DirectRoom{*created, true};
 }
 
-std::optional<RoomRecord> Hub::directRoomFor(qint64 initiator, qint64 other, MembershipState otherState)
+StoreResult<RoomRecord> Hub::directRoomFor(qint64 initiator, qint64 other, MembershipState otherState)
 {
     const auto room = openDirectRoom(initiator, other, otherState);
-    return room ? std::optional<RoomRecord>(room->room) : std::nullopt;
+    if (!room)
+        return StoreResult<RoomRecord>::failure(room.error(), room.errorText());
+    return room->room;
 }
 
 bool Hub::markNotificationsRead(qint64 userId)
@@ -533,19 +642,15 @@ QList<qint64> Hub::typingUsers(qint64 roomId) const
     return m_typing->typingIn(roomId);
 }
 
-void Hub::fanOutToMembers(qint64 roomId, const QList<MembershipRecord> &members,
-                          const std::function<void(ClientSession *, FrameCache &)> &deliver)
+void Hub::fanOutToFollowers(qint64 roomId, const std::function<void(ClientSession *, FrameCache &)> &deliver)
 {
     FrameCache frames;
-    for (const MembershipRecord &member : members) {
-        if (member.state != MembershipState::Active)
-            continue;
-        // Copy: a delivery may close a session and detach it.
-        const QList<ClientSession *> sessions = m_sessionsByUser.value(member.userId);
-        for (ClientSession *session : sessions) {
-            if (session->followsRoom(roomId))
-                deliver(session, frames);
-        }
+    // Copy (shared, not deep): a delivery may close a session and detach it.
+    const QList<ClientSession *> followers = m_followers.value(roomId);
+    for (ClientSession *session : followers) {
+        const auto membership = m_directory->membership(roomId, session->userId());
+        if (membership && membership->state == MembershipState::Active && session->followsRoom(roomId))
+            deliver(session, frames);
     }
 }
 
@@ -569,7 +674,7 @@ void Hub::typingChanged(qint64 roomId, qint64 userId, bool typing)
     event.user = m_directory->user(userId).value_or(UserRecord{});
     event.typing = typing;
     event.at = QDateTime::currentDateTimeUtc();
-    fanOutToMembers(roomId, m_directory->members(roomId), [&event](ClientSession *session, FrameCache &frames) {
+    fanOutToFollowers(roomId, [&event](ClientSession *session, FrameCache &frames) {
         session->deliverTyping(event, frames);
     });
 }

@@ -23,7 +23,9 @@
 
 #include "clientsession.h"
 #include "records.h"
+#include "ratelimiter.h"
 #include "roomdirectory.h"
+#include "storeresult.h"
 
 #include <QBasicTimer>
 #include <QHash>
@@ -31,6 +33,7 @@
 #include <QPointer>
 #include <QSet>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 
@@ -47,11 +50,13 @@ struct PostOutcome
         NotMember, // no active membership in the room (or no such room)
         Blocked,   // the other side of a direct room blocked the sender; nothing stored
         Invalid,   // empty or malformed content; `error` says why
+        RateLimited, // the sender sent more than the limit allows; nothing stored, `retryAfter` says when
         Failed,    // the store failed; nothing acknowledged
     };
     Result result = Result::Failed;
     MessageRecord message;
     QString error;
+    std::chrono::milliseconds retryAfter{0}; // RateLimited: when the next one will be taken
 
     bool accepted() const { return result == Result::Posted || result == Result::Duplicate; }
 };
@@ -69,7 +74,6 @@ public:
         std::chrono::milliseconds commitWindow = std::chrono::milliseconds(0), QObject *parent = nullptr);
     ~Hub() override;
 
-    Store &store() { return m_store; }
     RoomDirectory &directory() { return *m_directory; }
 
     // Sessions: presence is online while a user has any attached session.
@@ -79,6 +83,23 @@ public:
     QList<ClientSession *> sessionsOf(qint64 userId) const;
     int sessionCount() const;
     void closeAllSessions(); // 1001 to every session, e.g. at shutdown
+
+    // Which rooms an attached session follows: room events (messages,
+    // typing) walk the room's followers only, not its members, so a room of
+    // ten thousand with three online costs three. A follow ends with
+    // unfollow() or detach(). The session's followsRoom() still has the last
+    // word; a follower must be an active member to be told anything.
+    void follow(ClientSession *session, qint64 roomId);
+    void unfollow(ClientSession *session, qint64 roomId);
+    // Every room the session's user is an active member of, now and as
+    // memberships change (dialects that carry all of a user's rooms).
+    void followMemberRooms(ClientSession *session);
+    // Sessions following the room now (tests).
+    int followerCount(qint64 roomId) const { return int(m_followers.value(roomId).size()); }
+
+    // At most `perSecond` messages a second per user (all their connections and
+    // doors together), `burst` of them at once; 0: no limit (the default).
+    void setSendLimit(double perSecond, int burst);
 
     // Queues the message for the next group commit. `done` runs once: at once
     // for what fails validation, after the commit otherwise, and only while
@@ -96,17 +117,18 @@ public:
 
     // A recipient's receipt moves their mark forward (queued; written with the
     // next group commit). NotFound: no such message, not visible to the user,
-    // or sent before they joined.
-    ReceiptOutcome updateReceipt(qint64 userId, qint64 messageId, DeliveryStatus status);
+    // sent before they joined, or (inRoom != 0) not in that room. Recent
+    // messages are known from memory; only a receipt for an old one reads SQL.
+    ReceiptOutcome updateReceipt(qint64 userId, qint64 messageId, DeliveryStatus status, qint64 inRoom = 0);
 
     // Writes others see go through here, each with a RoomEvent to the sessions
-    // concerned. Failures leave the store's lastError() to tell why.
+    // concerned. A failed write says why in its result.
     //
-    // A new account (a member of the lobby).
-    std::optional<UserRecord> registerUser(const QString &username, const QString &displayName,
+    // A new account (a member of the lobby). Conflict: the username is taken.
+    StoreResult<UserRecord> registerUser(const QString &username, const QString &displayName,
                                            const QByteArray &passwordHash, UserRole role);
     // A group with its creator as the one active member.
-    std::optional<RoomRecord> createGroup(const QString &name, qint64 creatorId);
+    StoreResult<RoomRecord> createGroup(const QString &name, qint64 creatorId);
     // The direct room of two users; created when missing, the initiator
     // active and the other in `otherState` (Requested for a gateway thread).
     struct DirectRoom
@@ -114,10 +136,11 @@ public:
         RoomRecord room;
         bool created = false;
     };
-    std::optional<DirectRoom> openDirectRoom(qint64 initiator, qint64 other,
-                                             MembershipState otherState = MembershipState::Active);
-    std::optional<RoomRecord> directRoomFor(qint64 initiator, qint64 other,
-                                            MembershipState otherState = MembershipState::Active);
+    // NotFound: no such other user.
+    StoreResult<DirectRoom> openDirectRoom(qint64 initiator, qint64 other,
+                                           MembershipState otherState = MembershipState::Active);
+    StoreResult<RoomRecord> directRoomFor(qint64 initiator, qint64 other,
+                                          MembershipState otherState = MembershipState::Active);
 
     // Stores a notification and pushes it to the user's sessions.
     std::optional<NotificationRecord> notify(qint64 userId, const QString &type,
@@ -181,11 +204,24 @@ private:
         QList<StatusEvent> events; // sent after the commit
     };
 
+    // What a receipt needs of a message, for the newest messages posted here.
+    struct RecentMessage
+    {
+        qint64 roomId = 0;
+        qint64 seq = 0;
+        qint64 senderId = 0;
+        QDateTime createdAt;
+    };
+    static constexpr qsizetype recentMessagesKept = 16384;
+    void remember(const MessageRecord &message);
+    std::optional<RecentMessage> recentMessage(qint64 messageId);
+
     void scheduleFlush();
     void fanOutMessage(const MessageRecord &stored, const QueuedPost &post);
-    // To the sessions of the active members among `members` that follow the room.
-    void fanOutToMembers(qint64 roomId, const QList<MembershipRecord> &members,
-                         const std::function<void(ClientSession *, FrameCache &)> &deliver);
+    // To the room's followers that are active members and follow it.
+    void fanOutToFollowers(qint64 roomId, const std::function<void(ClientSession *, FrameCache &)> &deliver);
+    void followedMembershipChanged(qint64 roomId, qint64 userId);
+    void unfollowAll(ClientSession *session);
     void announcePresence(qint64 userId, bool online);
     void announceRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId);
     void typingChanged(qint64 roomId, qint64 userId, bool typing);
@@ -194,7 +230,13 @@ private:
     Store &m_store;
     std::unique_ptr<RoomDirectory> m_directory;
     std::unique_ptr<TypingTracker> m_typing;
+    RateLimiter m_sendLimit{0, 1};
     QHash<qint64, QList<ClientSession *>> m_sessionsByUser;
+    QHash<qint64, QList<ClientSession *>> m_followers;         // room → sessions following it
+    QHash<const ClientSession *, QList<qint64>> m_followed;    // session → rooms it follows
+    QHash<qint64, QList<ClientSession *>> m_memberRoomFollowers; // user → sessions following all their rooms
+    QHash<qint64, RecentMessage> m_recent;                      // message id → what receipts need
+    std::deque<qint64> m_recentOrder;                            // oldest first, for eviction
 
     std::chrono::milliseconds m_commitWindow;
     QBasicTimer m_flushTimer;

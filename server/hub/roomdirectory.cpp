@@ -77,6 +77,40 @@ std::optional<UserRecord> RoomDirectory::user(qint64 userId)
     return user;
 }
 
+std::optional<UserRecord> RoomDirectory::userByUuid(const QUuid &uuid)
+{
+    if (const auto it = m_userIdsByUuid.constFind(uuid); it != m_userIdsByUuid.constEnd())
+        return user(*it);
+    std::optional<UserRecord> found = m_store.userByUuid(uuid);
+    if (found) {
+        m_userIdsByUuid.insert(uuid, found->id);
+        m_users.insert(found->id, *found);
+    }
+    return found;
+}
+
+std::optional<RoomRecord> RoomDirectory::lobby()
+{
+    if (m_lobbyId == 0) {
+        const std::optional<RoomRecord> found = m_store.lobby();
+        if (!found)
+            return std::nullopt;
+        m_lobbyId = found->id;
+    }
+    return room(m_lobbyId);
+}
+
+std::optional<RoomRecord> RoomDirectory::directRoom(qint64 userA, qint64 userB)
+{
+    const QPair<qint64, qint64> key{std::min(userA, userB), std::max(userA, userB)};
+    if (const auto it = m_directRoomIds.constFind(key); it != m_directRoomIds.constEnd())
+        return room(*it);
+    std::optional<RoomRecord> found = m_store.directRoom(userA, userB);
+    if (found)
+        m_directRoomIds.insert(key, found->id);
+    return found;
+}
+
 void RoomDirectory::refreshMembership(qint64 roomId, qint64 userId)
 {
     auto it = m_rooms.find(roomId);

@@ -10,6 +10,7 @@
 #include "records.h"
 
 #include <QHash>
+#include <QPair>
 #include <QObject>
 #include <optional>
 
@@ -31,6 +32,12 @@ public:
     // O(log members).
     std::optional<MembershipRecord> membership(qint64 roomId, qint64 userId);
     std::optional<UserRecord> user(qint64 userId);
+    std::optional<UserRecord> userByUuid(const QUuid &uuid);
+    // The group every user belongs to.
+    std::optional<RoomRecord> lobby();
+    // The direct room of two users (either order; a == b: one's room with
+    // oneself), if it exists. Found once, then kept: a direct room never goes.
+    std::optional<RoomRecord> directRoom(qint64 userA, qint64 userB);
 
 private:
     struct CachedRoom
@@ -45,6 +52,9 @@ private:
     QHash<qint64, CachedRoom> m_rooms;
     QHash<qint64, UserRecord> m_users;
     QHash<QUuid, qint64> m_roomIdsByUuid; // a room's uuid never changes
+    QHash<QUuid, qint64> m_userIdsByUuid; // nor a user's
+    QHash<QPair<qint64, qint64>, qint64> m_directRoomIds; // (lower user id, higher) → room
+    qint64 m_lobbyId = 0;
 };
 
 } // namespace natter::server

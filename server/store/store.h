@@ -6,6 +6,7 @@
 
 #include "databaseurl.h"
 #include "records.h"
+#include "storeresult.h"
 
 #include <QHash>
 #include <QObject>
@@ -15,13 +16,6 @@
 #include <optional>
 
 namespace natter::server {
-
-enum class StoreError {
-    None,
-    Conflict, // a unique key already exists (username, membership…)
-    NotFound,
-    Database, // the database refused or failed; details in lastErrorText()
-};
 
 class Store : public QObject
 {

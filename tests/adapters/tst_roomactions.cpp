@@ -5,6 +5,7 @@
 #include "backendfactory.h"
 #include "backendtesting.h"
 #include "chatsession.h"
+#include "hub.h"
 #include "gateway/gatewaybackend.h"
 #include "social/socialbackend.h"
 #include "messagemodel.h"
@@ -495,6 +496,41 @@ private slots:
         QTRY_COMPARE(restarted.notifications()->count(), 1);
         QCOMPARE(restarted.notifications()->index(0).data(NotificationModel::RoomKeyRole).toString(),
                  QString::number(secondGroup));
+    }
+
+    // Where the server pushes room changes (Natter's social, gateway and cable
+    // doors) a room someone opens with us shows at once, and nothing polls;
+    // rooms and chats push nothing about rooms and keep the 15 s poll.
+    void roomsOpenedByOthersShowWithoutPolling_data()
+    {
+        QTest::addColumn<QString>("dialect");
+        QTest::addColumn<bool>("pushes");
+        QTest::newRow("cable") << s("cable") << true;
+        QTest::newRow("social") << s("social") << true;
+        QTest::newRow("gateway") << s("gateway") << true;
+        QTest::newRow("rooms") << s("rooms") << false;
+        QTest::newRow("chats") << s("chats") << false;
+    }
+    void roomsOpenedByOthersShowWithoutPolling()
+    {
+        QFETCH(QString, dialect);
+        QFETCH(bool, pushes);
+        ChatSession bob(makeBackend(dialect, test::passwordSignIn(*m_server, s("bob"))),
+                        m_dir.filePath(s("bob-pushed-") + dialect + s(".db")));
+        QAbstractItemModelTester tester(bob.rooms(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy listed(&bob.backend(), &Backend::roomsListed);
+        QVERIFY(bob.start());
+        QTRY_VERIFY(listed.size() > 0); // the first room list: the server is known to be Natter's
+        QVERIFY(bob.backend().connectionState() == Backend::ConnectionState::Connected);
+        QCOMPARE(bob.pollsRoomList(), !pushes);
+        if (!pushes)
+            return;
+        const int before = bob.rooms()->rowCount();
+        const auto direct = m_server->server().hub().openDirectRoom(m_alice.id, m_bob.id);
+        QVERIFY(direct && direct->created);
+        // Well inside the poll's 15 s: only a push can bring it this soon.
+        QTRY_VERIFY_WITH_TIMEOUT(bob.rooms()->rowCount() > before, 5000);
+        QVERIFY(!bob.pollsRoomList());
     }
 
     void sessionAnswersRemoveNotificationsAndRequests()

@@ -515,6 +515,46 @@ private slots:
         QCOMPARE(stored(m_groupId), 1);
     }
 
+    // Natter's room_update rides on the lobby's subscription: a room someone
+    // opens with us, an invitation and its answer arrive without a room list poll.
+    void roomChangesArriveOnTheLobbySubscription()
+    {
+        auto alice = subscribed(m_alice, lobbyIdentifier());
+        QVERIFY(alice);
+        auto isRoomUpdate = [](const QString &change) {
+            return [change](const QJsonObject &frame) {
+                const QJsonObject message = frame.value(s("message")).toObject();
+                return frame.value(s("identifier")).toString() == lobbyIdentifier()
+                    && message.value(s("type")).toString() == s("room_update")
+                    && message.value(s("change")).toString() == change;
+            };
+        };
+        server::Hub &hub = m_server->server().hub();
+        const auto direct = hub.openDirectRoom(m_carol.id, m_alice.id);
+        QVERIFY(direct && direct->created);
+        const auto created = alice->waitFor(isRoomUpdate(s("created")));
+        QVERIFY(created);
+        const QJsonObject update = created->value(s("message")).toObject();
+        QCOMPARE(update.value(s("room_id")).toInteger(), direct->room.id);
+        QCOMPARE(update.value(s("room_uuid")).toString(), direct->room.uuid.toString(QUuid::WithoutBraces));
+        QVERIFY(!update.contains(s("id"))); // never taken for a chat message
+
+        const auto group = hub.createGroup(s("Chess"), m_carol.id);
+        QVERIFY(group);
+        QVERIFY(hub.inviteToGroup(m_carol.id, group->id, m_alice.id) == server::MembershipOutcome::Done);
+        const auto invited = alice->waitFor(isRoomUpdate(s("membership")));
+        QVERIFY(invited);
+        QCOMPARE(invited->value(s("message")).toObject().value(s("state")).toString(), s("invited"));
+        QCOMPARE(invited->value(s("message")).toObject().value(s("member_id")).toInteger(), m_alice.id);
+
+        // Without a lobby subscription nothing can carry it.
+        auto bob = connectCable(m_bob);
+        QVERIFY(bob);
+        QVERIFY(hub.openDirectRoom(m_carol.id, m_bob.id));
+        QVERIFY(subscribe(*bob, roomIdentifier(m_groupId))); // a frame after the event: the order proves it
+        QCOMPARE(bob->countPending(isRoomUpdate(s("created"))), 0);
+    }
+
     // --- messages -------------------------------------------------------------
 
     void dataAsStringAndAsObjectBothWork()

@@ -38,7 +38,7 @@ Backend::Capabilities CableBackend::capabilities() const
     Capabilities capabilities = Capability::Stamps | Capability::Locations;
     if (m_natter)
         capabilities |= Capability::RoomList | Capability::History | Capability::Groups | Capability::CreateRooms
-            | Capability::PeopleSearch | Capability::Notifications;
+            | Capability::PeopleSearch | Capability::Notifications | Capability::RoomEvents; // room_update on the lobby
     else
         capabilities |= Capability::OpenByAddress; // spec 000 lists no rooms: they open by their id
     return capabilities;
@@ -243,6 +243,13 @@ void CableBackend::learnSelf(const Person &sender)
 
 void CableBackend::handleMessage(const QString &roomKey, const QJsonValue &payload)
 {
+    // Natter's room_update on the lobby: a room or membership changed; the room
+    // list (and a group invitation among the notifications) says how it stands now.
+    if (payload.toObject().value(str("type")).toString() == u"room_update") {
+        listRooms();
+        fetchNotifications();
+        return;
+    }
     ChatMessage message;
     message.roomKey = roomKey;
     if (payload.isObject()) {

@@ -43,7 +43,7 @@ Backend::Capabilities GatewayBackend::capabilities() const
     Capabilities capabilities = Capability::MessageRequests | Capability::DirectByPerson | Capability::History
         | Capability::RoomList | Capability::CreateRooms;
     if (m_natter)
-        capabilities |= Capability::PeopleSearch;
+        capabilities |= Capability::PeopleSearch | Capability::RoomEvents; // Natter's THREAD_UPDATE
     else
         capabilities |= Capability::OpenByAddress; // spec 004 has no directory: a person by their UUID
     return capabilities;

@@ -53,7 +53,8 @@ Backend::Capabilities SocialBackend::capabilities() const
     Capabilities capabilities = Capability::History | Capability::Groups | Capability::Notifications
         | Capability::DirectByPerson;
     if (m_natter)
-        capabilities |= Capability::RoomList | Capability::CreateRooms | Capability::PeopleSearch;
+        capabilities |= Capability::RoomList | Capability::CreateRooms | Capability::PeopleSearch
+            | Capability::RoomEvents; // Natter's room_update notifications
     else
         capabilities |= Capability::OpenByAddress; // spec 002 lists nothing: a group or a person by number
     return capabilities;

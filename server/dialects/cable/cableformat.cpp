@@ -98,6 +98,18 @@ QString messageBody(const MessageEvent &event)
     return frame(body);
 }
 
+QString roomUpdateBody(const RoomEvent &event)
+{
+    return frame({{QStringLiteral("type"), QStringLiteral("room_update")},
+                  {QStringLiteral("change"), event.change == RoomEvent::Change::Created ? QStringLiteral("created")
+                                                                                      : QStringLiteral("membership")},
+                  {QStringLiteral("room_id"), event.room.id},
+                  {QStringLiteral("room_uuid"), event.room.uuid.toString(QUuid::WithoutBraces)},
+                  {QStringLiteral("member_id"), event.userId},
+                  {QStringLiteral("state"), event.state ? toString(*event.state) : QStringLiteral("removed")},
+                  {QStringLiteral("created_at"), http::timestamp(event.at)}});
+}
+
 QString wrapMessage(const QString &identifierJson, const QString &body)
 {
     return QStringLiteral("{\"identifier\":") + identifierJson + QStringLiteral(",\"message\":")

@@ -53,6 +53,10 @@ QString errorFrame(const QString &message, const QString &command = {},
 
 // The inner message object of an event, as compact JSON text.
 QString messageBody(const MessageEvent &event);
+// Natter's extra broadcast on the lobby's subscription: a room appeared or a
+// membership in it changed (`"type":"room_update"`; the room list says how it
+// stands now). Never a chat message: it has no `id`.
+QString roomUpdateBody(const RoomEvent &event);
 // {"identifier":<identifierJson>,"message":<body>}: a string concatenation, no
 // re-serialisation, so one encoded body serves every subscription.
 QString wrapMessage(const QString &identifierJson, const QString &body);

@@ -6,7 +6,7 @@
 #include "servercontext.h"
 #include "serverconfig.h"
 #include "stampcatalogue.h"
-#include "store.h"
+#include "storequeries.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -61,6 +61,8 @@ CableSession::CableSession(ServerContext &context, std::unique_ptr<QWebSocket> s
     connect(&m_socket, &SocketLink::binaryReceived, this,
             [this] { sendError(str("Binary frames are not supported")); });
 
+    if (!mayConnect(m_user.id))
+        return;
     send(cable::welcomeFrame());
     m_ping.start(m_context.timers, m_context.config.cablePingInterval);
     attachToHub(m_user.id);
@@ -151,13 +153,13 @@ std::optional<qint64> CableSession::roomFor(const QJsonObject &params)
         return std::nullopt;
     const QJsonValue roomValue = params.value(str("room_id"));
     if (roomValue.isUndefined() || roomValue.isNull()) {
-        const std::optional<RoomRecord> lobby = m_context.store.lobby();
+        const std::optional<RoomRecord> lobby = m_context.hub.directory().lobby();
         return lobby ? std::optional<qint64>(lobby->id) : std::nullopt;
     }
     const std::optional<qint64> roomId = http::positiveId(roomValue);
     if (!roomId)
         return std::nullopt;
-    const auto membership = m_context.store.membership(*roomId, m_user.id);
+    const auto membership = m_context.hub.directory().membership(*roomId, m_user.id);
     if (!membership || membership->state != MembershipState::Active)
         return std::nullopt;
     return roomId;
@@ -173,7 +175,14 @@ void CableSession::subscribe(const QJsonObject &command)
     const std::optional<qint64> roomId = roomFor(identifier->params);
     if (!roomId)
         return send(cable::rejectFrame(identifier->json));
+    const int allowed = m_context.config.maxSubscriptionsPerConnection;
+    if (allowed > 0 && m_subscriptions.size() >= allowed) {
+        // Rails' own refusal, and a reason in Natter's error frame.
+        send(cable::rejectFrame(identifier->json));
+        return sendError(str("Too many subscriptions (at most %1 per connection)").arg(allowed), commandSubscribe);
+    }
     m_subscriptions.append({identifier->key, identifier->json, *roomId});
+    m_context.hub.follow(this, *roomId);
     send(cable::confirmFrame(identifier->json));
 }
 
@@ -182,10 +191,13 @@ void CableSession::unsubscribe(const QJsonObject &command)
     const std::optional<Identifier> identifier = identifierOf(command);
     if (!identifier)
         return sendError(str("Missing field: identifier"), commandUnsubscribe);
-    const auto removed = m_subscriptions.removeIf(
-        [&identifier](const Subscription &s) { return s.key == identifier->key; });
-    if (removed == 0)
-        sendError(str("Not subscribed to this identifier"), commandUnsubscribe);
+    const Subscription *subscription = find(identifier->key);
+    if (!subscription)
+        return sendError(str("Not subscribed to this identifier"), commandUnsubscribe);
+    const qint64 roomId = subscription->roomId;
+    m_subscriptions.removeIf([&identifier](const Subscription &s) { return s.key == identifier->key; });
+    if (!followsRoom(roomId)) // two identifiers may name one room
+        m_context.hub.unfollow(this, roomId);
 }
 
 void CableSession::perform(const QJsonObject &command)
@@ -304,6 +316,7 @@ void CableSession::answerPost(const PostOutcome &outcome, Subscription target, c
         return send(cable::wrapMessage(target.json, cable::messageBody(event)));
     }
     case PostOutcome::Result::Invalid:
+    case PostOutcome::Result::RateLimited:
     case PostOutcome::Result::Blocked:
         return sendError(outcome.error, commandMessage, tempId);
     case PostOutcome::Result::NotMember:
@@ -311,6 +324,25 @@ void CableSession::answerPost(const PostOutcome &outcome, Subscription target, c
     case PostOutcome::Result::Failed:
         return sendError(str("Message sending failed"), commandMessage, tempId);
     }
+}
+
+void CableSession::deliverRoomEvent(const RoomEvent &event, FrameCache &frames)
+{
+    const std::optional<RoomRecord> lobby = m_context.hub.directory().lobby();
+    const Subscription *channel = nullptr;
+    for (const Subscription &subscription : std::as_const(m_subscriptions)) {
+        if (lobby && subscription.roomId == lobby->id) {
+            channel = &subscription;
+            break;
+        }
+        if (subscription.roomId == event.room.id && !channel)
+            channel = &subscription;
+    }
+    if (!channel)
+        return; // nothing this client listens on can carry it
+    send(cable::wrapMessage(channel->json, frames.frame(cable::dialectName, [&event] {
+        return cable::roomUpdateBody(event);
+    })));
 }
 
 void CableSession::deliverMessage(const MessageEvent &event, FrameCache &frames)

@@ -33,6 +33,8 @@ public:
     void deliverStatus(const StatusEvent &, FrameCache &) override { }
     void deliverTyping(const TypingEvent &, FrameCache &) override { }
     void deliverPresence(const PresenceEvent &, FrameCache &) override { }
+    // On the lobby's subscription (every user's channel), else on the room's own.
+    void deliverRoomEvent(const RoomEvent &event, FrameCache &frames) override;
     void closeGoingAway() override;
 
 private:

@@ -17,6 +17,10 @@ inline constexpr QLatin1StringView noAccess{"no access"};
 inline constexpr QLatin1StringView couldNotSend{"Couldn't send message"};
 inline constexpr QLatin1StringView missingChatId{"Missing chat_id"};
 inline constexpr QLatin1StringView emptyMessage{"Message cannot be empty"};
+// Natter's own (the spec sets no limit): more messages than the server's limit.
+inline constexpr QLatin1StringView rateLimited{"Too many messages"};
+// Natter's own: a connection following more chats than the server allows.
+inline constexpr QLatin1StringView tooManySubscriptions{"too many subscriptions"};
 
 QString frame(const QJsonObject &object); // compact JSON text
 

@@ -2,8 +2,8 @@
 
 #include "chatsformat.h"
 #include "hub.h"
+#include "serverconfig.h"
 #include "servercontext.h"
-#include "store.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -26,7 +26,8 @@ ChatsSession::ChatsSession(ServerContext &context, std::unique_ptr<QWebSocket> s
         closeWith(QWebSocketProtocol::CloseCodeDatatypeNotSupported,
                   str("Binary frames are not supported"));
     });
-    attachToHub(m_user.id);
+    if (mayConnect(m_user.id))
+        attachToHub(m_user.id);
 }
 
 
@@ -105,8 +106,16 @@ void ChatsSession::handleSubscribe(const QJsonObject &frame)
     for (const QJsonValue &chatId : chatIds.toArray()) {
         if (const std::optional<RoomRecord> room = accessibleRoom(chatId)) {
             const auto at = std::lower_bound(m_subscribed.begin(), m_subscribed.end(), room->id);
-            if (at == m_subscribed.end() || *at != room->id)
+            const bool isNew = at == m_subscribed.end() || *at != room->id;
+            const int allowed = m_context.config.maxSubscriptionsPerConnection;
+            if (isNew && allowed > 0 && m_subscribed.size() >= allowed) {
+                results.append(chats::subscribeResult(chatId, chats::tooManySubscriptions));
+                continue;
+            }
+            if (isNew) {
                 m_subscribed.insert(at, room->id);
+                m_context.hub.follow(this, room->id);
+            }
             results.append(chats::subscribeResult(chatId));
         } else {
             results.append(chats::subscribeResult(chatId, chats::noAccess));
@@ -145,6 +154,8 @@ void ChatsSession::handleMessage(const QJsonObject &frame)
             return sendError(chats::noAccess); // left the room meanwhile
         case PostOutcome::Result::Invalid:
             return sendError(chats::emptyMessage);
+        case PostOutcome::Result::RateLimited:
+            return sendError(chats::rateLimited);
         case PostOutcome::Result::Blocked:
         case PostOutcome::Result::Failed:
             return sendError(chats::couldNotSend);

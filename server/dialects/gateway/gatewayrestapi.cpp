@@ -6,7 +6,7 @@
 #include "httputil.h"
 #include "hub.h"
 #include "servercontext.h"
-#include "store.h"
+#include "storequeries.h"
 
 #include <QHttpServer>
 #include <QUrlQuery>
@@ -91,7 +91,7 @@ QHttpServerResponse GatewayRestApi::threadMessages(const QString &threadId,
 
     // The newest `limit` messages after skipping `offset`, shown oldest first.
     QList<MessageRecord> page =
-        m_context.store.messages(room->id, std::min(*limit, maxPageSize), *offset);
+        m_context.queries.messages(room->id, std::min(*limit, maxPageSize), *offset);
     std::reverse(page.begin(), page.end());
     QHash<qint64, UserRecord> senders;
     QJsonArray messages;
@@ -99,7 +99,7 @@ QHttpServerResponse GatewayRestApi::threadMessages(const QString &threadId,
         auto sender = senders.find(message.senderId);
         if (sender == senders.end())
             sender = senders.insert(message.senderId,
-                                    m_context.store.userById(message.senderId).value_or(UserRecord{}));
+                                    m_context.queries.userById(message.senderId).value_or(UserRecord{}));
         messages.append(gateway::message(message, sender.value(), *room));
     }
     return QHttpServerResponse(messages);
@@ -132,7 +132,7 @@ QHttpServerResponse GatewayRestApi::setState(const QString &threadId, bool appro
     case MembershipOutcome::Failed:
         return http::error(http::Status::InternalServerError, str("Could not update the thread"));
     }
-    const auto updated = m_context.store.roomById(room->id);
+    const auto updated = m_context.queries.roomById(room->id);
     return http::json(gateway::thread(m_context, updated.value_or(*room), caller->user.id));
 }
 

@@ -6,7 +6,7 @@
 #include "hub.h"
 #include "servercontext.h"
 #include "serverconfig.h"
-#include "store.h"
+#include "storequeries.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -69,13 +69,13 @@ GatewaySession::GatewaySession(ServerContext &context, std::unique_ptr<QWebSocke
     const ServerConfig &config = m_context.config;
     send(payload(Hello, QJsonObject{{str("heartbeat_interval"),
                                                           static_cast<qint64>(config.gatewayHeartbeatInterval.count())}}));
-    m_identifyDeadline.start(m_context.timers, config.gatewayIdentifyTimeout);
+    m_silence.start(m_context.timers, config.gatewayIdentifyTimeout);
 }
 
 void GatewaySession::onClosed()
 {
     m_closing = true;
-    m_identifyDeadline.stop();
+    m_silence.stop();
     m_closeDeadline.stop();
 }
 
@@ -84,7 +84,7 @@ void GatewaySession::closeWith(CloseCode code)
     if (m_closing)
         return;
     m_closing = true;
-    m_identifyDeadline.stop();
+    m_silence.stop();
     // No events after the close frame: the session leaves the hub at once.
     detachFromHub();
     m_socket.close(static_cast<QWebSocketProtocol::CloseCode>(code), closeReason(code));
@@ -96,15 +96,20 @@ void GatewaySession::closeGoingAway()
     if (m_closing)
         return;
     m_closing = true;
-    m_identifyDeadline.stop();
+    m_silence.stop();
     m_socket.close(QWebSocketProtocol::CloseCodeGoingAway, str("Server shutting down"));
     m_closeDeadline.start(m_context.timers, closeHandshake);
 }
 
-void GatewaySession::identifyTimedOut()
+void GatewaySession::silenceTimedOut()
 {
-    if (!m_user)
-        closeWith(SessionTimeout);
+    closeWith(SessionTimeout);
+}
+
+void GatewaySession::expectPayloadSoon()
+{
+    const ServerConfig &config = m_context.config;
+    m_silence.start(m_context.timers, 3 * config.gatewayHeartbeatInterval + config.pingTimeout);
 }
 
 // A sliding window: at most gatewayRateLimit payloads in any gatewayRateWindow.
@@ -126,6 +131,8 @@ void GatewaySession::handleText(const QString &text)
 {
     if (m_closing || !withinRateLimit())
         return;
+    if (m_user)
+        expectPayloadSoon(); // any payload proves the client is there
 
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
@@ -177,7 +184,8 @@ void GatewaySession::handleIdentify(const QJsonValue &data)
         send(payload(InvalidSession, false));
         return closeWith(AuthenticationFailed);
     }
-    m_identifyDeadline.stop();
+    if (!mayConnect(caller->user.id))
+        return;
     m_user = caller->user;
     m_properties = properties.toObject();
 
@@ -191,6 +199,8 @@ void GatewaySession::handleIdentify(const QJsonValue &data)
                   {str("heartbeat_interval"),
                    static_cast<qint64>(m_context.config.gatewayHeartbeatInterval.count())}}));
     attachToHub(m_user->id);
+    m_context.hub.followMemberRooms(this);
+    expectPayloadSoon();
 }
 
 void GatewaySession::handleDispatch(const QString &event, const QJsonValue &data)
@@ -230,7 +240,7 @@ void GatewaySession::handleSendMessage(const QJsonValue &data)
                          str("Message too long (max %1 characters)").arg(limit), *nonce);
     const QUuid recipientUuid = QUuid::fromString(to.toString());
     const std::optional<UserRecord> recipient =
-        recipientUuid.isNull() ? std::nullopt : m_context.store.userByUuid(recipientUuid);
+        recipientUuid.isNull() ? std::nullopt : m_context.hub.directory().userByUuid(recipientUuid);
     if (!recipient)
         return sendError(error::unknownRecipient, str("No user with that id"), *nonce);
 
@@ -288,6 +298,8 @@ void GatewaySession::answerSend(const PostOutcome &outcome, const RoomRecord &ro
     }
     case PostOutcome::Result::Invalid:
         return sendError(error::invalidMessage, outcome.error, nonce);
+    case PostOutcome::Result::RateLimited:
+        return closeWith(RateLimited); // the spec's answer to a client that sends too fast
     case PostOutcome::Result::Failed:
         return sendError(error::sendFailed, str("Message sending failed"), nonce);
     }
@@ -295,14 +307,9 @@ void GatewaySession::answerSend(const PostOutcome &outcome, const RoomRecord &ro
 
 bool GatewaySession::followsRoom(qint64 roomId) const
 {
-    auto it = m_directRooms.find(roomId);
-    if (it == m_directRooms.end()) {
-        const auto room = m_context.store.roomById(roomId);
-        if (!room)
-            return false;
-        it = m_directRooms.insert(roomId, room->kind == RoomKind::Direct);
-    }
-    return it.value();
+    // Threads only: the gateway has no groups.
+    const auto room = m_context.hub.directory().room(roomId);
+    return room && room->kind == RoomKind::Direct;
 }
 
 void GatewaySession::deliverMessage(const MessageEvent &event, FrameCache &frames)

@@ -45,6 +45,8 @@ public:
     void deliverTyping(const TypingEvent &, FrameCache &) override { }
     void deliverPresence(const PresenceEvent &, FrameCache &) override { }
     void closeGoingAway() override;
+    // The spec's close for "too much": 4008 RATE_LIMITED.
+    void refuseTooManyConnections() override { closeWith(gateway::RateLimited); }
 
 private:
     void handleText(const QString &text);
@@ -57,16 +59,18 @@ private:
     void sendError(QLatin1StringView code, const QString &message, const QJsonValue &nonce);
     void closeWith(gateway::CloseCode code);
     void onClosed() override;
-    void identifyTimedOut();
+    void silenceTimedOut();
+    void expectPayloadSoon();
 
     std::optional<UserRecord> m_user; // set by IDENTIFY
     QJsonObject m_properties;         // IDENTIFY's properties (os, device)
-    engine::WheelDeadline m_identifyDeadline{[this] { identifyTimedOut(); }};
+    // No IDENTIFY within the identify timeout, or (identified) no payload at all
+    // for three heartbeat intervals and the ping timeout: 4009 SESSION_TIMEOUT.
+    engine::WheelDeadline m_silence{[this] { silenceTimedOut(); }};
     // The peer did not finish the closing handshake.
     engine::WheelDeadline m_closeDeadline{[this] { m_socket.abort(); }};
     QElapsedTimer m_clock;
     QList<qint64> m_recentPayloads;   // m_clock times of the payloads in the rate window
-    mutable QHash<qint64, bool> m_directRooms; // room id → is direct (a room's kind never changes)
     bool m_closing = false;
 };
 

@@ -3,7 +3,7 @@
 #include "gatewayformat.h"
 #include "httputil.h"
 #include "servercontext.h"
-#include "store.h"
+#include "storequeries.h"
 
 #include <algorithm>
 
@@ -34,7 +34,7 @@ bool seesThread(MembershipState state)
 
 QJsonObject thread(ServerContext &context, const RoomRecord &room, qint64 viewerId)
 {
-    Store &store = context.store;
+    StoreQueries &store = context.queries;
     const QList<MembershipRecord> members = store.members(room.id);
     QJsonValue membership = QJsonValue::Null;
     QJsonValue other = QJsonValue::Null;
@@ -75,7 +75,7 @@ QJsonObject thread(ServerContext &context, const RoomRecord &room, qint64 viewer
 
 QJsonArray threadsOf(ServerContext &context, qint64 userId)
 {
-    Store &store = context.store;
+    StoreQueries &store = context.queries;
     struct Entry
     {
         RoomRecord room;
@@ -105,10 +105,10 @@ std::optional<RoomRecord> visibleThread(ServerContext &context, const QString &u
     const QUuid id = QUuid::fromString(uuid);
     if (id.isNull())
         return std::nullopt;
-    const auto room = context.store.roomByUuid(id);
+    const auto room = context.queries.roomByUuid(id);
     if (!room || room->kind != RoomKind::Direct)
         return std::nullopt;
-    const auto membership = context.store.membership(room->id, userId);
+    const auto membership = context.queries.membership(room->id, userId);
     if (!membership || !seesThread(membership->state))
         return std::nullopt;
     return room;

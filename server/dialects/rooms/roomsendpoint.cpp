@@ -4,7 +4,7 @@
 #include "roomsrestapi.h"
 #include "roomssession.h"
 #include "servercontext.h"
-#include "store.h"
+#include "storequeries.h"
 #include "upgraderoute.h"
 
 #include <QHttpServer>
@@ -47,7 +47,7 @@ RoomsEndpoint::Admission RoomsEndpoint::admit(const QString &path,
         admission.reason = QStringLiteral("Authentication failed");
         return admission;
     }
-    const auto membership = roomId ? m_context.store.membership(*roomId, caller->user.id)
+    const auto membership = roomId ? m_context.queries.membership(*roomId, caller->user.id)
                                    : std::nullopt;
     if (!membership || membership->state != MembershipState::Active) {
         admission.httpStatus = 403;

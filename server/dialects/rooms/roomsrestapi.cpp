@@ -6,7 +6,7 @@
 #include "roomsformat.h"
 #include "servercontext.h"
 #include "serverconfig.h"
-#include "store.h"
+#include "storequeries.h"
 
 #include <QHttpServer>
 #include <QJsonArray>
@@ -109,10 +109,10 @@ void RoomsRestApi::registerRoutes(QHttpServer &server)
 
 std::optional<RoomRecord> RoomsRestApi::visibleRoom(qint64 roomId, qint64 userId)
 {
-    const auto membership = m_context.store.membership(roomId, userId);
+    const auto membership = m_context.queries.membership(roomId, userId);
     if (!membership || membership->state != MembershipState::Active)
         return std::nullopt;
-    return m_context.store.roomById(roomId);
+    return m_context.queries.roomById(roomId);
 }
 
 QJsonObject RoomsRestApi::userObject(const UserRecord &user)
@@ -130,7 +130,7 @@ QJsonObject RoomsRestApi::messageObject(const MessageRecord &message, qint64 vie
 QJsonObject RoomsRestApi::roomObject(const RoomRecord &room, qint64 viewerId)
 {
     return roomObject(room, viewerId,
-                      {m_context.store.lastMessage(room.id), m_context.store.unreadCount(room.id, viewerId)});
+                      {m_context.queries.lastMessage(room.id), m_context.queries.unreadCount(room.id, viewerId)});
 }
 
 QJsonObject RoomsRestApi::roomObject(const RoomRecord &room, qint64 viewerId, const RoomFacts &facts)
@@ -176,7 +176,7 @@ QJsonObject RoomsRestApi::roomObject(const RoomRecord &room, qint64 viewerId, co
 
     QJsonArray typing;
     for (qint64 userId : m_context.hub.typingUsers(room.id)) {
-        if (auto user = m_context.store.userById(userId))
+        if (auto user = m_context.queries.userById(userId))
             typing.append(rooms::typingUser(*user));
     }
     object.insert(str("typing_users"), typing);
@@ -195,12 +195,12 @@ QHttpServerResponse RoomsRestApi::listRooms(const QHttpServerRequest &request)
     // Most recent activity first: the last message, or the room's creation.
     // One query each for the rooms, their newest messages and the unread counts.
     struct Entry { RoomRecord room; QDateTime activity; RoomFacts facts; };
-    const QList<RoomRecord> rooms = m_context.store.roomsOfUser(caller->user.id);
+    const QList<RoomRecord> rooms = m_context.queries.roomsOfUser(caller->user.id);
     QList<qint64> roomIds;
     for (const RoomRecord &room : rooms)
         roomIds.append(room.id);
-    const QHash<qint64, MessageRecord> newest = m_context.store.lastMessages(roomIds);
-    const QHash<qint64, int> unread = m_context.store.unreadCounts(caller->user.id);
+    const QHash<qint64, MessageRecord> newest = m_context.queries.lastMessages(roomIds);
+    const QHash<qint64, int> unread = m_context.queries.unreadCounts(caller->user.id);
     QList<Entry> entries;
     for (const RoomRecord &room : rooms) {
         const auto last = newest.constFind(room.id);
@@ -236,7 +236,7 @@ QHttpServerResponse RoomsRestApi::openDirectRoom(const QHttpServerRequest &reque
         return http::error(http::Status::BadRequest, str("participant (a user id) is required"));
     if (*participantId == caller->user.id)
         return http::error(http::Status::BadRequest, str("A direct room needs another participant"));
-    if (!m_context.store.userById(*participantId))
+    if (!m_context.queries.userById(*participantId))
         return http::error(http::Status::NotFound, str("No such user"));
 
     const auto direct = m_context.hub.openDirectRoom(caller->user.id, *participantId);
@@ -265,12 +265,12 @@ QHttpServerResponse RoomsRestApi::roomMessages(qint64 roomId, const QHttpServerR
     if (!visibleRoom(roomId, caller->user.id))
         return notFound();
     const Page page = requestedPage(request);
-    const int count = m_context.store.messageCount(roomId);
+    const int count = m_context.queries.messageCount(roomId);
     const int first = (page.number - 1) * pageSize;
     if (!page.valid || (first > 0 && first >= count))
         return QHttpServerResponse(QJsonObject{{str("detail"), str("Invalid page.")}}, http::Status::NotFound);
     QJsonArray results;
-    for (const MessageRecord &message : m_context.store.messages(roomId, pageSize, first))
+    for (const MessageRecord &message : m_context.queries.messages(roomId, pageSize, first))
         results.append(messageObject(message, caller->user.id));
     return http::json(paginated(request, count, page.number, results));
 }
@@ -312,6 +312,8 @@ QHttpServerResponse RoomsRestApi::sendMessage(const QHttpServerRequest &request)
         return notFound();
     case PostOutcome::Result::Blocked:
         return http::error(http::Status::Forbidden, outcome.error);
+    case PostOutcome::Result::RateLimited:
+        return http::tooManyRequests(outcome.error, outcome.retryAfter);
     case PostOutcome::Result::Failed:
         break;
     }
@@ -328,9 +330,9 @@ QHttpServerResponse RoomsRestApi::stats(const QHttpServerRequest &request)
     const ServerConfig &config = m_context.config;
     return http::json(
         {{str("user_id"), userId},
-         {str("total_rooms"), static_cast<qint64>(m_context.store.roomsOfUser(userId).size())},
-         {str("active_rooms_today"), m_context.store.activeRoomCountSince(userId, startOfTodayUtc())},
-         {str("recent_messages_24h"), m_context.store.messageCountSince(userId, now.addDays(-1))},
+         {str("total_rooms"), static_cast<qint64>(m_context.queries.roomsOfUser(userId).size())},
+         {str("active_rooms_today"), m_context.queries.activeRoomCountSince(userId, startOfTodayUtc())},
+         {str("recent_messages_24h"), m_context.queries.messageCountSince(userId, now.addDays(-1))},
          {str("channel_layer_status"), str("available")},
          {str("timestamp"), http::timestamp(now)},
          {str("connection_settings"),
@@ -353,7 +355,7 @@ QHttpServerResponse RoomsRestApi::roomHealth(qint64 roomId, const QHttpServerReq
                        {str("group_name"), str("chat_%1").arg(roomId)},
                        {str("health_check_sent"), true},
                        {str("recent_messages_count"),
-                        m_context.store.messageCountInRoomSince(roomId, now.addDays(-1))},
+                        m_context.queries.messageCountInRoomSince(roomId, now.addDays(-1))},
                        {str("timestamp"), http::timestamp(now)}});
 }
 
@@ -362,7 +364,7 @@ QHttpServerResponse RoomsRestApi::broadcastHealth(const QHttpServerRequest &requ
     const auto caller = m_context.auth.authenticate(request);
     if (!caller)
         return unauthorized();
-    const QList<RoomRecord> rooms = m_context.store.roomsOfUser(caller->user.id);
+    const QList<RoomRecord> rooms = m_context.queries.roomsOfUser(caller->user.id);
     int sent = 0;
     for (const RoomRecord &room : rooms) {
         // A room counts when at least one of its connections was asked.

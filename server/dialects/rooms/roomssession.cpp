@@ -5,7 +5,7 @@
 #include "roomsformat.h"
 #include "servercontext.h"
 #include "serverconfig.h"
-#include "store.h"
+#include "storequeries.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -32,6 +32,8 @@ RoomsSession::RoomsSession(ServerContext &context, std::unique_ptr<QWebSocket> s
     connect(&m_socket, &SocketLink::binaryReceived, this,
             [this] { sendError(str("Binary frames are not supported")); });
 
+    if (!mayConnect(m_user.id))
+        return;
     const ServerConfig &config = m_context.config;
     sendObject({{str("type"), str("connection_established")},
                 {str("room_id"), m_roomId},
@@ -41,7 +43,9 @@ RoomsSession::RoomsSession(ServerContext &context, std::unique_ptr<QWebSocket> s
                 {str("connection_timeout"), rooms::seconds(config.connectionTimeout)}});
     m_heartbeat.start(m_context.timers, config.heartbeatInterval);
     m_idle.start(m_context.timers, config.connectionTimeout);
+    expectFrameSoon();
     attachToHub(m_user.id);
+    m_context.hub.follow(this, m_roomId);
 }
 
 
@@ -50,6 +54,13 @@ void RoomsSession::onClosed()
     m_heartbeat.stop();
     m_pongDeadline.stop();
     m_idle.stop();
+    m_silence.stop();
+}
+
+void RoomsSession::expectFrameSoon()
+{
+    const ServerConfig &config = m_context.config;
+    m_silence.start(m_context.timers, 3 * config.heartbeatInterval + config.pingTimeout);
 }
 
 void RoomsSession::sendObject(const QJsonObject &object)
@@ -66,6 +77,7 @@ void RoomsSession::handleText(const QString &text)
 {
     m_lastActivity = QDateTime::currentDateTimeUtc();
     m_idle.start(m_context.timers, m_context.config.connectionTimeout);
+    expectFrameSoon();
 
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
@@ -146,6 +158,7 @@ void RoomsSession::handleSend(const QJsonObject &frame)
             return;
         }
         case PostOutcome::Result::Invalid:
+        case PostOutcome::Result::RateLimited:
         case PostOutcome::Result::Blocked:
             return sendError(outcome.error);
         case PostOutcome::Result::NotMember:
@@ -162,10 +175,7 @@ void RoomsSession::handleReceipt(const QJsonObject &frame, DeliveryStatus status
     if (!messageId)
         return sendError(str("Missing field: message_id"));
     // Receipts are for messages of this connection's room only.
-    const auto message = m_context.store.messageById(*messageId);
-    if (!message || message->roomId != m_roomId)
-        return sendError(str("Message not found"));
-    switch (m_context.hub.updateReceipt(m_user.id, *messageId, status)) {
+    switch (m_context.hub.updateReceipt(m_user.id, *messageId, status, m_roomId)) {
     case ReceiptOutcome::Updated:
     case ReceiptOutcome::Unchanged:
         return;
@@ -211,6 +221,15 @@ void RoomsSession::pingTimedOut()
     }
     if (m_missedPongs >= config.maxReconnectAttempts)
         m_socket.close(QWebSocketProtocol::CloseCodeGoingAway, str("Ping timeout"));
+}
+
+void RoomsSession::silenceTimedOut()
+{
+    sendObject({{str("type"), str("reconnect_suggested")},
+                {str("reason"), str("ping_timeout")},
+                {str("attempts"), m_missedPongs},
+                {str("max_attempts"), m_context.config.maxReconnectAttempts}});
+    m_socket.close(QWebSocketProtocol::CloseCodeGoingAway, str("Ping timeout"));
 }
 
 void RoomsSession::idleTimedOut()

@@ -40,6 +40,8 @@ private:
     void sendPing();
     void pingTimedOut();
     void idleTimedOut();
+    void silenceTimedOut();
+    void expectFrameSoon();
     void sendObject(const QJsonObject &object);
     void sendError(const QString &message);
     void onClosed() override;
@@ -51,6 +53,9 @@ private:
     engine::WheelDeadline m_heartbeat{[this] { sendPing(); }};
     engine::WheelDeadline m_pongDeadline{[this] { pingTimedOut(); }};
     engine::WheelDeadline m_idle{[this] { idleTimedOut(); }};
+    // A client that says nothing (not even pong) for three heartbeats and the
+    // ping timeout is gone: closed, whatever the reconnect attempts allow.
+    engine::WheelDeadline m_silence{[this] { silenceTimedOut(); }};
     int m_pingSequence = 0;
     int m_missedPongs = 0;
 };

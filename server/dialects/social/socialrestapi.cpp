@@ -7,7 +7,7 @@
 #include "serverconfig.h"
 #include "socialaccess.h"
 #include "socialformat.h"
-#include "store.h"
+#include "storequeries.h"
 
 #include <QHttpServer>
 #include <QJsonArray>
@@ -145,16 +145,16 @@ QHttpServerResponse SocialRestApi::history(const QHttpServerRequest &request,
     // In a direct room `to` is the member who did not send the message.
     QList<qint64> memberIds;
     if (room.kind == RoomKind::Direct) {
-        for (const MembershipRecord &member : m_context.store.members(room.id))
+        for (const MembershipRecord &member : m_context.queries.members(room.id))
             memberIds.append(member.userId);
     }
     QHash<qint64, UserRecord> senders;
     QJsonArray result;
-    for (const MessageRecord &message : m_context.store.messages(room.id, page->limit, page->offset)) {
+    for (const MessageRecord &message : m_context.queries.messages(room.id, page->limit, page->offset)) {
         auto sender = senders.find(message.senderId);
         if (sender == senders.end())
             sender = senders.insert(message.senderId,
-                                    m_context.store.userById(message.senderId).value_or(UserRecord{}));
+                                    m_context.queries.userById(message.senderId).value_or(UserRecord{}));
         qint64 to = viewerId;
         for (qint64 memberId : std::as_const(memberIds)) {
             if (memberId != message.senderId)
@@ -177,12 +177,12 @@ QHttpServerResponse SocialRestApi::privateHistory(const QHttpServerRequest &requ
         return badRequest(problem);
     if (!paging(query, 50, &problem))
         return badRequest(problem);
-    if (!m_context.store.userById(*userId))
+    if (!m_context.queries.userById(*userId))
         return http::error(http::Status::NotFound, str("User not found"));
     // No direct room yet (no message so far), or one the caller has not
     // joined (a message request waiting for approval): no history.
-    const auto room = m_context.store.directRoom(caller->user.id, *userId);
-    const auto membership = room ? m_context.store.membership(room->id, caller->user.id)
+    const auto room = m_context.queries.directRoom(caller->user.id, *userId);
+    const auto membership = room ? m_context.queries.membership(room->id, caller->user.id)
                                  : std::nullopt;
     if (!membership || membership->state != MembershipState::Active)
         return QHttpServerResponse(QJsonArray());
@@ -203,8 +203,8 @@ QHttpServerResponse SocialRestApi::groupHistory(const QHttpServerRequest &reques
         return badRequest(problem);
     // Not a group, or one the caller is not an active member of: 404, which
     // does not tell whether such a group exists.
-    const auto room = m_context.store.roomById(*groupId);
-    const auto membership = room ? m_context.store.membership(room->id, caller->user.id)
+    const auto room = m_context.queries.roomById(*groupId);
+    const auto membership = room ? m_context.queries.membership(room->id, caller->user.id)
                                  : std::nullopt;
     if (!room || room->kind != RoomKind::Group || !membership
         || membership->state != MembershipState::Active)
@@ -236,7 +236,7 @@ QHttpServerResponse SocialRestApi::invite(const QHttpServerRequest &request)
 
     switch (m_context.hub.inviteToGroup(caller->user.id, *groupId, *userId)) {
     case MembershipOutcome::Done: {
-        const auto group = m_context.store.roomById(*groupId);
+        const auto group = m_context.queries.roomById(*groupId);
         return http::json({{str("group_id"), *groupId},
                            {str("user_id"), *userId},
                            {str("group_name"), group ? group->name : QString()},
@@ -275,7 +275,7 @@ QHttpServerResponse SocialRestApi::answerInvitation(const QHttpServerRequest &re
             return http::noContent();
         // The user's social connections follow the group from now on (see
         // SocialSession::followsRoom).
-        const auto group = m_context.store.roomById(*groupId);
+        const auto group = m_context.queries.roomById(*groupId);
         return http::json({{str("group_id"), *groupId},
                            {str("group_name"), group ? group->name : QString()},
                            {str("room_uuid"), group ? group->uuid.toString(QUuid::WithoutBraces)
@@ -303,7 +303,7 @@ QHttpServerResponse SocialRestApi::notifications(const QHttpServerRequest &reque
         return badRequest(problem);
     QJsonArray result;
     for (const NotificationRecord &notification :
-         m_context.store.notifications(caller->user.id, page->limit, page->offset))
+         m_context.queries.notifications(caller->user.id, page->limit, page->offset))
         result.append(social::storedNotification(notification));
     return QHttpServerResponse(result);
 }

@@ -4,7 +4,7 @@
 #include "hub.h"
 #include "servercontext.h"
 #include "socialformat.h"
-#include "store.h"
+#include "storequeries.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -30,27 +30,22 @@ SocialSession::SocialSession(ServerContext &context, std::unique_ptr<QWebSocket>
     : SocketSession(context, std::move(socket), parent)
     , m_user(std::move(user))
 {
-    for (const RoomRecord &room : m_context.store.roomsOfUser(m_user.id))
-        m_rooms.insert(room.id);
-
     connect(&m_socket, &SocketLink::textReceived, this, &SocialSession::handleText);
     connect(&m_socket, &SocketLink::binaryReceived, this,
             [this] { sendError(str("Binary frames are not supported")); });
     // The spec sends nothing on connect: the session simply starts listening.
+    if (!mayConnect(m_user.id))
+        return;
     attachToHub(m_user.id);
+    m_context.hub.followMemberRooms(this);
 }
 
 
 bool SocialSession::followsRoom(qint64 roomId) const
 {
-    if (m_rooms.contains(roomId))
-        return true;
-    // A room joined after connecting: ask the store once, then remember it.
-    const auto membership = m_context.store.membership(roomId, m_user.id);
-    if (!membership || membership->state != MembershipState::Active)
-        return false;
-    m_rooms.insert(roomId);
-    return true;
+    // Every room the user is an active member of (the hub's directory, in memory).
+    const auto membership = m_context.hub.directory().membership(roomId, m_user.id);
+    return membership && membership->state == MembershipState::Active;
 }
 
 void SocialSession::sendError(const QString &message)
@@ -117,7 +112,7 @@ void SocialSession::handlePrivate(const QJsonObject &frame)
         return;
     if (*to == m_user.id)
         return sendError(str("Cannot send a private message to yourself"));
-    if (!m_context.store.userById(*to))
+    if (!m_context.hub.directory().user(*to))
         return sendError(str("User not found"));
     // The direct room of the two users, created on the first message.
     const std::optional<RoomRecord> room = m_context.hub.directRoomFor(m_user.id, *to);
@@ -139,7 +134,7 @@ void SocialSession::handleGroup(const QJsonObject &frame)
     if (!content)
         return;
     const QString notMember = str("You are not a member of this group");
-    const auto room = m_context.store.roomById(*groupId);
+    const auto room = m_context.hub.directory().room(*groupId);
     if (!room || room->kind != RoomKind::Group)
         return sendError(notMember);
     post(room->id, *content, notMember);
@@ -151,7 +146,7 @@ void SocialSession::handleBroadcast(const QJsonObject &frame)
     if (!content)
         return;
     // The role as it is now, not as it was at connect.
-    const std::optional<UserRecord> sender = m_context.store.userById(m_user.id);
+    const std::optional<UserRecord> sender = m_context.hub.directory().user(m_user.id);
     if (!sender || sender->role != UserRole::Admin)
         return sendError(str("Only admins can broadcast"));
     m_context.hub.broadcast(*sender, *content);
@@ -172,6 +167,7 @@ void SocialSession::post(qint64 roomId, const QString &content, const QString &n
         case PostOutcome::Result::NotMember:
             return sendError(notMemberError);
         case PostOutcome::Result::Invalid:
+        case PostOutcome::Result::RateLimited:
         case PostOutcome::Result::Blocked:
             return sendError(outcome.error);
         case PostOutcome::Result::Failed:

@@ -48,7 +48,6 @@ private:
     // Rooms known to have this user as an active member: loaded at connect,
     // grown when the hub delivers a room joined since (an accepted
     // invitation, a new direct room or group).
-    mutable QSet<qint64> m_rooms;
 };
 
 } // namespace natter::server
