@@ -2,6 +2,7 @@
 // a real port, SIGTERM, restart on the same data.
 
 #include "servertestmain.h"
+#include "headlessprocess.h"
 #include "testserver.h"
 #include "wsclient.h"
 
@@ -16,6 +17,7 @@
 
 #include <csignal>
 
+using natter::test::HeadlessProcess;
 using natter::test::WsClient;
 
 namespace {
@@ -25,61 +27,6 @@ QString natterBinary()
 {
     return qEnvironmentVariable("NATTER_BINARY");
 }
-
-// A headless server process; the port is the one it prints.
-class HeadlessProcess
-{
-public:
-    explicit HeadlessProcess(const QString &dataDir) : m_dataDir(dataDir) {}
-    ~HeadlessProcess()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
-    bool start(const QStringList &extra = {})
-    {
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.start(natterBinary(), QStringList{s("--headless"), s("--listen"), s("127.0.0.1:0"),
-                                                    s("--data-dir"), m_dataDir} + extra);
-        if (!m_process.waitForStarted(5000))
-            return false;
-        static const QRegularExpression line(s("^Natter server listening on http://127\\.0\\.0\\.1:(\\d+)$"));
-        QDeadlineTimer deadline(15000);
-        while (!deadline.hasExpired()) {
-            if (m_process.canReadLine()) {
-                const QString text = QString::fromUtf8(m_process.readLine()).trimmed();
-                const auto match = line.match(text);
-                if (!match.hasMatch()) {
-                    qWarning() << "unexpected line" << text;
-                    return false;
-                }
-                m_port = static_cast<quint16>(match.captured(1).toUInt());
-                return true;
-            }
-            if (!m_process.waitForReadyRead(static_cast<int>(deadline.remainingTime())))
-                break;
-        }
-        qWarning() << "no listening line; stderr:" << m_process.readAllStandardError();
-        return false;
-    }
-
-    QUrl url(const QString &path, const QString &scheme = s("http")) const
-    {
-        QUrl url(scheme + s("://127.0.0.1") + path);
-        url.setPort(m_port);
-        return url;
-    }
-
-    QProcess &process() { return m_process; }
-
-private:
-    QString m_dataDir;
-    QProcess m_process;
-    quint16 m_port = 0;
-};
 
 struct Reply
 {
