@@ -2,11 +2,16 @@
 # Natter's one developer / CI entry point.
 #
 #   scripts/dev.sh run [natter args...]   install deps, build, run the app
-#   scripts/dev.sh test [ctest args...]   install deps, build, run the test suites
+#   scripts/dev.sh test [ctest args...]   install deps, build, run the test suites;
+#                                         without args, then also `test-asan`
+#   scripts/dev.sh test-asan [ctest args...]  the `sanitize` suites under
+#                                         AddressSanitizer + UBSan (preset asan)
+#   scripts/dev.sh test-tsan [ctest args...]  the same under ThreadSanitizer (preset tsan)
 #
-# Both commands first install any missing Debian packages listed in
-# scripts/debian-packages.txt, then configure and build with the CMake preset
-# `ci` (when CI=true) or `dev` (otherwise). Works from any directory.
+# Every command first installs any missing Debian packages listed in
+# scripts/debian-packages.txt, then configures and builds with the CMake preset
+# `ci` (when CI=true) or `dev` (otherwise); test-asan and test-tsan with the
+# presets of those names. Works from any directory.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,11 +38,20 @@ usage() {
     cat >&2 <<'EOF'
 Usage:
   scripts/dev.sh run [natter args...]   build and run natter (default: the desktop app)
-  scripts/dev.sh test [ctest args...]   build and run all tests
+  scripts/dev.sh test [ctest args...]   build and run all tests; without args,
+                                        then also the sanitizer suites (test-asan)
+  scripts/dev.sh test-asan [ctest args...]
+                                        build (preset asan) and run the suites
+                                        labelled `sanitize` under AddressSanitizer,
+                                        LeakSanitizer and UBSan
+  scripts/dev.sh test-tsan [ctest args...]
+                                        the same under ThreadSanitizer (preset tsan)
 
 Environment:
   CI=true   use the `ci` CMake preset (warnings are errors) and fail if the
             test PostgreSQL cluster cannot be started; otherwise `dev`.
+  NATTER_SANITIZERS=0
+            `test` without args skips the sanitizer suites.
 EOF
 }
 
@@ -240,11 +254,11 @@ cmd_run() {
     exec "$bin" "$@"
 }
 
-cmd_test() {
-    cd "$REPO_ROOT"
-    ensure_packages
-    build
-
+# Starts the throwaway PostgreSQL cluster for the store suites (once per run).
+TEST_SETUP_DONE=""
+test_setup() {
+    [[ -z "$TEST_SETUP_DONE" ]] || return 0
+    TEST_SETUP_DONE=1
     trap pg_stop EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
@@ -256,11 +270,45 @@ cmd_test() {
         fi
         warn "could not start a PostgreSQL cluster: PostgreSQL store tests will be skipped"
     fi
-
     export QT_QPA_PLATFORM=offscreen
+}
+
+# sanitizer_suites asan|tsan [ctest args...]: configure and build the preset
+# (only the target natter_sanitize_suites: the suites labelled `sanitize` and
+# the natter binary they start), then run those suites. The sanitizer options
+# (suppression files in tests/sanitizers/) are in the test preset.
+sanitizer_suites() {
+    local p="$1"
+    shift
+    # `|| return`: set -e does not hold in a function called as `f || ...`.
+    log "Configuring (preset $p)"
+    cmake --preset "$p" || return
+    log "Building the sanitizer suites (preset $p)"
+    cmake --build --preset "$p" --parallel "$(nproc)" || return
+    test_setup
+    log "Running the sanitizer suites (preset $p)"
+    ctest --preset "$p" "$@"
+}
+
+cmd_test() {
+    cd "$REPO_ROOT"
+    ensure_packages
+    build
+    test_setup
+
     local status=0
     ctest --preset "$(preset)" --output-on-failure --timeout 300 "$@" || status=$?
+    # With args (`-R tst_x`...) the caller picked what to run: only that.
+    if (($# == 0)) && [[ "${NATTER_SANITIZERS:-1}" != 0 ]]; then
+        sanitizer_suites asan || status=$?
+    fi
     exit "$status"
+}
+
+cmd_test_sanitizer() {
+    cd "$REPO_ROOT"
+    ensure_packages
+    sanitizer_suites "$@"
 }
 
 main() {
@@ -269,6 +317,8 @@ main() {
     case "$cmd" in
         run) cmd_run "$@" ;;
         test) cmd_test "$@" ;;
+        test-asan) cmd_test_sanitizer asan "$@" ;;
+        test-tsan) cmd_test_sanitizer tsan "$@" ;;
         -h | --help | help)
             usage
             exit 0

@@ -9,9 +9,11 @@
 #include "tlstrust.h"
 #include "store.h"
 #include "epolleventdispatcher.h"
+#include "threadsanitizer.h"
 
 #include <QDir>
 #include <QPointer>
+#include <QScopeGuard>
 #include <QNetworkInterface>
 #include <QUrl>
 
@@ -148,6 +150,10 @@ bool HostingController::start(const QString &serverName, const QString &listenAd
     Started started;
     discovery::LanBeacon beacon;
     QMetaObject::invokeMethod(server, [&] {
+        // What this writes is read here once the call returns, ordered by the
+        // QSemaphore the blocking call waits on, which ThreadSanitizer cannot see
+        // (Qt is not instrumented; threadsanitizer.h).
+        const auto handBack = qScopeGuard([&] { tsan::release(&listening); });
         listening = server->start();
         if (!listening) {
             error = server->errorString();
@@ -157,6 +163,7 @@ bool HostingController::start(const QString &serverName, const QString &listenAd
                    server->config().tlsKeyFile};
         beacon = server::beaconFor(*server, serverName);
     }, Qt::BlockingQueuedConnection);
+    tsan::acquire(&listening);
     if (!listening) {
         m_error = error;
         QMetaObject::invokeMethod(server, [server] { delete server; }, Qt::BlockingQueuedConnection);

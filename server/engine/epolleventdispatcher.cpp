@@ -1,5 +1,7 @@
 #include "epolleventdispatcher.h"
 
+#include "threadsanitizer.h"
+
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QSocketNotifier>
@@ -53,7 +55,9 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     m_interrupted.store(false, std::memory_order_relaxed);
     emit awake();
     // Posted before this pass: Qt wakes us for each post, so anything posted
-    // after this makes the wait below return at once.
+    // after this makes the wait below return at once. (For ThreadSanitizer:
+    // the posts, ordered by Qt's uninstrumented lock, happen before this; see wakeUp.)
+    tsan::acquire(this);
     QCoreApplication::sendPostedEvents();
 
     const bool wait = flags.testFlag(QEventLoop::WaitForMoreEvents)
@@ -308,6 +312,9 @@ int EpollEventDispatcher::activateTimers()
 
 void EpollEventDispatcher::wakeUp()
 {
+    // Qt calls this after queueing an event for our thread (postEvent): what the
+    // sender wrote before posting happens before the pass that delivers it.
+    tsan::release(this);
     if (m_wakeUpPending.exchange(true, std::memory_order_acq_rel))
         return;
     eventfd_write(m_wakeFd, 1);

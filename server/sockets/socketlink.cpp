@@ -69,7 +69,7 @@ void SocketLink::sendText(const QString &frame)
         m_pipe->send(frame);
 }
 
-void SocketLink::close(QWebSocketProtocol::CloseCode code, const QString &reason)
+void SocketLink::close(quint16 code, const QString &reason)
 {
     if (m_worker)
         m_worker->post({Command::Kind::Close, m_pipe, reason, code});

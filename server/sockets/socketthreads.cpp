@@ -47,9 +47,9 @@ void SocketPipe::send(const QString &frame)
     emit tooSlow(unsent);
 }
 
-void SocketPipe::close(QWebSocketProtocol::CloseCode code, const QString &reason)
+void SocketPipe::close(quint16 code, const QString &reason)
 {
-    m_socket->close(code, reason);
+    m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
 }
 
 void SocketPipe::abort()

@@ -39,7 +39,8 @@ public:
     ~SocketPipe() override;
 
     void send(const QString &frame);
-    void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+    // `code` as on the wire (SocketLink::close).
+    void close(quint16 code, const QString &reason);
     void abort();
 
 signals:
@@ -64,7 +65,7 @@ public:
         Kind kind;
         SocketPipe *pipe;
         QString text; // the frame, or the close reason
-        QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodeNormal;
+        quint16 code = QWebSocketProtocol::CloseCodeNormal; // as on the wire (SocketLink::close)
     };
 
     // Thread-safe: queued for this worker's thread, run there in order.

@@ -102,7 +102,14 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(sessions.last().first().toInt(), 1, 15000);
         const qint64 grown = residentKiB() - before;
         qInfo("resident memory grew by %lld KiB over %d messages of 0.9 KB", grown, messages);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+        // ASan keeps freed memory in quarantine and TSan adds shadow memory for
+        // what is touched: resident memory says nothing about ours there (the
+        // bound holds in every other build; the sanitizers check the rest).
+        qInfo("sanitizer build: the resident memory bound is not checked");
+#else
         QVERIFY2(grown < 8 * 1024, qPrintable(u"grew by %1 KiB"_s.arg(grown)));
+#endif
     }
 };
 

@@ -39,20 +39,21 @@ std::optional<Page> parsePage(int status, const QByteArray &body)
 void fetchRooms(const Get &get, std::function<void(const QList<RoomSummary> &, bool)> done)
 {
     auto rooms = std::make_shared<QList<RoomSummary>>();
-    auto fetch = std::make_shared<std::function<void(const QString &, const QUrlQuery &)>>();
-    *fetch = [get, rooms, fetch, done](const QString &path, const QUrlQuery &query) {
-        get(path, query, [rooms, fetch, done](int status, const QByteArray &body) {
+    // The request in flight owns the walk (its handler holds `fetch`); `fetch`
+    // knows itself only weakly. A walk whose reply never comes (the backend
+    // went first) is then freed with that reply: holding itself strongly, it
+    // leaked (LeakSanitizer, tst_dialectmatrix and tst_hosting).
+    using Fetch = std::function<void(const QString &, const QUrlQuery &)>;
+    auto fetch = std::make_shared<Fetch>();
+    *fetch = [get, rooms, self = std::weak_ptr<Fetch>(fetch), done](const QString &path, const QUrlQuery &query) {
+        get(path, query, [rooms, fetch = self.lock(), done](int status, const QByteArray &body) {
             const std::optional<Page> page = parsePage(status, body);
-            if (!page) {
-                *fetch = nullptr; // break the cycle
+            if (!page)
                 return done(*rooms, false);
-            }
             for (const QJsonObject &object : page->results)
                 rooms->append(room(object));
-            if (page->next.isEmpty()) {
-                *fetch = nullptr;
+            if (page->next.isEmpty())
                 return done(*rooms, true);
-            }
             (*fetch)(page->next.path(), QUrlQuery(page->next));
         });
     };
@@ -64,17 +65,18 @@ void fetchHistory(const Get &get, qint64 roomId, const QString &beforeId, int li
 {
     // Pages are newest first; walk them until `limit` older messages are in hand.
     auto older = std::make_shared<QList<ChatMessage>>();
+    // Owned by the request in flight, as in fetchRooms.
     auto fetch = std::make_shared<std::function<void(int)>>();
     const bool everything = beforeId.isEmpty();
     const qint64 before = beforeId.toLongLong();
-    *fetch = [get, roomId, older, fetch, done, everything, before, limit](int pageNumber) {
+    *fetch = [get, roomId, older, self = std::weak_ptr<std::function<void(int)>>(fetch), done, everything, before,
+              limit](int pageNumber) {
         QUrlQuery query;
         query.addQueryItem(QStringLiteral("page"), QString::number(pageNumber));
         get(messagesPath(roomId), query,
-            [older, fetch, done, everything, before, limit, pageNumber](int status, const QByteArray &body) {
+            [older, fetch = self.lock(), done, everything, before, limit, pageNumber](int status, const QByteArray &body) {
             const std::optional<Page> page = parsePage(status, body);
             if (!page) {
-                *fetch = nullptr;
                 // Past the last page is a 404: everything is in hand. Anything else on page 1 fails.
                 const bool pastEnd = status == 404 && pageNumber > 1;
                 return done(*older, pastEnd, pastEnd);
@@ -85,7 +87,6 @@ void fetchHistory(const Get &get, qint64 roomId, const QString &beforeId, int li
                     older->append(item);
             }
             if (older->size() >= limit || page->next.isEmpty()) {
-                *fetch = nullptr;
                 const bool complete = page->next.isEmpty() && older->size() <= limit;
                 return done(older->mid(0, limit), complete, true);
             }

@@ -87,7 +87,7 @@ void GatewaySession::closeWith(CloseCode code)
     m_silence.stop();
     // No events after the close frame: the session leaves the hub at once.
     detachFromHub();
-    m_socket.close(static_cast<QWebSocketProtocol::CloseCode>(code), closeReason(code));
+    m_socket.close(quint16(code), closeReason(code));
     m_closeDeadline.start(m_context.timers, closeHandshake);
 }
 
