@@ -146,7 +146,9 @@ void Listener::accept(DialectEndpoint &endpoint, std::unique_ptr<QWebSocket> soc
 {
     socket->setMaxAllowedIncomingFrameSize(static_cast<quint64>(m_maxFrameBytes));
     socket->setMaxAllowedIncomingMessageSize(static_cast<quint64>(m_maxFrameBytes));
-    endpoint.accept(std::move(socket));
+    UpgradedSocket upgraded{socket->request(), socket->origin(), nullptr};
+    upgraded.transport = std::make_unique<QtWebSocketPipe>(std::move(socket));
+    endpoint.accept(std::move(upgraded));
 }
 
 } // namespace natter::server

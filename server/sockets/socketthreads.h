@@ -6,9 +6,11 @@
 // store and every session's logic stay on the server's thread.
 //
 // The server's thread talks to a socket thread through that thread's command
-// queue only (SocketWorker::post): frames are immutable shared strings, so
+// queue only (SocketWorker::post): frames are immutable shared byte arrays, so
 // handing one over costs a reference, and one wake-up carries every command
 // queued meanwhile.
+
+#include "socketpipe.h"
 
 #include <QMutex>
 #include <QList>
@@ -22,37 +24,10 @@
 #include <vector>
 
 class QThread;
-class QTimer;
-class QWebSocket;
 
 namespace natter::server {
 
 Q_DECLARE_LOGGING_CATEGORY(lcSockets) // natter.server.sockets
-
-// One socket, on the thread that serves it: sends with the slow-consumer
-// bound, closes, aborts, and relays what the socket says.
-class SocketPipe : public QObject
-{
-    Q_OBJECT
-public:
-    SocketPipe(std::unique_ptr<QWebSocket> socket, qint64 maxSendBuffer);
-    ~SocketPipe() override;
-
-    void send(const QString &frame);
-    void close(QWebSocketProtocol::CloseCode code, const QString &reason);
-    void abort();
-
-signals:
-    void textReceived(const QString &text);
-    void binaryReceived();
-    void tooSlow(qint64 unsentBytes);
-    void disconnected();
-
-private:
-    QWebSocket *m_socket; // child
-    qint64 m_maxSendBuffer;
-    bool m_tooSlow = false;
-};
 
 class SocketWorker : public QObject
 {
@@ -63,7 +38,8 @@ public:
         enum class Kind { Adopt, Send, Close, Abort, Release };
         Kind kind;
         SocketPipe *pipe;
-        QString text; // the frame, or the close reason
+        QByteArray frame; // Send: the UTF-8 text message (shared, not copied)
+        QString reason;   // Close
         QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodeNormal;
     };
 
