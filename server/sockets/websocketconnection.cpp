@@ -63,6 +63,32 @@ void unmask(char *data, qsizetype size, const char mask[4])
 
 } // namespace
 
+// A socket notifier that calls its connection directly: no signal connection
+// (and its bookkeeping) per descriptor.
+class WebSocketConnection::Watch final : public QSocketNotifier
+{
+public:
+    Watch(int fd, Type type, WebSocketConnection *connection, void (WebSocketConnection::*ready)())
+        : QSocketNotifier(fd, type, connection)
+        , m_connection(connection)
+        , m_ready(ready)
+    {
+    }
+
+protected:
+    bool event(QEvent *event) override
+    {
+        if (event->type() != QEvent::SockAct)
+            return QSocketNotifier::event(event); // e.g. moving to a socket thread
+        (m_connection->*m_ready)();
+        return true;
+    }
+
+private:
+    WebSocketConnection *m_connection;
+    void (WebSocketConnection::*m_ready)();
+};
+
 std::unique_ptr<WebSocketConnection> WebSocketConnection::upgrade(QTcpSocket &socket, qsizetype headBytes,
                                                                   const QNetworkRequest &request,
                                                                   const QStringList &subprotocols,
@@ -107,8 +133,7 @@ WebSocketConnection::WebSocketConnection(int fd, QByteArray handshakeResponse, Q
     , m_maxMessageBytes(maxMessageBytes)
     , m_partial(std::move(early))
 {
-    m_readNotifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
-    connect(m_readNotifier, &QSocketNotifier::activated, this, &WebSocketConnection::readReady);
+    m_readNotifier = new Watch(fd, QSocketNotifier::Read, this, &WebSocketConnection::readReady);
     OutFrame response;
     response.payload = std::move(handshakeResponse);
     enqueue(std::move(response));
@@ -402,10 +427,8 @@ void WebSocketConnection::flush()
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                if (!m_writeNotifier) {
-                    m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
-                    connect(m_writeNotifier, &QSocketNotifier::activated, this, &WebSocketConnection::writeReady);
-                }
+                if (!m_writeNotifier)
+                    m_writeNotifier = new Watch(m_fd, QSocketNotifier::Write, this, &WebSocketConnection::writeReady);
                 m_writeNotifier->setEnabled(true);
                 return;
             }

@@ -63,6 +63,7 @@ protected:
 
 private:
     enum class Parse { More, Stop };
+    class Watch;
     struct OutFrame
     {
         std::array<char, 10> header{};
@@ -91,8 +92,8 @@ private:
 
     int m_fd;
     qint64 m_maxMessageBytes;
-    QSocketNotifier *m_readNotifier = nullptr;  // child
-    QSocketNotifier *m_writeNotifier = nullptr; // child, made the first time a write has to wait
+    Watch *m_readNotifier = nullptr;  // child
+    Watch *m_writeNotifier = nullptr; // child, made the first time a write has to wait
 
     QByteArray m_partial;       // an incomplete frame's bytes (empty while idle)
     QByteArray m_message;       // a fragmented text message so far
