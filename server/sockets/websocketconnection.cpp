@@ -1,8 +1,10 @@
 #include "websocketconnection.h"
 
 #include <QNetworkRequest>
+#include <QCoreApplication>
 #include <QSocketNotifier>
 #include <QTcpSocket>
+#include <QThread>
 #include <QTimerEvent>
 #include <algorithm>
 #include <cerrno>
@@ -88,6 +90,74 @@ private:
     WebSocketConnection *m_connection;
     void (WebSocketConnection::*m_ready)();
 };
+
+// The connections of this thread with frames queued during the current
+// event-loop pass; flushed by one posted event once the pass's other work is
+// done (posted events run at the start of the next pass, before it waits).
+class WebSocketConnection::FlushQueue final : public QObject
+{
+public:
+    static FlushQueue &current()
+    {
+        if (!s_current) {
+            s_current = new FlushQueue;
+            // A socket thread's queue goes with its thread; the main thread's stays until exit.
+            QThread *thread = QThread::currentThread();
+            if (QCoreApplication::instance() && thread != QCoreApplication::instance()->thread())
+                connect(thread, &QThread::finished, s_current, &QObject::deleteLater);
+        }
+        return *s_current;
+    }
+
+    ~FlushQueue() override
+    {
+        for (WebSocketConnection *connection : m_queued)
+            connection->m_flushQueued = false;
+        s_current = nullptr;
+    }
+
+    void add(WebSocketConnection *connection)
+    {
+        connection->m_flushQueued = true;
+        m_queued.push_back(connection);
+        if (m_posted)
+            return;
+        m_posted = true;
+        QCoreApplication::postEvent(this, new QEvent(flushEvent));
+    }
+
+    void remove(WebSocketConnection *connection)
+    {
+        connection->m_flushQueued = false;
+        const auto it = std::find(m_queued.begin(), m_queued.end(), connection);
+        if (it != m_queued.end())
+            m_queued.erase(it);
+    }
+
+protected:
+    bool event(QEvent *event) override
+    {
+        if (event->type() != flushEvent)
+            return QObject::event(event);
+        m_posted = false;
+        // Flushing never deletes a connection nor queues one here (nothing is
+        // emitted synchronously), but take the batch first all the same.
+        const std::vector<WebSocketConnection *> batch = std::exchange(m_queued, {});
+        for (WebSocketConnection *connection : batch) {
+            connection->m_flushQueued = false;
+            connection->flush();
+        }
+        return true;
+    }
+
+private:
+    static constexpr auto flushEvent = QEvent::Type(QEvent::User + 0x6455);
+    static thread_local FlushQueue *s_current;
+    std::vector<WebSocketConnection *> m_queued;
+    bool m_posted = false;
+};
+
+thread_local WebSocketConnection::FlushQueue *WebSocketConnection::FlushQueue::s_current = nullptr;
 
 std::unique_ptr<WebSocketConnection> WebSocketConnection::upgrade(QTcpSocket &socket, qsizetype headBytes,
                                                                   const QNetworkRequest &request,
@@ -349,6 +419,8 @@ void WebSocketConnection::send(const QByteArray &utf8Frame)
     if (m_fd < 0 || m_closeSent)
         return;
     enqueueFrame(quint8(Opcode::Text), utf8Frame);
+    if (m_unsent > m_maxSendBuffer && !m_awaitingWritable)
+        flush(); // past the bound within one pass: too slow only if the socket does not take it now
     if (m_fd < 0 || m_unsent <= m_maxSendBuffer)
         return;
     // Memory stays bounded: nothing more is queued; the close frame goes after what is.
@@ -394,15 +466,17 @@ void WebSocketConnection::enqueueFrame(quint8 opcode, const QByteArray &payload)
 
 void WebSocketConnection::enqueue(OutFrame frame)
 {
-    const bool writing = m_out.size() > m_outFirst;
     m_unsent += frame.size();
     m_out.push_back(std::move(frame));
-    if (!writing)
-        flush(); // else the write notifier is on and flushes in order
+    // Written at the end of this pass, or when the socket takes more.
+    if (!m_awaitingWritable && !m_flushQueued)
+        FlushQueue::current().add(this);
 }
 
 void WebSocketConnection::flush()
 {
+    if (m_fd < 0)
+        return;
     while (m_out.size() > m_outFirst) {
         iovec parts[2 * maxIovecs];
         int count = 0;
@@ -430,6 +504,7 @@ void WebSocketConnection::flush()
                 if (!m_writeNotifier)
                     m_writeNotifier = new Watch(m_fd, QSocketNotifier::Write, this, &WebSocketConnection::writeReady);
                 m_writeNotifier->setEnabled(true);
+                m_awaitingWritable = true;
                 return;
             }
             return finish(); // the client is gone (EPIPE, ECONNRESET)
@@ -454,6 +529,7 @@ void WebSocketConnection::flush()
 void WebSocketConnection::writeReady()
 {
     m_writeNotifier->setEnabled(false);
+    m_awaitingWritable = false;
     flush();
 }
 
@@ -475,6 +551,17 @@ void WebSocketConnection::startGrace(int milliseconds)
         m_graceTimer = startTimer(milliseconds);
 }
 
+bool WebSocketConnection::event(QEvent *event)
+{
+    // About to move to a socket thread: what is queued goes out from here
+    // first; this thread's flush queue must not hold it any more.
+    if (event->type() == QEvent::ThreadChange && m_flushQueued) {
+        FlushQueue::current().remove(this);
+        flush();
+    }
+    return SocketPipe::event(event);
+}
+
 void WebSocketConnection::timerEvent(QTimerEvent *event)
 {
     if (event->timerId() != m_graceTimer)
@@ -490,6 +577,9 @@ void WebSocketConnection::finish(bool notify)
         killTimer(m_graceTimer);
         m_graceTimer = 0;
     }
+    if (m_flushQueued)
+        FlushQueue::current().remove(this);
+    m_awaitingWritable = false;
     // Off the event loop before the descriptor goes (epoll watches descriptions, not numbers).
     m_readNotifier->setEnabled(false);
     if (m_writeNotifier)

@@ -4,8 +4,10 @@
 // held per connection as possible while it idles: no read buffer (reads go
 // to a per-thread scratch buffer; only an incomplete frame's bytes are kept),
 // no write buffer (queued frames are the senders' implicitly shared payloads,
-// each with its own few header bytes, written with one sendmsg), and one
-// socket notifier (a second one only once a write had to wait).
+// each with its own few header bytes), and one socket notifier (a second one
+// only once a write had to wait). What is queued during one event-loop pass
+// goes out with one sendmsg when the pass is done (as QTcpSocket writes once
+// per pass): a fan-out of 64 frames to a socket is one system call, not 64.
 //
 // It is served on the event loop of whichever thread it lives on; the
 // SocketLink moves it to a socket thread (the notifier and timers move with
@@ -59,11 +61,13 @@ public:
     void abort() override;
 
 protected:
+    bool event(QEvent *event) override;
     void timerEvent(QTimerEvent *event) override;
 
 private:
     enum class Parse { More, Stop };
     class Watch;
+    class FlushQueue;
     struct OutFrame
     {
         std::array<char, 10> header{};
@@ -106,6 +110,8 @@ private:
     qsizetype m_firstWritten = 0; // bytes of m_out[m_outFirst] already written
     qint64 m_unsent = 0;
 
+    bool m_flushQueued = false;   // in this thread's FlushQueue
+    bool m_awaitingWritable = false; // a write had to wait: the write notifier flushes
     int m_graceTimer = 0;
     bool m_closeSent = false;     // nothing is queued after the close frame
     bool m_closeReceived = false; // the client's close frame came: its input is over
