@@ -204,9 +204,11 @@ WebSocketConnection::WebSocketConnection(int fd, QByteArray handshakeResponse, Q
     , m_partial(std::move(early))
 {
     m_readNotifier = new Watch(fd, QSocketNotifier::Read, this, &WebSocketConnection::readReady);
-    OutFrame response;
-    response.payload = std::move(handshakeResponse);
-    enqueue(std::move(response));
+    if (!handshakeResponse.isEmpty()) {
+        OutFrame response;
+        response.payload = std::move(handshakeResponse);
+        enqueue(std::move(response));
+    }
     // Whoever takes this connection connects to its signals first.
     if (!m_partial.isEmpty())
         QMetaObject::invokeMethod(this, &WebSocketConnection::processEarly, Qt::QueuedConnection);
@@ -224,7 +226,7 @@ void WebSocketConnection::processEarly()
     Parse state = Parse::More;
     const qsizetype used = consume(m_partial, state);
     if (m_fd >= 0 && state == Parse::More)
-        m_partial.remove(0, used);
+        m_partial = used == m_partial.size() ? QByteArray() : m_partial.sliced(used);
 }
 
 void WebSocketConnection::readReady()

@@ -41,7 +41,7 @@ class WebSocketConnection final : public SocketPipe
     Q_OBJECT
 public:
     // Owns `fd` (connected, non-blocking) from now on. `handshakeResponse`
-    // (the 101) is written first; `early` is what the client sent after its
+    // (the 101; none if empty) is written first; `early` is what the client sent after its
     // request head, served as if just read.
     WebSocketConnection(int fd, QByteArray handshakeResponse, QByteArray early, qint64 maxMessageBytes);
     ~WebSocketConnection() override;
