@@ -331,9 +331,11 @@ WebSocketConnection::Parse WebSocketConnection::handleFrame(quint8 opcode, bool 
 {
     switch (Opcode(opcode)) {
     case Opcode::Ping:
-        if (!m_closeSent)
-            enqueueFrame(quint8(Opcode::Pong), payload);
-        return Parse::More;
+        if (m_closeSent)
+            return Parse::More;
+        enqueueFrame(quint8(Opcode::Pong), payload);
+        // A client that pings without reading is bounded like any slow reader.
+        return withinSendBound() ? Parse::More : Parse::Stop;
     case Opcode::Pong:
         return Parse::More;
     case Opcode::Close:
@@ -421,24 +423,23 @@ void WebSocketConnection::send(const QByteArray &utf8Frame)
     if (m_fd < 0 || m_closeSent)
         return;
     enqueueFrame(quint8(Opcode::Text), utf8Frame);
+    withinSendBound();
+}
+
+bool WebSocketConnection::withinSendBound()
+{
     if (m_unsent > m_maxSendBuffer && !m_awaitingWritable)
         flush(); // past the bound within one pass: too slow only if the socket does not take it now
     if (m_fd < 0 || m_unsent <= m_maxSendBuffer)
-        return;
+        return m_fd >= 0;
     // Memory stays bounded: nothing more is queued; the close frame goes after what is.
     const qint64 unsent = m_unsent;
-    m_tooSlow = true;
     m_closeSent = true;
-    OutFrame closeFrame;
-    const QByteArray payload = closePayload(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow"));
-    const FrameHeader header = serverFrameHeader(Opcode::Close, quint64(payload.size()));
-    std::copy_n(header.bytes.begin(), header.size, closeFrame.header.begin());
-    closeFrame.headerSize = header.size;
-    closeFrame.payload = payload;
-    m_out.push_back(std::move(closeFrame)); // behind the backlog; no write can succeed now anyway
-    m_unsent += m_out.back().size();
+    enqueueFrame(quint8(Opcode::Close),
+                 closePayload(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow")));
     startGrace(tooSlowGraceMs);
     emit tooSlow(unsent);
+    return false;
 }
 
 void WebSocketConnection::close(CloseCode code, const QString &reason)

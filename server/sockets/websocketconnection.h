@@ -19,7 +19,9 @@
 //   1007 invalid UTF-8 in a text message (checked frame by frame, so also
 //        across fragments) or in a close reason;
 //   1009 a frame or a message over `maxMessageBytes`.
-// Pings get a pong with the same payload; a close frame gets its code echoed
+// Pings get a pong with the same payload (pongs count against the send bound
+// like any frame: a client that pings and never reads is closed as too slow);
+// a close frame gets its code echoed
 // and the descriptor closed once the echo is out. After a protocol error the
 // close frame goes out, the write side is shut, and what still comes in is
 // discarded until the client closes (at most a grace period).
@@ -86,6 +88,8 @@ private:
     Parse handleClose(const QByteArray &payload);
     Parse fail(QWebSocketProtocol::CloseCode code, const QString &reason);
 
+    // False (and closed 1008 "too slow") once the unsent bytes pass the bound.
+    bool withinSendBound();
     void enqueue(OutFrame frame);
     void enqueueFrame(quint8 opcode, const QByteArray &payload);
     void flush();
@@ -116,7 +120,6 @@ private:
     bool m_closeSent = false;     // nothing is queued after the close frame
     bool m_closeReceived = false; // the client's close frame came: its input is over
     bool m_failed = false;        // a protocol error: input is discarded until EOF
-    bool m_tooSlow = false;
 };
 
 } // namespace natter::server

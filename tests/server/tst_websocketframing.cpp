@@ -562,6 +562,43 @@ private slots:
         QVERIFY2(response->startsWith("HTTP/1.1 401"), response->constData());
     }
 
+    void aClientThatPingsAndNeverReadsIsClosedWith1008()
+    {
+        auto config = TestServer::defaultConfig();
+        config.maxSendBuffer = 16 * 1024;
+        m_server = std::make_unique<TestServer>(config);
+        QVERIFY(m_server->start());
+        const Account alice = m_server->registerUser(u"alice"_s);
+        const Account bob = m_server->registerUser(u"bob"_s);
+        const qint64 roomId = roomOf(alice, bob);
+        QVERIFY(roomId > 0);
+        QSignalSpy sessions(&m_server->server(), &natter::server::ChatServer::sessionCountChanged);
+        RawClient client;
+        client.socket().setReadBufferSize(4096);
+        client.socket().setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+        QVERIFY(client.connectTo(m_server->url(u"/"_s)));
+        client.socket().write(RawClient::upgradeHead(u"/ws/chat/%1/?token=%2"_s.arg(roomId).arg(alice.token)));
+        QTRY_VERIFY(!sessions.isEmpty() && sessions.last().first().toInt() == 1);
+
+        // Pongs pile up in the kernel's buffers, then in the server's queue: bounded.
+        const QByteArray ping = clientFrame(opPing, QByteArray(125, 'p'));
+        for (int batch = 0; sessions.last().first().toInt() == 1 && batch < 400; ++batch) {
+            client.socket().write(ping.repeated(500));
+            QTRY_COMPARE(client.socket().bytesToWrite(), 0);
+        }
+        QCOMPARE(sessions.last().first().toInt(), 0);
+
+        client.socket().setReadBufferSize(0);
+        QVERIFY(client.readHead());
+        std::optional<Frame> frame;
+        do {
+            frame = client.readFrame();
+            QVERIFY(frame);
+        } while (frame->opcode == opPong || frame->opcode == opText);
+        QCOMPARE(frame->opcode, opClose);
+        QCOMPARE(frame->closeCode(), quint16(1008));
+    }
+
     void aSlowConsumerIsClosedWith1008()
     {
         auto config = TestServer::defaultConfig();
