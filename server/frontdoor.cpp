@@ -130,7 +130,7 @@ void FrontDoor::inspect(QTcpSocket *socket, QTimer *deadline)
     socket->disconnect(this);
     delete deadline;
     const std::optional<QNetworkRequest> upgrade = webSocketUpgrade(QByteArrayView(buffered).first(end), m_tls != nullptr);
-    if (upgrade && m_claim(socket, *upgrade))
+    if (upgrade && m_claim(socket, *upgrade, end + headEnd.size()))
         return;
     passOn(socket);
 }

@@ -1,11 +1,11 @@
 #pragma once
 
-// A listening socket in front of QHttpServer. QHttpServer 6.4 runs WebSocket
-// handshakes in a QWebSocketServer it keeps private, so its 101 can never
-// select a subprotocol. The front door waits for each connection's first
-// request head, only peeking at it, and offers a WebSocket upgrade to `claim`
-// (which runs the handshake in a QWebSocketServer of our own); every other
-// connection goes on to QHttpServer with its bytes untouched.
+// A listening socket in front of QHttpServer. The front door waits for each
+// connection's first request head, only peeking at it, and offers a WebSocket
+// upgrade to `claim` (the listener: on a plain port its own RFC 6455
+// transport takes the descriptor, on TLS a QWebSocketServer of its own runs
+// the handshake, since QHttpServer 6.4's can never select a subprotocol);
+// every other connection goes on to QHttpServer with its bytes untouched.
 // Only a connection's first request is looked at: an upgrade that follows a
 // request on a kept-alive connection is QHttpServer's, as before.
 // With TLS credentials every connection is a QSslSocket: its first byte says
@@ -30,8 +30,10 @@ class FrontDoor : public QTcpServer
 {
     Q_OBJECT
 public:
-    // Takes over the socket and returns true, or returns false to leave it to QHttpServer.
-    using UpgradeClaim = std::function<bool(QTcpSocket *socket, const QNetworkRequest &upgrade)>;
+    // Takes over the socket and returns true, or returns false to leave it to
+    // QHttpServer. The socket has buffered the request head, `headBytes` long.
+    using UpgradeClaim =
+        std::function<bool(QTcpSocket *socket, const QNetworkRequest &upgrade, qsizetype headBytes)>;
 
     // A head not complete by then is dropped; a longer one gets 431.
     static constexpr std::chrono::seconds headTimeout{10};

@@ -2,6 +2,7 @@
 
 #include "dialectendpoint.h"
 #include "frontdoor.h"
+#include "websocketconnection.h"
 
 #include <QHttpServer>
 #include <QTcpServer>
@@ -48,7 +49,7 @@ void Listener::mount(std::unique_ptr<DialectEndpoint> endpoint)
 {
     endpoint->registerRoutes(*m_http);
     const QStringList subprotocols = endpoint->subprotocols();
-    if (!subprotocols.isEmpty()) {
+    if (m_tls && !subprotocols.isEmpty()) {
         auto handshakes = std::make_unique<QWebSocketServer>(QStringLiteral("Natter"),
                                                              QWebSocketServer::NonSecureMode);
         handshakes->setSupportedSubprotocols(subprotocols);
@@ -63,10 +64,10 @@ void Listener::mount(std::unique_ptr<DialectEndpoint> endpoint)
 
 bool Listener::listen(const QHostAddress &address, quint16 port)
 {
-    if (m_handshakes.empty() && !m_tls)
-        return m_http->listen(address, port) != 0;
     auto door = std::make_unique<FrontDoor>(
-        [this](QTcpSocket *socket, const QNetworkRequest &upgrade) { return claimUpgrade(socket, upgrade); },
+        [this](QTcpSocket *socket, const QNetworkRequest &upgrade, qsizetype headBytes) {
+            return claimUpgrade(socket, upgrade, headBytes);
+        },
         m_tls);
     if (!door->listen(address, port))
         return false;
@@ -114,12 +115,24 @@ void Listener::takeHandshaken(DialectEndpoint &endpoint, QWebSocketServer &hands
     }
 }
 
-bool Listener::claimUpgrade(QTcpSocket *socket, const QNetworkRequest &upgrade)
+bool Listener::claimUpgrade(QTcpSocket *socket, const QNetworkRequest &upgrade, qsizetype headBytes)
 {
     DialectEndpoint *owner = endpointFor(upgrade.url().path());
-    const auto handshakes = m_handshakes.find(owner);
     // Not ours, or refused before the upgrade: QHttpServer's route answers as before.
-    if (handshakes == m_handshakes.end() || !owner->admitsUpgrade(upgrade))
+    if (!owner || !owner->admitsUpgrade(upgrade))
+        return false;
+    if (!m_tls) {
+        std::unique_ptr<WebSocketConnection> connection =
+            WebSocketConnection::upgrade(*socket, headBytes, upgrade, owner->subprotocols(), m_maxFrameBytes);
+        if (!connection)
+            return false; // not a valid opening handshake: QHttpServer answers it as before
+        socket->deleteLater(); // it has handed over its descriptor
+        UpgradedSocket upgraded{upgrade, QString::fromUtf8(upgrade.rawHeader("Origin")), std::move(connection)};
+        owner->accept(std::move(upgraded));
+        return true;
+    }
+    const auto handshakes = m_handshakes.find(owner);
+    if (handshakes == m_handshakes.end())
         return false;
     // Until a QWebSocket adopts it (adoptTransport) the handshake server keeps
     // the socket; a failed handshake closes it and it goes.
@@ -146,7 +159,9 @@ void Listener::accept(DialectEndpoint &endpoint, std::unique_ptr<QWebSocket> soc
 {
     socket->setMaxAllowedIncomingFrameSize(static_cast<quint64>(m_maxFrameBytes));
     socket->setMaxAllowedIncomingMessageSize(static_cast<quint64>(m_maxFrameBytes));
-    endpoint.accept(std::move(socket));
+    UpgradedSocket upgraded{socket->request(), socket->origin(), nullptr};
+    upgraded.transport = std::make_unique<QtWebSocketPipe>(std::move(socket));
+    endpoint.accept(std::move(upgraded));
 }
 
 } // namespace natter::server

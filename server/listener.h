@@ -1,9 +1,16 @@
 #pragma once
 
 // One port: an HTTP server with the REST routes and the dialect doors mounted
-// on it. A door whose dialect names WebSocket subprotocols (cable's
-// actioncable-v1-json) gets its handshake from a QWebSocketServer of our own,
-// reached through a FrontDoor, because QHttpServer 6.4 cannot select one.
+// on it, behind a FrontDoor that sees every connection's first request head.
+// - Plain HTTP: a WebSocket upgrade for a door that admits it is served by
+//   our own transport on the raw descriptor (WebSocketConnection), which also
+//   selects the door's subprotocol (cable's actioncable-v1-json).
+// - TLS: a door whose dialect names subprotocols gets its handshake from a
+//   QWebSocketServer of our own (QHttpServer 6.4 cannot select one); other
+//   doors' upgrades go to QHttpServer, served by QWebSocket.
+// Upgrades QHttpServer runs (TLS, or a WebSocket asked for after a request on
+// a kept-alive connection) reach the endpoints as QtWebSocketPipe; either
+// way the endpoint gets an UpgradedSocket.
 
 #include <QHostAddress>
 #include <QNetworkRequest>
@@ -47,14 +54,14 @@ public:
 private:
     void takeHttpUpgrades();
     void takeHandshaken(DialectEndpoint &endpoint, QWebSocketServer &handshakes);
-    bool claimUpgrade(QTcpSocket *socket, const QNetworkRequest &upgrade);
+    bool claimUpgrade(QTcpSocket *socket, const QNetworkRequest &upgrade, qsizetype headBytes);
     DialectEndpoint *endpointFor(const QString &path) const;
     void accept(DialectEndpoint &endpoint, std::unique_ptr<QWebSocket> socket) const;
 
     qint64 m_maxFrameBytes;
     const tls::TlsCredentials *m_tls;
     std::unique_ptr<QHttpServer> m_http;
-    // One per door that selects a subprotocol. A connection is its child until
+    // TLS only: one per door that selects a subprotocol. A connection is its child until
     // the QWebSocket it becomes adopts it; outlives the endpoints' sessions.
     std::map<const DialectEndpoint *, std::unique_ptr<QWebSocketServer>> m_handshakes;
     std::vector<std::unique_ptr<DialectEndpoint>> m_endpoints;

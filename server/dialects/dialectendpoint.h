@@ -5,10 +5,11 @@
 // authorise; the hub does the domain work; the endpoint's sessions encode
 // the hub's events in the dialect's own format.
 
+#include "upgradedsocket.h"
+
 #include <QNetworkRequest>
 #include <QObject>
 #include <QStringList>
-#include <QWebSocket>
 #include <memory>
 
 class QHttpServer;
@@ -31,19 +32,20 @@ public:
     virtual bool handlesPath(const QString &path) const;
     // Register the upgrade route (and any REST routes) on the HTTP server.
     virtual void registerRoutes(QHttpServer &server) = 0;
-    // WebSocket subprotocols the 101 may select. Non-empty: the listener runs
-    // this door's handshakes itself (see Listener) instead of QHttpServer.
+    // WebSocket subprotocols the 101 may select (the first the client asks
+    // for that is one of these; none if it asks for none).
     virtual QStringList subprotocols() const { return {}; }
-    // For those handshakes: whether the upgrade passes the checks the upgrade
-    // route makes before upgrading. If not, the route gets the request and
-    // answers the refusal as always.
+    // For the handshakes the listener runs itself (see Listener): whether the
+    // upgrade passes the checks the upgrade route makes before upgrading. If
+    // not, the route gets the request and answers the refusal as always.
     virtual bool admitsUpgrade(const QNetworkRequest &upgrade) const
     {
         Q_UNUSED(upgrade);
         return true;
     }
-    // Take over an upgraded socket; authenticate it and run the session.
-    virtual void accept(std::unique_ptr<QWebSocket> socket) = 0;
+    // Take over an upgraded socket; authenticate it and run the session (which
+    // takes socket.transport), or refuse it (UpgradedSocket::refuse).
+    virtual void accept(UpgradedSocket socket) = 0;
 
 protected:
     ServerContext &m_context;

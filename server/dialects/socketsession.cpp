@@ -13,7 +13,7 @@ namespace {
 Q_LOGGING_CATEGORY(lcSessions, "natter.server.sessions")
 }
 
-SocketSession::SocketSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, QObject *parent)
+SocketSession::SocketSession(ServerContext &context, std::unique_ptr<SocketPipe> socket, QObject *parent)
     : QObject(parent)
     , m_context(context)
     , m_socket(std::move(socket), context.sockets.next(), context.config.maxSendBuffer)
@@ -63,6 +63,11 @@ void SocketSession::detachFromHub()
 void SocketSession::send(const QString &frame)
 {
     m_socket.sendText(frame);
+}
+
+void SocketSession::send(const QByteArray &utf8Frame)
+{
+    m_socket.sendText(utf8Frame);
 }
 
 void SocketSession::closedTooSlow(qint64 unsentBytes)

@@ -1,15 +1,15 @@
 #pragma once
 
 // What every dialect's connection shares: it owns its WebSocket (through a
-// SocketLink: the socket's I/O may run on a socket thread, the session runs
+// SocketLink: the transport's I/O may run on a socket thread, the session runs
 // here), joins the hub (presence) once the user is known, leaves it when the
 // socket closes, and then deletes itself. Dialects add their protocol on top.
 
 #include "clientsession.h"
 #include "socketlink.h"
+#include "socketpipe.h"
 
 #include <QObject>
-#include <QWebSocket>
 #include <memory>
 
 namespace natter::server {
@@ -28,7 +28,7 @@ public:
     void closeGoingAway() override;
 
 protected:
-    SocketSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, QObject *parent);
+    SocketSession(ServerContext &context, std::unique_ptr<SocketPipe> socket, QObject *parent);
 
     // Whether the user may open one more connection (config.maxConnectionsPerUser);
     // if not, the connection is refused (refuseTooManyConnections) and the
@@ -45,6 +45,8 @@ protected:
     // config.maxSendBuffer is closed with 1008 "too slow" and gets nothing more
     // (it catches up from history when it reconnects).
     void send(const QString &frame);
+    // A frame shared by every recipient (FrameCache::utf8Frame): queued as is.
+    void send(const QByteArray &utf8Frame);
 
     ServerContext &m_context;
     SocketLink m_socket;

@@ -2,24 +2,22 @@
 
 #include "socketthreads.h"
 
-#include <QTcpSocket>
 #include <QThread>
-#include <QWebSocket>
 
 namespace natter::server {
 
 using Command = SocketWorker::Command;
 
-SocketLink::SocketLink(std::unique_ptr<QWebSocket> socket, SocketWorker *worker, qint64 maxSendBuffer,
+SocketLink::SocketLink(std::unique_ptr<SocketPipe> transport, SocketWorker *worker, qint64 maxSendBuffer,
                        QObject *parent)
     : QObject(parent)
 {
-    // A socket whose transport is not its child cannot move with it: it stays here.
-    if (worker && !socket->findChild<QAbstractSocket *>()) {
+    if (worker && !transport->canMoveThreads()) {
         qCWarning(lcSockets, "a WebSocket without its transport as a child: served on the server's thread");
         worker = nullptr;
     }
-    m_pipe = new SocketPipe(std::move(socket), maxSendBuffer);
+    m_pipe = transport.release();
+    m_pipe->setMaxSendBuffer(maxSendBuffer);
     // Connected before the move: with a socket thread these are queued connections,
     // delivered here in the order the socket thread emitted them.
     connect(m_pipe, &SocketPipe::textReceived, this, &SocketLink::textReceived);
@@ -36,7 +34,8 @@ SocketLink::SocketLink(std::unique_ptr<QWebSocket> socket, SocketWorker *worker,
     if (!worker)
         return;
     // The handshake may still have queued calls here that read the socket
-    // (QWebSocketServer handles readyRead queued): the socket moves after them.
+    // (QWebSocketServer handles readyRead queued, WebSocketConnection the bytes
+    // that came with the head): the socket moves after them.
     // Until then it is served here.
     QMetaObject::invokeMethod(this, [this, worker] { moveTo(worker); }, Qt::QueuedConnection);
 }
@@ -48,31 +47,31 @@ void SocketLink::moveTo(SocketWorker *worker)
     m_pipe->setParent(nullptr);
     m_pipe->moveToThread(worker->thread());
     m_worker = worker;
-    m_worker->post({Command::Kind::Adopt, m_pipe, {}});
+    m_worker->post({Command::Kind::Adopt, m_pipe, {}, {}});
 }
 
 SocketLink::~SocketLink()
 {
     m_pipe->disconnect(this);
     if (m_worker)
-        m_worker->post({Command::Kind::Release, m_pipe, {}});
+        m_worker->post({Command::Kind::Release, m_pipe, {}, {}});
     // Without a worker the pipe is a child: it aborts the socket as it goes.
 }
 
-void SocketLink::sendText(const QString &frame)
+void SocketLink::sendText(const QByteArray &utf8Frame)
 {
     if (!m_open)
         return;
     if (m_worker)
-        m_worker->post({Command::Kind::Send, m_pipe, frame});
+        m_worker->post({Command::Kind::Send, m_pipe, utf8Frame, {}});
     else
-        m_pipe->send(frame);
+        m_pipe->send(utf8Frame);
 }
 
 void SocketLink::close(quint16 code, const QString &reason)
 {
     if (m_worker)
-        m_worker->post({Command::Kind::Close, m_pipe, reason, code});
+        m_worker->post({Command::Kind::Close, m_pipe, {}, reason, code});
     else
         m_pipe->close(code, reason);
 }
@@ -80,7 +79,7 @@ void SocketLink::close(quint16 code, const QString &reason)
 void SocketLink::abort()
 {
     if (m_worker)
-        m_worker->post({Command::Kind::Abort, m_pipe, {}});
+        m_worker->post({Command::Kind::Abort, m_pipe, {}, {}});
     else
         m_pipe->abort();
 }

@@ -8,14 +8,12 @@
 // client whose unsent bytes pass the bound is closed with 1008 "too slow"
 // (tooSlow() tells the session, which then sends nothing more).
 //
-// With a socket thread, the link never touches the QWebSocket: every call is
+// With a socket thread, the link never touches the transport: every call is
 // a command in that thread's queue (SocketWorker), executed in order there.
 
 #include <QObject>
 #include <QWebSocketProtocol>
 #include <memory>
-
-class QWebSocket;
 
 namespace natter::server {
 
@@ -26,18 +24,18 @@ class SocketLink : public QObject
 {
     Q_OBJECT
 public:
-    // Takes the handshaken socket; `worker` null serves it on this thread.
-    SocketLink(std::unique_ptr<QWebSocket> socket, SocketWorker *worker, qint64 maxSendBuffer,
+    // Takes the upgraded connection (still on this thread); `worker` null serves it here.
+    SocketLink(std::unique_ptr<SocketPipe> transport, SocketWorker *worker, qint64 maxSendBuffer,
                QObject *parent = nullptr);
     // Aborts the connection if it is still open; the socket goes on its thread.
     ~SocketLink() override;
 
-    // Dropped once the link is no longer open (closed, or too slow).
-    void sendText(const QString &frame);
-    // `code` as on the wire: a QWebSocketProtocol::CloseCode or a dialect's own
-    // (gateway's 4000-4999). Not the enum: those are outside its range, and
-    // holding one in a CloseCode is undefined behaviour (UBSan's -fsanitize=enum
-    // stopped tst_gatewaydialect_threads on a copy of one); Qt gets it last.
+    // Dropped once the link is no longer open (closed, or too slow). A frame
+    // several sessions send (FrameCache) should come as the one shared UTF-8
+    // array: it is queued as it is, never copied per recipient.
+    void sendText(const QByteArray &utf8Frame);
+    void sendText(const QString &frame) { sendText(frame.toUtf8()); }
+    // `code` as on the wire (SocketPipe::close): a dialect's own codes are outside the enum.
     void close(quint16 code, const QString &reason);
     void abort();
     // Until disconnected() (or tooSlow()).

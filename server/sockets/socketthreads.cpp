@@ -3,59 +3,10 @@
 #include "epolleventdispatcher.h"
 
 #include <QThread>
-#include <QTimer>
-#include <QWebSocket>
 
 namespace natter::server {
 
 Q_LOGGING_CATEGORY(lcSockets, "natter.server.sockets")
-
-namespace {
-// A client that reads nothing at all after "too slow" is cut off this much later.
-constexpr std::chrono::seconds tooSlowGrace{5};
-} // namespace
-
-SocketPipe::SocketPipe(std::unique_ptr<QWebSocket> socket, qint64 maxSendBuffer)
-    : m_socket(socket.release())
-    , m_maxSendBuffer(maxSendBuffer)
-{
-    m_socket->setParent(this);
-    connect(m_socket, &QWebSocket::textMessageReceived, this, &SocketPipe::textReceived);
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, &SocketPipe::binaryReceived);
-    connect(m_socket, &QWebSocket::disconnected, this, &SocketPipe::disconnected);
-}
-
-SocketPipe::~SocketPipe()
-{
-    m_socket->disconnect(this);
-    m_socket->abort();
-}
-
-void SocketPipe::send(const QString &frame)
-{
-    if (m_tooSlow)
-        return;
-    m_socket->sendTextMessage(frame);
-    const qint64 unsent = m_socket->bytesToWrite();
-    if (unsent <= m_maxSendBuffer)
-        return;
-    // Memory stays bounded: nothing more is queued; the close frame goes after
-    // what is queued.
-    m_tooSlow = true;
-    m_socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow"));
-    QTimer::singleShot(tooSlowGrace, this, &SocketPipe::abort);
-    emit tooSlow(unsent);
-}
-
-void SocketPipe::close(quint16 code, const QString &reason)
-{
-    m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
-}
-
-void SocketPipe::abort()
-{
-    m_socket->abort();
-}
 
 void SocketWorker::post(Command command)
 {
@@ -89,9 +40,9 @@ void SocketWorker::run(Command &command)
         m_connectionCount.store(int(m_pipes.size()), std::memory_order_relaxed);
         return;
     case Command::Kind::Send:
-        return pipe->send(command.text);
+        return pipe->send(command.frame);
     case Command::Kind::Close:
-        return pipe->close(command.code, command.text);
+        return pipe->close(command.code, command.reason);
     case Command::Kind::Abort:
         return pipe->abort();
     case Command::Kind::Release:

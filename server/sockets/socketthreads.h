@@ -6,9 +6,11 @@
 // store and every session's logic stay on the server's thread.
 //
 // The server's thread talks to a socket thread through that thread's command
-// queue only (SocketWorker::post): frames are immutable shared strings, so
+// queue only (SocketWorker::post): frames are immutable shared byte arrays, so
 // handing one over costs a reference, and one wake-up carries every command
 // queued meanwhile.
+
+#include "socketpipe.h"
 
 #include <QMutex>
 #include <QList>
@@ -22,38 +24,10 @@
 #include <vector>
 
 class QThread;
-class QTimer;
-class QWebSocket;
 
 namespace natter::server {
 
 Q_DECLARE_LOGGING_CATEGORY(lcSockets) // natter.server.sockets
-
-// One socket, on the thread that serves it: sends with the slow-consumer
-// bound, closes, aborts, and relays what the socket says.
-class SocketPipe : public QObject
-{
-    Q_OBJECT
-public:
-    SocketPipe(std::unique_ptr<QWebSocket> socket, qint64 maxSendBuffer);
-    ~SocketPipe() override;
-
-    void send(const QString &frame);
-    // `code` as on the wire (SocketLink::close).
-    void close(quint16 code, const QString &reason);
-    void abort();
-
-signals:
-    void textReceived(const QString &text);
-    void binaryReceived();
-    void tooSlow(qint64 unsentBytes);
-    void disconnected();
-
-private:
-    QWebSocket *m_socket; // child
-    qint64 m_maxSendBuffer;
-    bool m_tooSlow = false;
-};
 
 class SocketWorker : public QObject
 {
@@ -64,8 +38,9 @@ public:
         enum class Kind { Adopt, Send, Close, Abort, Release };
         Kind kind;
         SocketPipe *pipe;
-        QString text; // the frame, or the close reason
-        quint16 code = QWebSocketProtocol::CloseCodeNormal; // as on the wire (SocketLink::close)
+        QByteArray frame; // Send: the UTF-8 text message (shared, not copied)
+        QString reason;   // Close
+        quint16 code = QWebSocketProtocol::CloseCodeNormal; // as on the wire (SocketPipe::close)
     };
 
     // Thread-safe: queued for this worker's thread, run there in order.

@@ -9,15 +9,12 @@
 #include "upgraderoute.h"
 
 #include <QHttpServer>
-#include <QTimer>
 
 namespace natter::server {
 namespace {
 
 // The session cookie the spec shows; accepted beside Natter's own.
 constexpr QByteArrayView specCookieName{"_message_backend_session"};
-// How long a refused socket may take to finish its closing handshake.
-constexpr std::chrono::seconds refusalGrace{5};
 
 QString str(const char *latin1) { return QString::fromLatin1(latin1); }
 
@@ -131,26 +128,21 @@ QHttpServerResponse CableEndpoint::stampMessages(const QHttpServerRequest &reque
     return response;
 }
 
-void CableEndpoint::refuse(std::unique_ptr<QWebSocket> socket, const QString &reason)
+void CableEndpoint::refuse(UpgradedSocket socket, const QString &reason)
 {
-    QWebSocket *closing = socket.release();
-    closing->setParent(this);
-    connect(closing, &QWebSocket::disconnected, closing, &QObject::deleteLater);
-    QTimer::singleShot(refusalGrace, closing, &QObject::deleteLater);
-    closing->sendTextMessage(cable::disconnectFrame(reason, false));
-    closing->close(QWebSocketProtocol::CloseCodeNormal, reason);
+    socket.refuse(QWebSocketProtocol::CloseCodeNormal, reason, cable::disconnectFrame(reason, false).toUtf8());
 }
 
-void CableEndpoint::accept(std::unique_ptr<QWebSocket> socket)
+void CableEndpoint::accept(UpgradedSocket socket)
 {
-    const QNetworkRequest &request = socket->request();
+    const QNetworkRequest &request = socket.request;
     const Credentials credentials = credentialsOf(request);
-    if (!originAllowed(credentials, socket->origin().toUtf8(), request.rawHeader("Host")))
+    if (!originAllowed(credentials, socket.origin.toUtf8(), request.rawHeader("Host")))
         return refuse(std::move(socket), str("invalid_request"));
     const std::optional<AuthContext> caller = m_context.auth.authenticate(credentials);
     if (!caller)
         return refuse(std::move(socket), str("unauthorized"));
-    new CableSession(m_context, std::move(socket), caller->user, this);
+    new CableSession(m_context, std::move(socket.transport), caller->user, this);
 }
 
 } // namespace natter::server

@@ -17,10 +17,10 @@
 //
 // Subprotocol. Rails clients ask for `actioncable-v1-json` and browsers fail
 // a handshake whose 101 selects no subprotocol when one was asked for. Qt
-// 6.4's QHttpServer cannot select one, so this door's handshakes run in a
-// QWebSocketServer of the listener's own (see Listener, FrontDoor): the 101
-// names `actioncable-v1-json` when the client asks for it; a client that asks
-// for none connects without one. Only a connection's first request is looked
+// 6.4's QHttpServer cannot select one, so the listener runs this door's
+// handshakes itself (see Listener, FrontDoor): the 101 names
+// `actioncable-v1-json` when the client asks for it; a client that asks for
+// none connects without one. Only a connection's first request is looked
 // at: an upgrade after a kept-alive HTTP request still gets QHttpServer's
 // handshake, without a subprotocol (browsers normally open a new one).
 //
@@ -69,7 +69,7 @@ public:
     void registerRoutes(QHttpServer &server) override;
     QStringList subprotocols() const override;
     bool admitsUpgrade(const QNetworkRequest &upgrade) const override;
-    void accept(std::unique_ptr<QWebSocket> socket) override;
+    void accept(UpgradedSocket socket) override;
 
 private:
     QHttpServerResponse stampMessages(const QHttpServerRequest &request) const;
@@ -77,7 +77,7 @@ private:
     bool originAllowed(const Credentials &credentials, const QByteArray &origin,
                        const QByteArray &host) const;
     // Sends the disconnect frame, closes, and lets the socket go once closed.
-    void refuse(std::unique_ptr<QWebSocket> socket, const QString &reason);
+    static void refuse(UpgradedSocket socket, const QString &reason);
 };
 
 } // namespace natter::server

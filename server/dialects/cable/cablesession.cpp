@@ -52,7 +52,7 @@ const QString commandMessage = QStringLiteral("message");
 
 } // namespace
 
-CableSession::CableSession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
+CableSession::CableSession(ServerContext &context, std::unique_ptr<SocketPipe> socket,
                            UserRecord user, QObject *parent)
     : SocketSession(context, std::move(socket), parent)
     , m_user(std::move(user))
@@ -340,7 +340,7 @@ void CableSession::deliverRoomEvent(const RoomEvent &event, FrameCache &frames)
     }
     if (!channel)
         return; // nothing this client listens on can carry it
-    send(cable::wrapMessage(channel->json, frames.frame(cable::dialectName, [&event] {
+    send(cable::wrapMessage(channel->json, frames.text(cable::dialectName, [&event] {
         return cable::roomUpdateBody(event);
     })));
 }
@@ -352,7 +352,7 @@ void CableSession::deliverMessage(const MessageEvent &event, FrameCache &frames)
         if (subscription.roomId != event.message.roomId)
             continue;
         if (body.isNull())
-            body = frames.frame(cable::dialectName, [&event] { return cable::messageBody(event); });
+            body = frames.text(cable::dialectName, [&event] { return cable::messageBody(event); });
         // Each subscription hears it under its own identifier (two subscriptions
         // may name the same room, and every client spells its identifier its own way).
         send(cable::wrapMessage(subscription.json, body));

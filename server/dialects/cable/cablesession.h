@@ -11,7 +11,6 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
-#include <QWebSocket>
 #include <memory>
 
 namespace natter::server {
@@ -24,7 +23,7 @@ class CableSession : public SocketSession
 {
     Q_OBJECT
 public:
-    CableSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, UserRecord user,
+    CableSession(ServerContext &context, std::unique_ptr<SocketPipe> socket, UserRecord user,
                  QObject *parent = nullptr);
 
     bool followsRoom(qint64 roomId) const override;

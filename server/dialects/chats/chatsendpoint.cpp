@@ -74,9 +74,8 @@ bool ChatsEndpoint::originAllowed(const QNetworkRequest &request) const
     return !host.isEmpty() && (origin == own || origin == ownTls);
 }
 
-std::optional<UserRecord> ChatsEndpoint::authenticate(const QWebSocket &socket) const
+std::optional<UserRecord> ChatsEndpoint::authenticate(const QNetworkRequest &request) const
 {
-    const QNetworkRequest request = socket.request();
     Credentials credentials = Credentials::from(request);
     if (credentials.queryToken.isEmpty() && credentials.bearerToken.isEmpty()
         && !originAllowed(request))
@@ -87,17 +86,14 @@ std::optional<UserRecord> ChatsEndpoint::authenticate(const QWebSocket &socket) 
     return caller->user;
 }
 
-void ChatsEndpoint::accept(std::unique_ptr<QWebSocket> socket)
+void ChatsEndpoint::accept(UpgradedSocket socket)
 {
-    const std::optional<UserRecord> user = authenticate(*socket);
+    const std::optional<UserRecord> user = authenticate(socket.request);
     if (!user) {
         // Nothing has been sent on this connection: close with the reason.
-        socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                      QStringLiteral("authentication failed"));
-        socket.release()->deleteLater();
-        return;
+        return socket.refuse(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("authentication failed"));
     }
-    new ChatsSession(m_context, std::move(socket), *user, this);
+    new ChatsSession(m_context, std::move(socket.transport), *user, this);
 }
 
 } // namespace natter::server

@@ -28,10 +28,10 @@ public:
 
     QLatin1StringView dialect() const override { return QLatin1StringView("chats"); }
     void registerRoutes(QHttpServer &server) override;
-    void accept(std::unique_ptr<QWebSocket> socket) override;
+    void accept(UpgradedSocket socket) override;
 
 private:
-    std::optional<UserRecord> authenticate(const QWebSocket &socket) const;
+    std::optional<UserRecord> authenticate(const QNetworkRequest &request) const;
     bool originAllowed(const QNetworkRequest &request) const;
 };
 

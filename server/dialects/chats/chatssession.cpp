@@ -16,7 +16,7 @@ namespace {
 QString str(const char *latin1) { return QString::fromLatin1(latin1); }
 } // namespace
 
-ChatsSession::ChatsSession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
+ChatsSession::ChatsSession(ServerContext &context, std::unique_ptr<SocketPipe> socket,
                            UserRecord user, QObject *parent)
     : SocketSession(context, std::move(socket), parent)
     , m_user(std::move(user))

@@ -18,7 +18,6 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QVarLengthArray>
-#include <QWebSocket>
 #include <memory>
 
 namespace natter::server {
@@ -29,7 +28,7 @@ class ChatsSession : public SocketSession
 {
     Q_OBJECT
 public:
-    ChatsSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, UserRecord user,
+    ChatsSession(ServerContext &context, std::unique_ptr<SocketPipe> socket, UserRecord user,
                  QObject *parent = nullptr);
 
     bool followsRoom(qint64 roomId) const override;

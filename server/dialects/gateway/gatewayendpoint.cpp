@@ -27,9 +27,9 @@ void GatewayEndpoint::registerRoutes(QHttpServer &server)
     rest->registerRoutes(server);
 }
 
-void GatewayEndpoint::accept(std::unique_ptr<QWebSocket> socket)
+void GatewayEndpoint::accept(UpgradedSocket socket)
 {
-    new GatewaySession(m_context, std::move(socket), this);
+    new GatewaySession(m_context, std::move(socket.transport), this);
 }
 
 } // namespace natter::server

@@ -20,7 +20,7 @@ public:
     QLatin1StringView dialect() const override { return QLatin1StringView("gateway"); }
     void registerRoutes(QHttpServer &server) override;
     // Everyone may open the socket: the token comes in IDENTIFY, not in the upgrade.
-    void accept(std::unique_ptr<QWebSocket> socket) override;
+    void accept(UpgradedSocket socket) override;
 };
 
 } // namespace natter::server

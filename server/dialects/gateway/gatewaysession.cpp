@@ -54,7 +54,7 @@ std::optional<QJsonValue> nonceOf(const QJsonObject &data)
 
 } // namespace
 
-GatewaySession::GatewaySession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
+GatewaySession::GatewaySession(ServerContext &context, std::unique_ptr<SocketPipe> socket,
                                QObject *parent)
     : SocketSession(context, std::move(socket), parent)
 {

@@ -16,7 +16,6 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
-#include <QWebSocket>
 #include <memory>
 #include <optional>
 
@@ -30,7 +29,7 @@ class GatewaySession : public SocketSession
 {
     Q_OBJECT
 public:
-    GatewaySession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
+    GatewaySession(ServerContext &context, std::unique_ptr<SocketPipe> socket,
                    QObject *parent = nullptr);
 
     bool isIdentified() const { return m_user.has_value(); }

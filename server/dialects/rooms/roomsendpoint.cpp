@@ -79,17 +79,19 @@ void RoomsEndpoint::registerRoutes(QHttpServer &server)
     rest->registerRoutes(server);
 }
 
-void RoomsEndpoint::accept(std::unique_ptr<QWebSocket> socket)
+bool RoomsEndpoint::admitsUpgrade(const QNetworkRequest &upgrade) const
 {
-    const Admission admission =
-        admit(socket->requestUrl().path(), Credentials::from(socket->request()));
+    return admit(upgrade.url().path(), Credentials::from(upgrade)).user.has_value();
+}
+
+void RoomsEndpoint::accept(UpgradedSocket socket)
+{
+    const Admission admission = admit(socket.request.url().path(), Credentials::from(socket.request));
     if (!admission.user) {
         // Nothing about the room has been sent: refuse with 1008 and the reason.
-        socket->close(QWebSocketProtocol::CloseCodePolicyViolated, admission.reason);
-        socket.release()->deleteLater();
-        return;
+        return socket.refuse(QWebSocketProtocol::CloseCodePolicyViolated, admission.reason);
     }
-    new RoomsSession(m_context, std::move(socket), *admission.user, admission.roomId, this);
+    new RoomsSession(m_context, std::move(socket.transport), *admission.user, admission.roomId, this);
 }
 
 int RoomsEndpoint::sendHealthChecks(qint64 roomId)

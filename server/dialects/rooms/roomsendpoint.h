@@ -22,7 +22,8 @@ public:
     QLatin1StringView dialect() const override { return QLatin1StringView("rooms"); }
     bool handlesPath(const QString &path) const override;
     void registerRoutes(QHttpServer &server) override;
-    void accept(std::unique_ptr<QWebSocket> socket) override;
+    bool admitsUpgrade(const QNetworkRequest &upgrade) const override;
+    void accept(UpgradedSocket socket) override;
 
     // health_check_response to every connection in the room; how many got it.
     int sendHealthChecks(qint64 roomId);

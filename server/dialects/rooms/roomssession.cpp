@@ -19,7 +19,7 @@ QString str(const char *latin1) { return QString::fromLatin1(latin1); }
 
 } // namespace
 
-RoomsSession::RoomsSession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
+RoomsSession::RoomsSession(ServerContext &context, std::unique_ptr<SocketPipe> socket,
                            UserRecord user, qint64 roomId, QObject *parent)
     : SocketSession(context, std::move(socket), parent)
     , m_user(std::move(user))

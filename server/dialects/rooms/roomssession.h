@@ -9,7 +9,6 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
-#include <QWebSocket>
 #include <memory>
 
 namespace natter::server {
@@ -20,7 +19,7 @@ class RoomsSession : public SocketSession
 {
     Q_OBJECT
 public:
-    RoomsSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, UserRecord user,
+    RoomsSession(ServerContext &context, std::unique_ptr<SocketPipe> socket, UserRecord user,
                  qint64 roomId, QObject *parent = nullptr);
 
     qint64 roomId() const { return m_roomId; }

@@ -58,17 +58,20 @@ void SocialEndpoint::registerRoutes(QHttpServer &server)
     rest->registerRoutes(server);
 }
 
-void SocialEndpoint::accept(std::unique_ptr<QWebSocket> socket)
+bool SocialEndpoint::admitsUpgrade(const QNetworkRequest &upgrade) const
 {
-    const Admission admission = admit(Credentials::from(socket->request()),
-                                      social::OriginHeaders::from(socket->request()));
+    return admit(Credentials::from(upgrade), social::OriginHeaders::from(upgrade)).user.has_value();
+}
+
+void SocialEndpoint::accept(UpgradedSocket socket)
+{
+    const Admission admission =
+        admit(Credentials::from(socket.request), social::OriginHeaders::from(socket.request));
     if (!admission.user) {
         // Spec 002: "If invalid, connection is immediately closed".
-        socket->close(QWebSocketProtocol::CloseCodePolicyViolated, admission.reason);
-        socket.release()->deleteLater();
-        return;
+        return socket.refuse(QWebSocketProtocol::CloseCodePolicyViolated, admission.reason);
     }
-    new SocialSession(m_context, std::move(socket), *admission.user, this);
+    new SocialSession(m_context, std::move(socket.transport), *admission.user, this);
 }
 
 } // namespace natter::server

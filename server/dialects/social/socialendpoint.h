@@ -22,7 +22,8 @@ public:
 
     QLatin1StringView dialect() const override { return QLatin1StringView("social"); }
     void registerRoutes(QHttpServer &server) override;
-    void accept(std::unique_ptr<QWebSocket> socket) override;
+    bool admitsUpgrade(const QNetworkRequest &upgrade) const override;
+    void accept(UpgradedSocket socket) override;
 
 private:
     struct Admission

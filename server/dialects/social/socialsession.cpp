@@ -25,7 +25,7 @@ bool isInteger(const QJsonValue &value)
 
 } // namespace
 
-SocialSession::SocialSession(ServerContext &context, std::unique_ptr<QWebSocket> socket,
+SocialSession::SocialSession(ServerContext &context, std::unique_ptr<SocketPipe> socket,
                              UserRecord user, QObject *parent)
     : SocketSession(context, std::move(socket), parent)
     , m_user(std::move(user))

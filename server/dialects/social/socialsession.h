@@ -9,7 +9,6 @@
 
 #include <QObject>
 #include <QSet>
-#include <QWebSocket>
 #include <memory>
 
 namespace natter::server {
@@ -20,7 +19,7 @@ class SocialSession : public SocketSession
 {
     Q_OBJECT
 public:
-    SocialSession(ServerContext &context, std::unique_ptr<QWebSocket> socket, UserRecord user,
+    SocialSession(ServerContext &context, std::unique_ptr<SocketPipe> socket, UserRecord user,
                   QObject *parent = nullptr);
 
     bool followsRoom(qint64 roomId) const override;
