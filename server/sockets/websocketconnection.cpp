@@ -448,6 +448,9 @@ void WebSocketConnection::close(quint16 code, const QString &reason)
         return;
     m_closeSent = true;
     enqueueFrame(quint8(Opcode::Close), closePayload(code, reason));
+    // Out now, not at the end of the pass: a server that stops closes every
+    // connection and then destroys it in the same pass (ChatServer::stop).
+    flush();
     if (m_fd >= 0)
         startGrace(closeGraceMs);
 }
