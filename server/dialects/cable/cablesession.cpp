@@ -6,7 +6,6 @@
 #include "servercontext.h"
 #include "serverconfig.h"
 #include "stampcatalogue.h"
-#include "storequeries.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

@@ -6,7 +6,6 @@
 #include "hub.h"
 #include "servercontext.h"
 #include "serverconfig.h"
-#include "storequeries.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>

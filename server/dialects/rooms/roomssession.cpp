@@ -5,7 +5,6 @@
 #include "roomsformat.h"
 #include "servercontext.h"
 #include "serverconfig.h"
-#include "storequeries.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -16,6 +15,12 @@ namespace {
 constexpr int maxTempIdLength = 128;
 
 QString str(const char *latin1) { return QString::fromLatin1(latin1); }
+
+// How long a client may say nothing at all (not even pong) before it counts as gone.
+std::chrono::milliseconds silenceLimit(const ServerConfig &config)
+{
+    return 3 * config.heartbeatInterval + config.pingTimeout;
+}
 
 } // namespace
 
@@ -42,7 +47,6 @@ RoomsSession::RoomsSession(ServerContext &context, std::unique_ptr<SocketPipe> s
                 {str("heartbeat_interval"), rooms::seconds(config.heartbeatInterval)},
                 {str("connection_timeout"), rooms::seconds(config.connectionTimeout)}});
     m_heartbeat.start(m_context.timers, config.heartbeatInterval);
-    m_idle.start(m_context.timers, config.connectionTimeout);
     expectFrameSoon();
     attachToHub(m_user.id);
     m_context.hub.follow(this, m_roomId);
@@ -53,14 +57,13 @@ void RoomsSession::onClosed()
 {
     m_heartbeat.stop();
     m_pongDeadline.stop();
-    m_idle.stop();
-    m_silence.stop();
+    m_quiet.stop();
 }
 
 void RoomsSession::expectFrameSoon()
 {
     const ServerConfig &config = m_context.config;
-    m_silence.start(m_context.timers, 3 * config.heartbeatInterval + config.pingTimeout);
+    m_quiet.start(m_context.timers, std::min(config.connectionTimeout, silenceLimit(config)));
 }
 
 void RoomsSession::sendObject(const QJsonObject &object)
@@ -76,7 +79,6 @@ void RoomsSession::sendError(const QString &message)
 void RoomsSession::handleText(const QString &text)
 {
     m_lastActivity = QDateTime::currentDateTimeUtc();
-    m_idle.start(m_context.timers, m_context.config.connectionTimeout);
     expectFrameSoon();
 
     QJsonParseError parseError;
@@ -223,18 +225,16 @@ void RoomsSession::pingTimedOut()
         m_socket.close(QWebSocketProtocol::CloseCodeGoingAway, str("Ping timeout"));
 }
 
-void RoomsSession::silenceTimedOut()
+void RoomsSession::quietTooLong()
 {
+    const ServerConfig &config = m_context.config;
+    if (config.connectionTimeout <= silenceLimit(config))
+        return m_socket.close(QWebSocketProtocol::CloseCodeNormal, str("Connection timeout"));
     sendObject({{str("type"), str("reconnect_suggested")},
                 {str("reason"), str("ping_timeout")},
                 {str("attempts"), m_missedPongs},
-                {str("max_attempts"), m_context.config.maxReconnectAttempts}});
+                {str("max_attempts"), config.maxReconnectAttempts}});
     m_socket.close(QWebSocketProtocol::CloseCodeGoingAway, str("Ping timeout"));
-}
-
-void RoomsSession::idleTimedOut()
-{
-    m_socket.close(QWebSocketProtocol::CloseCodeNormal, str("Connection timeout"));
 }
 
 void RoomsSession::deliverMessage(const MessageEvent &event, FrameCache &frames)

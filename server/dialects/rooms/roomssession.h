@@ -38,8 +38,7 @@ private:
     void handleReceipt(const QJsonObject &frame, DeliveryStatus status);
     void sendPing();
     void pingTimedOut();
-    void idleTimedOut();
-    void silenceTimedOut();
+    void quietTooLong();
     void expectFrameSoon();
     void sendObject(const QJsonObject &object);
     void sendError(const QString &message);
@@ -51,10 +50,11 @@ private:
     QDateTime m_lastActivity;
     engine::WheelDeadline m_heartbeat{[this] { sendPing(); }};
     engine::WheelDeadline m_pongDeadline{[this] { pingTimedOut(); }};
-    engine::WheelDeadline m_idle{[this] { idleTimedOut(); }};
-    // A client that says nothing (not even pong) for three heartbeats and the
-    // ping timeout is gone: closed, whatever the reconnect attempts allow.
-    engine::WheelDeadline m_silence{[this] { silenceTimedOut(); }};
+    // Restarted by every frame from the client; whichever limit is shorter
+    // applies: the idle connection timeout (1000 "Connection timeout"), or
+    // three heartbeats and the ping timeout without even a pong (the client
+    // is gone: 1001 "Ping timeout", whatever the reconnect attempts allow).
+    engine::WheelDeadline m_quiet{[this] { quietTooLong(); }};
     int m_pingSequence = 0;
     int m_missedPongs = 0;
 };

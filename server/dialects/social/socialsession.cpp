@@ -4,7 +4,6 @@
 #include "hub.h"
 #include "servercontext.h"
 #include "socialformat.h"
-#include "storequeries.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
