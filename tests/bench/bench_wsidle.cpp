@@ -9,11 +9,11 @@
 // connection (session, hub, kernel-facing state); this isolates the transport.
 
 #include "epolleventdispatcher.h"
+#include "residentmemory.h"
 #include "socketlink.h"
 #include "websocketconnection.h"
 
 #include <QCoreApplication>
-#include <QFile>
 #include <cstdio>
 #include <fcntl.h>
 #include <memory>
@@ -23,22 +23,6 @@
 #include <vector>
 
 using namespace natter::server;
-
-namespace {
-
-qint64 residentKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -64,20 +48,20 @@ int main(int argc, char *argv[])
     }
     QCoreApplication::processEvents();
 
-    const qint64 before = residentKiB();
+    const qint64 before = natter::test::residentKiB();
     std::vector<std::unique_ptr<SocketPipe>> pipes;
     pipes.reserve(size_t(count));
     for (int fd : serverEnds)
         pipes.push_back(std::make_unique<WebSocketConnection>(fd, QByteArray(), QByteArray(), 64 * 1024));
     QCoreApplication::processEvents();
-    const qint64 withConnections = residentKiB();
+    const qint64 withConnections = natter::test::residentKiB();
 
     std::vector<std::unique_ptr<SocketLink>> links;
     links.reserve(size_t(count));
     for (auto &pipe : pipes)
         links.push_back(std::make_unique<SocketLink>(std::move(pipe), nullptr, 1024 * 1024));
     QCoreApplication::processEvents();
-    const qint64 withLinks = residentKiB();
+    const qint64 withLinks = natter::test::residentKiB();
 
     std::printf("%d idle connections\n", count);
     std::printf("WebSocketConnection (QObject, one socket notifier): %.2f KiB each\n",

@@ -4,10 +4,10 @@
 // get every message.
 
 #include "servertestmain.h"
+#include "residentmemory.h"
 #include "store.h"
 #include "testserver.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -18,23 +18,6 @@
 using natter::test::Account;
 using natter::test::TestServer;
 using namespace Qt::StringLiterals;
-
-namespace {
-
-// This process's resident memory, in KiB (/proc/self/status VmRSS).
-qint64 residentKiB()
-{
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
-} // namespace
 
 class TestSlowConsumer : public QObject
 {
@@ -81,7 +64,7 @@ private slots:
         QTRY_COMPARE(alice_.state(), QAbstractSocket::ConnectedState);
         QTRY_VERIFY(sessions.last().first().toInt() == 2);
 
-        const qint64 before = residentKiB();
+        const qint64 before = natter::test::residentKiB();
         const QString body(900, u'x');
         int sent = 0;
         while (sent < messages) {
@@ -100,7 +83,7 @@ private slots:
         QCOMPARE(server.server().store().messageCount(roomId), messages);
         // Bob was dropped (he would hold ~9 MB of messages otherwise), and the memory with him.
         QTRY_COMPARE_WITH_TIMEOUT(sessions.last().first().toInt(), 1, 15000);
-        const qint64 grown = residentKiB() - before;
+        const qint64 grown = natter::test::residentKiB() - before;
         qInfo("resident memory grew by %lld KiB over %d messages of 0.9 KB", grown, messages);
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
         // ASan keeps freed memory in quarantine and TSan adds shadow memory for
