@@ -21,6 +21,16 @@ LimitOptions::LimitOptions()
     add(u"max-connections-per-user"_s, u"WebSocket connections one user may hold at once; 0: no limit"_s,
         defaults.maxConnectionsPerUser, 0, 1000000,
         [](server::ServerConfig &config, qint64 value) { config.maxConnectionsPerUser = int(value); });
+    add(u"max-connections-per-address"_s,
+        u"TCP connections one client address may hold open; 0: no limit (behind a load balancer)"_s,
+        defaults.maxConnectionsPerAddress, 0, 1000000,
+        [](server::ServerConfig &config, qint64 value) { config.maxConnectionsPerAddress = int(value); });
+    add(u"request-head-timeout"_s, u"Milliseconds a client has to send a request head (TLS handshake included)"_s,
+        defaults.requestHeadTimeout.count(), 100, 600000,
+        [](server::ServerConfig &config, qint64 value) { config.requestHeadTimeout = std::chrono::milliseconds(value); });
+    add(u"max-request-head"_s, u"Bytes a request head may have; a longer one gets 431"_s,
+        defaults.maxRequestHeadBytes, 1024, 1048576,
+        [](server::ServerConfig &config, qint64 value) { config.maxRequestHeadBytes = value; });
     add(u"max-subscriptions"_s, u"Rooms one connection may follow (cable, chats); 0: no limit"_s,
         defaults.maxSubscriptionsPerConnection, 0, 1000000,
         [](server::ServerConfig &config, qint64 value) { config.maxSubscriptionsPerConnection = int(value); });

@@ -25,3 +25,14 @@ if(NATTER_SANITIZE)
         add_link_options(-fno-sanitize-recover=undefined)
     endif()
 endif()
+
+# NATTER_FUZZ: the libFuzzer targets in tests/fuzz (preset `fuzz`). Needs
+# clang (Debian's clang and its libclang-rt-dev runtime); every Natter target
+# gets libFuzzer's coverage instrumentation, the fuzz targets its main().
+option(NATTER_FUZZ "Build the libFuzzer targets (clang only)" OFF)
+if(NATTER_FUZZ)
+    if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+        message(FATAL_ERROR "NATTER_FUZZ needs clang (cmake --preset fuzz)")
+    endif()
+    add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

@@ -7,6 +7,9 @@
 #   scripts/dev.sh test-asan [ctest args...]  the `sanitize` suites under
 #                                         AddressSanitizer + UBSan (preset asan)
 #   scripts/dev.sh test-tsan [ctest args...]  the same under ThreadSanitizer (preset tsan)
+#   scripts/dev.sh fuzz [TARGET [SECONDS]]  build the libFuzzer targets (preset fuzz)
+#                                         and fuzz TARGET (default: all of them, one
+#                                         after the other) for SECONDS each (default 30)
 #
 # Every command first installs any missing Debian packages listed in
 # scripts/debian-packages.txt, then configures and builds with the CMake preset
@@ -46,12 +49,16 @@ Usage:
                                         LeakSanitizer and UBSan
   scripts/dev.sh test-tsan [ctest args...]
                                         the same under ThreadSanitizer (preset tsan)
+  scripts/dev.sh fuzz [TARGET [SECONDS]]
+                                        build the libFuzzer targets (preset fuzz, clang)
+                                        and fuzz TARGET (default: each target) for
+                                        SECONDS (default 30); finds go to build/fuzz/finds
 
 Environment:
   CI=true   use the `ci` CMake preset (warnings are errors) and fail if the
             test PostgreSQL cluster cannot be started; otherwise `dev`.
   NATTER_SANITIZERS=0
-            `test` without args skips the sanitizer suites.
+            `test` without args skips the sanitizer suites and the fuzz smoke run.
 EOF
 }
 
@@ -290,6 +297,57 @@ sanitizer_suites() {
     ctest --preset "$p" "$@"
 }
 
+# fuzz_targets [TARGET [SECONDS]]: configure and build preset `fuzz`, run
+# every target once over its seed corpus and regression inputs (the CTest
+# entries labelled `fuzz`), then fuzz TARGET (or every target) for SECONDS
+# each. New corpus entries go to build/fuzz/corpus/TARGET (the seeds in
+# tests/fuzz/corpus stay as they are); a crash, leak or hang stops the run
+# and leaves its input in build/fuzz/finds/: copy it to
+# tests/fuzz/regressions/TARGET once fixed.
+fuzz_targets() {
+    local only="${1:-}" seconds="${2:-30}"
+    log "Configuring (preset fuzz)"
+    cmake --preset fuzz || return
+    log "Building the fuzz targets (preset fuzz)"
+    cmake --build --preset fuzz --parallel "$(nproc)" || return
+    log "Running every fuzz target over its seeds and regression inputs"
+    ctest --preset fuzz || return
+    local bin="$REPO_ROOT/build/fuzz/tests/fuzz" target
+    local -a targets
+    if [[ -n "$only" ]]; then
+        targets=("$only")
+    else
+        mapfile -t targets < <(find "$bin" -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x -printf '%f\n' | sort)
+    fi
+    ((${#targets[@]} > 0)) || die "no fuzz targets in $bin"
+    mkdir -p "$REPO_ROOT/build/fuzz/finds"
+    for target in "${targets[@]}"; do
+        [[ -x "$bin/$target" ]] || die "no fuzz target $target (have: $(ls "$bin" | grep '^fuzz_' | tr '\n' ' '))"
+        local corpus="$REPO_ROOT/build/fuzz/corpus/$target"
+        mkdir -p "$corpus"
+        log "Fuzzing $target for ${seconds}s"
+        (cd "$bin" && QT_QPA_PLATFORM=offscreen \
+            ASAN_OPTIONS="detect_leaks=1" \
+            LSAN_OPTIONS="suppressions=$REPO_ROOT/tests/sanitizers/lsan.supp:print_suppressions=0" \
+            UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+            "./$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+            -artifact_prefix="$REPO_ROOT/build/fuzz/finds/$target-" \
+            "$corpus" "$REPO_ROOT/tests/fuzz/corpus/$target" "$REPO_ROOT/tests/fuzz/regressions/$target" \
+            2>"$REPO_ROOT/build/fuzz/$target.log") || {
+            tail -n 60 "$REPO_ROOT/build/fuzz/$target.log" >&2
+            warn "$target found something: see build/fuzz/$target.log and build/fuzz/finds/"
+            return 1
+        }
+        grep -E '^stat::(number_of_executed_units|peak_rss_mb)|^Done|cov: ' "$REPO_ROOT/build/fuzz/$target.log" | tail -n 3 >&2
+    done
+}
+
+cmd_fuzz() {
+    cd "$REPO_ROOT"
+    ensure_packages
+    fuzz_targets "$@"
+}
+
 cmd_test() {
     cd "$REPO_ROOT"
     ensure_packages
@@ -301,6 +359,7 @@ cmd_test() {
     # With args (`-R tst_x`...) the caller picked what to run: only that.
     if (($# == 0)) && [[ "${NATTER_SANITIZERS:-1}" != 0 ]]; then
         sanitizer_suites asan || status=$?
+        fuzz_targets "" "${NATTER_FUZZ_SECONDS:-30}" || status=$?
     fi
     exit "$status"
 }
@@ -319,6 +378,7 @@ main() {
         test) cmd_test "$@" ;;
         test-asan) cmd_test_sanitizer asan "$@" ;;
         test-tsan) cmd_test_sanitizer tsan "$@" ;;
+        fuzz) cmd_fuzz "$@" ;;
         -h | --help | help)
             usage
             exit 0

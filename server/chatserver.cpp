@@ -1,6 +1,7 @@
 #include "chatserver.h"
 
 #include "authenticator.h"
+#include "connectionsperaddress.h"
 #include "dialects/endpointfactory.h"
 #include "http/accountsapi.h"
 #include "http/groupsapi.h"
@@ -31,7 +32,8 @@ namespace natter::server {
 struct ChatServer::Parts
 {
     explicit Parts(const ServerConfig &config, QByteArray secret)
-        : passwords(PasswordHasher(config.fastPasswordHashing ? PasswordHasher::Strength::Minimal
+        : perAddress(config.maxConnectionsPerAddress)
+        , passwords(PasswordHasher(config.fastPasswordHashing ? PasswordHasher::Strength::Minimal
                                                               : PasswordHasher::Strength::Interactive))
         , tokens(std::move(secret), config.tokenLifetime)
         , auth(store, tokens, config.tlsEnabled())
@@ -48,6 +50,8 @@ struct ChatServer::Parts
 
     Store store;
     tls::TlsCredentials tls;
+    // Open connections per client address (their slots may outlive the server).
+    ConnectionsPerAddress perAddress;
     PasswordWorkers passwords;
     TokenService tokens;
     Authenticator auth;
@@ -128,8 +132,10 @@ bool ChatServer::start()
         mountsByPort[mount.port].append(mount);
     }
     for (const auto &[port, mounts] : mountsByPort) {
+        const FrontDoor::Limits doorLimits{m_config.requestHeadTimeout, m_config.maxRequestHeadBytes,
+                                           &parts->perAddress};
         auto listener = std::make_unique<Listener>(m_config.maxFrameBytes,
-                                                   m_config.tlsEnabled() ? &parts->tls : nullptr);
+                                                   m_config.tlsEnabled() ? &parts->tls : nullptr, doorLimits);
         const quint16 bindPort = port == Mount::mainPort ? m_config.listenPort : static_cast<quint16>(port);
         parts->accounts.registerRoutes(listener->http());
         parts->groups.registerRoutes(listener->http());

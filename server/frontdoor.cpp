@@ -1,5 +1,6 @@
 #include "frontdoor.h"
 
+#include "connectionsperaddress.h"
 #include "tlscredentials.h"
 
 #include <QSslSocket>
@@ -50,10 +51,11 @@ std::optional<QNetworkRequest> webSocketUpgrade(QByteArrayView head, bool secure
 
 } // namespace
 
-FrontDoor::FrontDoor(UpgradeClaim claim, const tls::TlsCredentials *tls, QObject *parent)
+FrontDoor::FrontDoor(UpgradeClaim claim, const tls::TlsCredentials *tls, Limits limits, QObject *parent)
     : QTcpServer(parent)
     , m_claim(std::move(claim))
     , m_tls(tls)
+    , m_limits(limits)
 {
 }
 
@@ -62,6 +64,19 @@ void FrontDoor::incomingConnection(qintptr handle)
     QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(handle)) {
         delete socket;
+        return;
+    }
+    if (m_limits.perAddress && !m_limits.perAddress->admit(socket->peerAddress(), socket)) {
+        // Plain HTTP can be told why; a TLS client would only see garbage.
+        if (!m_tls) {
+            socket->write("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 10\r\n"
+                          "Content-Length: 0\r\nConnection: close\r\n\r\n");
+            socket->disconnectFromHost();
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        } else {
+            socket->abort();
+            socket->deleteLater();
+        }
         return;
     }
     // Chat frames are small and often several in a row: with Nagle's
@@ -73,7 +88,7 @@ void FrontDoor::incomingConnection(qintptr handle)
         socket->abort();
         socket->deleteLater();
     });
-    deadline->start(headTimeout); // the TLS handshake counts against it too
+    deadline->start(m_limits.headTimeout); // the TLS handshake counts against it too
     if (auto *tlsSocket = qobject_cast<QSslSocket *>(socket)) {
         connect(tlsSocket, &QSslSocket::readyRead, this, [this, tlsSocket, deadline] {
             if (tlsSocket->isEncrypted())
@@ -120,10 +135,10 @@ void FrontDoor::refusePlainHttp(QTcpSocket *socket)
 void FrontDoor::inspect(QTcpSocket *socket, QTimer *deadline)
 {
     // Peek only: whoever gets the socket reads the request itself.
-    const QByteArray buffered = socket->peek(maxHeadBytes);
+    const QByteArray buffered = socket->peek(m_limits.maxHeadBytes);
     const qsizetype end = buffered.indexOf(headEnd);
     if (end < 0) {
-        if (buffered.size() >= maxHeadBytes)
+        if (buffered.size() >= m_limits.maxHeadBytes)
             refuseOversizedHead(socket);
         return;
     }

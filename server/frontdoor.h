@@ -26,6 +26,8 @@ class TlsCredentials;
 
 namespace natter::server {
 
+class ConnectionsPerAddress;
+
 class FrontDoor : public QTcpServer
 {
     Q_OBJECT
@@ -35,12 +37,19 @@ public:
     using UpgradeClaim =
         std::function<bool(QTcpSocket *socket, const QNetworkRequest &upgrade, qsizetype headBytes)>;
 
-    // A head not complete by then is dropped; a longer one gets 431.
-    static constexpr std::chrono::seconds headTimeout{10};
-    static constexpr qint64 maxHeadBytes = 32 * 1024;
+    struct Limits
+    {
+        // A head (after the TLS handshake, which counts too) not complete by
+        // then is dropped (slowloris); a longer one gets 431.
+        std::chrono::milliseconds headTimeout{10'000};
+        qint64 maxHeadBytes = 32 * 1024;
+        // Null: connections are not counted per address. Else one past its
+        // limit gets 429 (plain HTTP) or is closed (TLS) at once.
+        ConnectionsPerAddress *perAddress = nullptr;
+    };
 
     // `tls`: null for plain HTTP; else outlives the door and is read at each handshake.
-    explicit FrontDoor(UpgradeClaim claim, const tls::TlsCredentials *tls, QObject *parent = nullptr);
+    FrontDoor(UpgradeClaim claim, const tls::TlsCredentials *tls, Limits limits, QObject *parent = nullptr);
 
 protected:
     void incomingConnection(qintptr handle) override;
@@ -54,6 +63,7 @@ private:
 
     UpgradeClaim m_claim;
     const tls::TlsCredentials *m_tls;
+    Limits m_limits;
 };
 
 } // namespace natter::server

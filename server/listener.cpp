@@ -1,5 +1,7 @@
 #include "listener.h"
 
+#include "connectionsperaddress.h"
+
 #include "dialectendpoint.h"
 #include "frontdoor.h"
 #include "websocketconnection.h"
@@ -31,9 +33,10 @@ void adoptTransport(QWebSocket &webSocket, const QObject &holder,
 
 } // namespace
 
-Listener::Listener(qint64 maxFrameBytes, const tls::TlsCredentials *tls)
+Listener::Listener(qint64 maxFrameBytes, const tls::TlsCredentials *tls, FrontDoor::Limits doorLimits)
     : m_maxFrameBytes(maxFrameBytes)
     , m_tls(tls)
+    , m_doorLimits(doorLimits)
     , m_http(std::make_unique<QHttpServer>())
 {
     QObject::connect(m_http.get(), &QHttpServer::newWebSocketConnection, m_http.get(),
@@ -68,7 +71,7 @@ bool Listener::listen(const QHostAddress &address, quint16 port)
         [this](QTcpSocket *socket, const QNetworkRequest &upgrade, qsizetype headBytes) {
             return claimUpgrade(socket, upgrade, headBytes);
         },
-        m_tls);
+        m_tls, m_doorLimits);
     if (!door->listen(address, port))
         return false;
     m_http->bind(door.release()); // parents it to the HTTP server
@@ -126,6 +129,7 @@ bool Listener::claimUpgrade(QTcpSocket *socket, const QNetworkRequest &upgrade, 
             WebSocketConnection::upgrade(*socket, headBytes, upgrade, owner->subprotocols(), m_maxFrameBytes);
         if (!connection)
             return false; // not a valid opening handshake: QHttpServer answers it as before
+        ConnectionsPerAddress::transfer(socket, connection.get()); // the connection lives on in it
         socket->deleteLater(); // it has handed over its descriptor
         UpgradedSocket upgraded{upgrade, QString::fromUtf8(upgrade.rawHeader("Origin")), std::move(connection)};
         owner->accept(std::move(upgraded));

@@ -12,6 +12,8 @@
 // a kept-alive connection) reach the endpoints as QtWebSocketPipe; either
 // way the endpoint gets an UpgradedSocket.
 
+#include "frontdoor.h"
+
 #include <QHostAddress>
 #include <QNetworkRequest>
 #include <map>
@@ -36,7 +38,8 @@ class Listener
 public:
     // `maxFrameBytes`: the incoming frame and message limit of every socket.
     // `tls`: null for plain HTTP, else the credentials (outliving the listener) every connection is served with.
-    Listener(qint64 maxFrameBytes, const tls::TlsCredentials *tls);
+    // `doorLimits`: request heads and connections per address (FrontDoor).
+    Listener(qint64 maxFrameBytes, const tls::TlsCredentials *tls, FrontDoor::Limits doorLimits = {});
     ~Listener();
     Listener(const Listener &) = delete;
     Listener &operator=(const Listener &) = delete;
@@ -60,6 +63,7 @@ private:
 
     qint64 m_maxFrameBytes;
     const tls::TlsCredentials *m_tls;
+    FrontDoor::Limits m_doorLimits;
     std::unique_ptr<QHttpServer> m_http;
     // TLS only: one per door that selects a subprotocol. A connection is its child until
     // the QWebSocket it becomes adopts it; outlives the endpoints' sessions.

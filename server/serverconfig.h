@@ -80,6 +80,14 @@ struct ServerConfig
     // WebSocket connections one user may hold at once; one more is closed with
     // 1008 "Too many connections" (gateway: 4008).
     int maxConnectionsPerUser = 50;
+    // TCP connections one client address may hold open at once (HTTP and
+    // WebSocket alike, from accept until closed); one more gets 429 and is
+    // closed. Behind a load balancer every client shares its address: set 0.
+    int maxConnectionsPerAddress = 256;
+    // A request head (on TLS ports the handshake too) not complete by then is
+    // dropped (slowloris); one longer than maxRequestHeadBytes gets 431.
+    std::chrono::milliseconds requestHeadTimeout{10'000};
+    qint64 maxRequestHeadBytes = 32 * 1024;
     // Rooms one connection may follow (cable subscriptions, chats chat_ids).
     int maxSubscriptionsPerConnection = 200;
     // Failed logins per username (and per client address: an office may share

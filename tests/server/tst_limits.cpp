@@ -5,6 +5,7 @@
 // heartbeats and the ping timeout on the dialects that have a heartbeat.
 
 #include "servertestmain.h"
+#include "authenticator.h"
 #include "hub.h"
 #include "loginthrottle.h"
 #include "ratelimiter.h"
@@ -12,8 +13,10 @@
 #include "testserver.h"
 #include "wsclient.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace natter;
@@ -81,6 +84,41 @@ private:
         return client;
     }
     QString team() const { return m_team.uuid.toString(QUuid::WithoutBraces); }
+
+    // A raw HTTP/1.1 connection (kept alive) that asks GET /api/natter and
+    // returns the status of the answer (0: none, the connection closed).
+    int askOn(QTcpSocket &socket)
+    {
+        if (socket.state() != QAbstractSocket::ConnectedState) {
+            socket.connectToHost(QHostAddress::LocalHost, m_server->server().port());
+            if (!socket.waitForConnected(5000))
+                return 0;
+        }
+        // The server runs on this thread: wait by spinning the event loop (QSignalSpy::wait).
+        QSignalSpy readable(&socket, &QTcpSocket::readyRead);
+        QSignalSpy closed(&socket, &QTcpSocket::disconnected);
+        socket.write("GET /api/natter HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QByteArray answer;
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < 5000) {
+            answer += socket.readAll();
+            if (answer.contains("\r\n\r\n") || !closed.isEmpty())
+                break;
+            readable.wait(100);
+        }
+        answer += socket.readAll();
+        m_lastHead = answer.left(answer.indexOf("\r\n\r\n"));
+        const QList<QByteArray> statusLine = answer.left(answer.indexOf("\r\n")).split(' ');
+        return statusLine.size() >= 2 ? statusLine[1].toInt() : 0;
+    }
+    // Opens a fresh connection and asks.
+    int askAnew()
+    {
+        QTcpSocket socket;
+        return askOn(socket);
+    }
+    QByteArray m_lastHead;
 
 private slots:
     void cleanup() { m_server.reset(); }
@@ -216,6 +254,71 @@ private slots:
         second.reset();
         QTRY_COMPARE(m_server->server().hub().sessionsOf(m_alice.id).size(), 1);
         QVERIFY(rooms(m_alice));
+    }
+
+    // Connections count per client address from accept until they close,
+    // HTTP and WebSocket alike (a WebSocket keeps the slot of the connection it
+    // was upgraded from); one more gets 429 with Retry-After.
+    void connectionsPerAddressAreBounded()
+    {
+        ServerConfig config = TestServer::defaultConfig();
+        config.maxConnectionsPerAddress = 3;
+        m_server = std::make_unique<TestServer>(config);
+        QVERIFY(m_server->start());
+        // No HTTP client of the harness holds a connection: the account is made directly.
+        const auto alice = m_server->server().hub().registerUser(s("alice"), s("Alice"), "x", UserRole::User);
+        QVERIFY(alice);
+        const QString token = m_server->server().authenticator().startSession(*alice);
+
+        std::vector<std::unique_ptr<QTcpSocket>> held;
+        for (int i = 0; i < 3; ++i) {
+            held.push_back(std::make_unique<QTcpSocket>());
+            QCOMPARE(askOn(*held.back()), 200);
+        }
+        QCOMPARE(askAnew(), 429);
+        QVERIFY2(m_lastHead.contains("Retry-After: "), m_lastHead.constData());
+        QCOMPARE(askOn(*held.front()), 200); // those admitted are served as before
+
+        held.pop_back(); // one closes: room for one more
+        QTRY_COMPARE(askAnew(), 200);
+
+        // A WebSocket holds its slot after the upgrade, until it closes.
+        // (The last probe's slot goes once the server has seen it close.)
+        WsClient ws;
+        QTRY_VERIFY(ws.open(m_server->wsUrl(s("/chats/ws?token=") + token)));
+        QCOMPARE(askAnew(), 429);
+        ws.socket().close();
+        QVERIFY(ws.waitForDisconnect());
+        QTRY_COMPARE(askAnew(), 200);
+    }
+
+    // A client that never completes its request head is dropped when the
+    // head deadline passes (slowloris); one longer than the cap gets 431.
+    void incompleteRequestHeadsAreDropped()
+    {
+        ServerConfig config = TestServer::defaultConfig();
+        config.requestHeadTimeout = 300ms;
+        config.maxRequestHeadBytes = 2048;
+        m_server = std::make_unique<TestServer>(config);
+        QVERIFY(m_server->start());
+
+        QTcpSocket slow;
+        slow.connectToHost(QHostAddress::LocalHost, m_server->server().port());
+        QVERIFY(slow.waitForConnected(5000));
+        QSignalSpy dropped(&slow, &QTcpSocket::disconnected);
+        QElapsedTimer clock;
+        clock.start();
+        slow.write("GET /api/natter HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // never the blank line
+        QVERIFY(dropped.wait(5000));
+        QVERIFY2(clock.elapsed() >= 250, qPrintable(QString::number(clock.elapsed())));
+
+        QTcpSocket big;
+        big.connectToHost(QHostAddress::LocalHost, m_server->server().port());
+        QVERIFY(big.waitForConnected(5000));
+        big.write("GET /api/natter HTTP/1.1\r\nX-Padding: " + QByteArray(4096, 'a') + "\r\n\r\n");
+        QByteArray answer;
+        QTRY_VERIFY((answer += big.readAll()).contains("\r\n\r\n"));
+        QVERIFY2(answer.startsWith("HTTP/1.1 431"), answer.constData());
     }
 
     void subscriptionsPerConnectionAreBounded()
