@@ -124,7 +124,20 @@ FuzzServer::FuzzServer()
         new QCoreApplication(argc, argv); // lives as long as the process
     if (!server::PasswordHasher::initialise())
         fail("libsodium");
+    setUp();
+}
 
+void FuzzServer::reset()
+{
+    m_parts->endpoints.clear(); // their sessions first
+    drainEvents();
+    m_parts.reset();
+    drainEvents();
+    setUp();
+}
+
+void FuzzServer::setUp()
+{
     m_parts = std::make_unique<Parts>();
     Parts &p = *m_parts;
     if (!p.store.open(server::DatabaseUrl::sqlite(u":memory:"_s)))
