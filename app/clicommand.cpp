@@ -72,7 +72,7 @@ int runCli(const QStringList &arguments)
     parser.addHelpOption();
     const QCommandLineOption server(QStringLiteral("server"), QStringLiteral("Base URL, http://host:port."), QStringLiteral("url"));
     const QCommandLineOption dialect(QStringLiteral("dialect"),
-                                     QStringLiteral("cable, chats, social, rooms or gateway."), QStringLiteral("dialect"));
+                                     QStringLiteral("natter (Natter's own, on Natter servers), cable, chats, social, rooms or gateway."), QStringLiteral("dialect"));
     const QCommandLineOption user(QStringLiteral("user"), QStringLiteral("Username (with --password; Natter servers)."), QStringLiteral("name"));
     const QCommandLineOption password(QStringLiteral("password"), QStringLiteral("Password."), QStringLiteral("password"));
     const QCommandLineOption token(QStringLiteral("token"), QStringLiteral("A token the server issued."), QStringLiteral("token"));

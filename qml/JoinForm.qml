@@ -387,6 +387,8 @@ FormPage {
             }
             form.probedOk = true
             form.natter = natter
+            // Natter's own dialect wherever the server has it; the others stay selectable.
+            dialect.currentIndex = Math.max(0, App.dialects.indexOf(dialects.indexOf("natter") >= 0 ? "natter" : "rooms"))
             // Remember typed addresses for networks where the LAN beacon does not reach.
             let heard = false
             for (let row = 0; row < lanList.count; ++row) {

@@ -3,6 +3,7 @@
 #include "cable/cablebackend.h"
 #include "chats/chatsbackend.h"
 #include "gateway/gatewaybackend.h"
+#include "natter/natterbackend.h"
 #include "rooms/roomsbackend.h"
 #include "social/socialbackend.h"
 
@@ -28,6 +29,7 @@ const BackendEntry backends[] = {
     {"gateway", &create<GatewayBackend>},
     {"cable", &create<CableBackend>},
     {"chats", &create<ChatsBackend>},
+    {"natter", &create<NatterBackend>},
 };
 
 } // namespace

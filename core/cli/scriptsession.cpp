@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QTimerEvent>
+#include <algorithm>
+#include <memory>
 
 namespace natter::client {
 namespace {
@@ -97,6 +99,30 @@ ScriptSession::ScriptSession(Backend &backend, MessageSender &sender, QObject *p
                     {str("host"), problem.host}, {str("fingerprint"), displayFingerprint(problem.fingerprint)},
                     {str("message"), problem.message}});
     });
+    connect(&backend, &Backend::roomCreated, this, [this](const RoomSummary &room) {
+        QJsonObject appeared{{str("event"), str("room")}, {str("room"), room.key}, {str("id"), room.id},
+                             {str("name"), room.name}, {str("kind"), toString(room.kind)}};
+        if (!room.other.id.isEmpty())
+            appeared.insert(str("other"), person(room.other));
+        emit event(appeared);
+    });
+    connect(&backend, &Backend::actionFinished, this,
+            [this](const QString &action, const QString &key, bool ok, const QString &problem) {
+        QJsonObject finished{{str("event"), str("action")}, {str("action"), action}, {str("room"), key},
+                             {str("ok"), ok}};
+        if (!problem.isEmpty())
+            finished.insert(str("error"), problem);
+        emit event(finished);
+    });
+    connect(&backend, &Backend::actionFailed, this, [this](const QString &action, const QString &, const QString &reason) {
+        error(action + str(": ") + reason);
+    });
+    connect(&backend, &Backend::peopleFound, this, [this](const QString &query, const QList<Person> &people) {
+        const auto waiting = m_searches.values(query);
+        m_searches.remove(query);
+        for (const auto &then : waiting)
+            then(people);
+    });
     connect(&backend, &Backend::errorOccurred, this, &ScriptSession::error);
     connect(&backend, &Backend::connectionStateChanged, this, [this](Backend::ConnectionState state) {
         if (state == Backend::ConnectionState::Reconnecting)
@@ -153,12 +179,14 @@ void ScriptSession::command(const QJsonObject &command)
 {
     const QString name = command.value(str("cmd")).toString();
     static const QStringList known{str("send"), str("stamp"), str("location"), str("typing"), str("read"),
-                                   str("rooms"), str("history"), str("subscribe")};
+                                   str("rooms"), str("history"), str("subscribe"), str("direct"),
+                                   str("group"), str("invite"), str("answer"), str("thread")};
     if (!known.contains(name))
         return error(name.isEmpty() ? str("missing \"cmd\"") : QStringLiteral("unknown cmd '%1'").arg(name));
     const QString room = idOf(command.value(str("room")));
     const bool needsRoom = name == u"send" || name == u"stamp" || name == u"location" || name == u"typing"
-        || name == u"read" || name == u"history" || name == u"subscribe";
+        || name == u"read" || name == u"history" || name == u"subscribe" || name == u"invite"
+        || name == u"answer" || name == u"thread";
     if (needsRoom && room.isEmpty() && !(name == u"send" && command.contains(str("to"))))
         return error(QStringLiteral("'%1' needs \"room\"").arg(name));
 
@@ -204,9 +232,68 @@ void ScriptSession::command(const QJsonObject &command)
     }
     if (name == u"rooms")
         return m_backend.listRooms();
+    if (name == u"direct" || name == u"group" || name == u"invite" || name == u"answer" || name == u"thread")
+        return roomAction(name, command);
     if (name == u"history")
         return m_backend.loadHistory(room, idOf(command.value(str("before"))), command.value(str("limit")).toInt(50));
     m_backend.subscribe(room); // "subscribe", the last of the known commands
+}
+
+void ScriptSession::roomAction(const QString &name, const QJsonObject &command)
+{
+    const QString room = idOf(command.value(str("room")));
+    if (name == u"answer" || name == u"thread") {
+        const QJsonValue yes = command.value(name == u"answer" ? str("accept") : str("approve"));
+        if (!yes.isBool())
+            return error(name == u"answer" ? str("'answer' needs \"accept\": true or false")
+                                           : str("'thread' needs \"approve\": true or false"));
+        if (name == u"answer")
+            return m_backend.answerInvitation(room, yes.toBool());
+        return m_backend.answerMessageRequest(room, yes.toBool());
+    }
+    QStringList usernames;
+    if (name == u"group") {
+        for (const QJsonValue &member : command.value(str("members")).toArray())
+            usernames.append(member.toString());
+    } else {
+        usernames.append(command.value(str("user")).toString());
+    }
+    if (usernames.contains(QString()))
+        return error(QStringLiteral("'%1' names people by username (\"user\" / \"members\")").arg(name));
+    const QString groupName = command.value(str("name")).toString();
+    if (name == u"group" && groupName.trimmed().isEmpty())
+        return error(str("'group' needs a \"name\""));
+    withPeople(usernames, [this, name, room, groupName](const QList<Person> &people) {
+        if (name == u"direct")
+            return m_backend.startDirectChat(people.first());
+        if (name == u"invite")
+            return m_backend.inviteToGroup(room, people.first());
+        m_backend.createGroup(groupName, people);
+    });
+}
+
+void ScriptSession::withPeople(const QStringList &usernames, std::function<void(const QList<Person> &)> then)
+{
+    if (usernames.isEmpty())
+        return then({});
+    auto found = std::make_shared<QList<Person>>();
+    auto left = std::make_shared<qsizetype>(usernames.size());
+    auto failed = std::make_shared<bool>(false);
+    for (const QString &username : usernames) {
+        m_searches.insert(username, [this, username, found, left, failed, then](const QList<Person> &people) {
+            const auto match = std::find_if(people.cbegin(), people.cend(),
+                                            [&username](const Person &who) { return who.username == username; });
+            if (match == people.cend()) {
+                *failed = true;
+                error(QStringLiteral("no one called '%1' on this server").arg(username));
+            } else {
+                found->append(*match);
+            }
+            if (--*left == 0 && !*failed)
+                then(*found);
+        });
+        m_backend.searchPeople(username);
+    }
 }
 
 void ScriptSession::finishInput(std::chrono::milliseconds timeout)

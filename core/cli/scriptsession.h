@@ -8,15 +8,24 @@
 //           {"cmd":"stamp","room":ID,"stamp":ID}   {"cmd":"location","room":ID,"lat":…,"lng":…}
 //           {"cmd":"typing","room":ID,"on":true}   {"cmd":"read","room":ID,"message":ID}
 //           {"cmd":"rooms"}  {"cmd":"history","room":ID,"limit":N}  {"cmd":"subscribe","room":ID}
+//           Room actions, where the dialect has them (Backend's room actions):
+//           {"cmd":"direct","user":USERNAME}  {"cmd":"group","name":…,"members":[USERNAME…]}
+//           {"cmd":"invite","room":ID,"user":USERNAME}  {"cmd":"answer","room":ID,"accept":BOOL}
+//           {"cmd":"thread","room":ID,"approve":BOOL}
+//           (people are named by username; the session finds them with a people search)
 // Events:   connected, subscribed, message, ack, failed, status, typing, presence,
-//           rooms, history, notification, message_request, error, disconnected.
+//           rooms, history, notification, message_request, error, disconnected,
+//           room (a room appeared: created, opened, joined, accepted; either side),
+//           action (a keyed room action finished: {"action","room","ok","error"?}).
 
 #include "backend.h"
 
 #include <QBasicTimer>
 #include <QJsonObject>
 #include <QObject>
+#include <QMultiHash>
 #include <chrono>
+#include <functional>
 
 namespace natter::client {
 
@@ -44,12 +53,18 @@ protected:
 
 private:
     void command(const QJsonObject &command);
+    void roomAction(const QString &name, const QJsonObject &command);
+    // The people with these usernames (a people search each), then `then`;
+    // an unknown one is an error event and `then` does not run.
+    void withPeople(const QStringList &usernames, std::function<void(const QList<Person> &)> then);
     void error(const QString &message);
     void finishIfDrained();
 
     Backend &m_backend;
     MessageSender &m_sender;
     QList<QJsonObject> m_beforeConnect; // commands that need the connection, held until it is up
+    // People searches in flight: query → what waits for its answer.
+    QMultiHash<QString, std::function<void(const QList<Person> &)>> m_searches;
     bool m_everConnected = false;
     bool m_inputDone = false;
     bool m_finished = false;

@@ -174,6 +174,7 @@ void DesktopApp::restore()
                 rewrite = true;
             }
             addAccount(config, !m_current);
+            moveToOwnDialect(config);
         }
         m_restoring = false;
         if (rewrite || m_saveAfterRestore)
@@ -213,7 +214,7 @@ void DesktopApp::hostServer(const QString &serverName, const QString &listenAddr
     emit busyChanged();
     // The app trusts the certificate it serves.
     trustCertificate(m_hosting->localUrl().authority(), QString::fromLatin1(m_hosting->tlsFingerprint().toHex()));
-    signIn(m_hosting->localUrl(), QStringLiteral("rooms"), username, password, true, true);
+    signIn(m_hosting->localUrl(), QStringLiteral("natter"), username, password, true, true);
 }
 
 void DesktopApp::resumeHosting()
@@ -532,6 +533,45 @@ Account *DesktopApp::addAccount(const AccountConfig &config, bool select)
         emit currentAccountChanged();
     }
     return raw;
+}
+
+void DesktopApp::moveToOwnDialect(const AccountConfig &config)
+{
+    if (!config.natter || config.dialect == u"natter" || !config.path.isEmpty())
+        return;
+    QNetworkRequest request(QUrl(config.serverUrl.toString() + QStringLiteral("/api/natter")));
+    request.setTransferTimeout(5000);
+    trustFor(config.serverUrl).prepare(request);
+    QNetworkReply *reply = m_network.get(request);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, config] {
+        reply->deleteLater();
+        const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
+        if (reply->error() != QNetworkReply::NoError
+            || !body.value(QStringLiteral("dialects")).toObject().contains(QStringLiteral("natter")))
+            return; // an older Natter, or not reachable now: next launch asks again
+        Account *account = m_accounts->find(config.id);
+        if (!account || account->config().dialect != config.dialect)
+            return;
+        AccountConfig moved = account->config();
+        moved.dialect = QStringLiteral("natter");
+        // rooms and cable key rooms by Natter's room id, as natter does: the
+        // account's cache stays valid. The others key them otherwise: a new id
+        // (and so a new cache) for the account, its sign-in kept under it.
+        const bool keyedAlike = config.dialect == u"rooms" || config.dialect == u"cable";
+        if (!keyedAlike) {
+            moved.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            keepSecrets(moved);
+            m_vault->remove(config.id);
+        }
+        const bool wasCurrent = m_current == account;
+        if (wasCurrent)
+            m_current = nullptr;
+        m_accounts->remove(config.id);
+        addAccount(moved, wasCurrent || !m_current);
+        saveAccounts();
+        qInfo("natter: account %s on %s now speaks natter (was %s)", qPrintable(moved.username),
+              qPrintable(moved.serverUrl.toString()), qPrintable(config.dialect));
+    });
 }
 
 void DesktopApp::renameInRail(const QString &accountId, const QString &name)

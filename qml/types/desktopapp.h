@@ -159,6 +159,10 @@ signals:
 
 private:
     Account *addAccount(const AccountConfig &config, bool select);
+    // An account on a Natter server that speaks one of the five spec dialects
+    // moves to Natter's own (`natter`) once the server says it has that door
+    // (GET /api/natter). Accounts with a path of their own stay as they are.
+    void moveToOwnDialect(const AccountConfig &config);
     void signIn(const QUrl &serverUrl, const QString &dialect, const QString &username, const QString &password,
                 bool registerNew, bool hosted);
     void saveAccounts();

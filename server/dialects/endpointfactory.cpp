@@ -5,6 +5,7 @@
 #include "rooms/roomsendpoint.h"
 #include "social/socialendpoint.h"
 #include "gateway/gatewayendpoint.h"
+#include "natter/natterendpoint.h"
 
 namespace natter::server {
 namespace {
@@ -30,6 +31,7 @@ const DialectEntry dialects[] = {
     {"social", "/ws", &create<SocialEndpoint>},
     {"gateway", "/gateway", &create<GatewayEndpoint>},
     {"chats", "/chats/ws", &create<ChatsEndpoint>},
+    {"natter", "/ws/natter", &create<NatterEndpoint>},
 };
 
 const DialectEntry *find(const QString &dialect)

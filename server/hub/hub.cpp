@@ -369,6 +369,34 @@ QHash<qint64, MarkRecord> &Hub::marksOf(qint64 roomId)
     return m_marks.insert(roomId, marks).value();
 }
 
+MarkRecord Hub::markOf(qint64 roomId, qint64 userId)
+{
+    MarkRecord mark = marksOf(roomId).value(userId);
+    mark.roomId = roomId;
+    mark.userId = userId;
+    return mark;
+}
+
+std::optional<MarkRecord> Hub::othersMark(qint64 roomId, qint64 viewerId)
+{
+    const QHash<qint64, MarkRecord> &marks = marksOf(roomId);
+    std::optional<MarkRecord> least;
+    for (const MembershipRecord &member : m_directory->members(roomId)) {
+        if (member.userId == viewerId || member.state != MembershipState::Active)
+            continue;
+        const MarkRecord theirs = marks.value(member.userId);
+        if (!least) {
+            least = theirs;
+            least->roomId = roomId;
+            least->userId = 0;
+            continue;
+        }
+        least->deliveredUpTo = std::min(least->deliveredUpTo, theirs.deliveredUpTo);
+        least->readUpTo = std::min(least->readUpTo, theirs.readUpTo);
+    }
+    return least;
+}
+
 void Hub::remember(const MessageRecord &message)
 {
     m_recent.insert(message.id, {message.roomId, message.seq, message.senderId, message.createdAt});
@@ -420,7 +448,7 @@ ReceiptOutcome Hub::updateReceipt(qint64 userId, qint64 messageId, DeliveryStatu
         queued.readSeq = message->seq;
     else
         queued.deliveredSeq = message->seq;
-    queued.events.append({messageId, message->roomId, message->senderId, userId, status,
+    queued.events.append({messageId, message->roomId, message->seq, message->senderId, userId, status,
                           QDateTime::currentDateTimeUtc()});
     scheduleFlush();
     return ReceiptOutcome::Updated;

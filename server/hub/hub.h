@@ -173,6 +173,11 @@ public:
         QDateTime readAt;
     };
     ViewedStatus statusFor(const MessageRecord &message, qint64 viewerId);
+    // A member's mark as committed (zeros when they have none), and the least
+    // advanced mark among the room's other active members: what the status of
+    // the viewer's own messages derives from (nullopt when nobody else is in).
+    MarkRecord markOf(qint64 roomId, qint64 userId);
+    std::optional<MarkRecord> othersMark(qint64 roomId, qint64 viewerId);
 
     // For tests and benchmarks: how many group commits ran.
     qint64 commitCount() const { return m_commits; }

@@ -25,6 +25,7 @@ struct StatusEvent
 {
     qint64 messageId = 0;
     qint64 roomId = 0;
+    qint64 seq = 0;       // the message's: the mark of `updatedBy` is now up to here
     qint64 authorId = 0;  // who wrote the message
     qint64 updatedBy = 0; // whose receipt changed
     DeliveryStatus status = DeliveryStatus::Sent;

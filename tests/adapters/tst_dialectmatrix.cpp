@@ -1,4 +1,4 @@
-// The 5×5 matrix: for every ordered pair of dialects, a message Alice sends
+// The 6×6 matrix: for every ordered pair of dialects, a message Alice sends
 // through the first reaches Bob, connected through the second, once, in his
 // dialect (parsed by his adapter), with Alice's name and the right room.
 
@@ -16,7 +16,7 @@ using natter::test::TestServer;
 
 namespace {
 QString s(const char *text) { return QString::fromUtf8(text); }
-const QStringList dialects{s("rooms"), s("cable"), s("chats"), s("social"), s("gateway")};
+const QStringList dialects{s("rooms"), s("cable"), s("chats"), s("social"), s("gateway"), s("natter")};
 } // namespace
 
 class TestDialectMatrix : public QObject

@@ -53,7 +53,7 @@ private:
             return s("user:") + QString::number(other.id);
         if (dialect == u"gateway")
             return m_roomUuid;
-        return QString::number(m_roomId); // rooms, cable
+        return QString::number(m_roomId); // rooms, cable, natter
     }
 
     std::unique_ptr<NatterProcess> cli(const QString &dialect, const QString &user, const QString &room)
@@ -91,6 +91,9 @@ private slots:
         QTest::newRow("cable-social") << s("cable") << s("social");
         QTest::newRow("social-gateway") << s("social") << s("gateway");
         QTest::newRow("gateway-chats") << s("gateway") << s("chats");
+        QTest::newRow("natter-natter") << s("natter") << s("natter");
+        QTest::newRow("natter-rooms") << s("natter") << s("rooms");
+        QTest::newRow("cable-natter") << s("cable") << s("natter");
     }
 
     void exchangeAcrossDialects()
@@ -118,14 +121,15 @@ private slots:
         QCOMPARE(received->value(s("from")).toString(), s("alice"));
 
         // The read receipt travels back where the dialects carry receipts.
-        if (aliceDialect == u"rooms" && bobDialect == u"rooms") {
+        if (aliceDialect == bobDialect && (aliceDialect == u"rooms" || aliceDialect == u"natter")) {
             bob->writeLine({{s("cmd"), s("read")}, {s("room"), roomKey(bobDialect, m_alice)},
                             {s("message"), received->value(s("id"))}});
-            const auto status = alice->waitForEvent(s("status"), [](const QJsonObject &event) {
-                return event.value(s("status")).toString() == s("read");
+            // (natter also reports the earlier messages the mark passed over: wait for this one.)
+            const QString acked = ack->value(s("id")).toString();
+            const auto status = alice->waitForEvent(s("status"), [&acked](const QJsonObject &event) {
+                return event.value(s("status")).toString() == s("read") && event.value(s("id")).toString() == acked;
             });
             QVERIFY(status);
-            QCOMPARE(status->value(s("id")).toString(), ack->value(s("id")).toString());
         }
 
         // Closing stdin ends each session cleanly.
@@ -135,6 +139,78 @@ private slots:
         QVERIFY(bob->waitForExit());
         QCOMPARE(alice->process().exitCode(), 0);
         QCOMPARE(bob->process().exitCode(), 0);
+    }
+
+    // Room actions on `natter`: what one side does appears at the other at
+    // once, pushed (no room-list request in between), and in either order.
+    void roomActionsArePushedOnNatter()
+    {
+        registerUser(s("carol"));
+        registerUser(s("dave"));
+        auto natterCli = [this](const QString &user) {
+            return std::make_unique<NatterProcess>(QStringList{
+                s("cli"), s("--server"), m_base.toString(), s("--dialect"), s("natter"), s("--user"), user,
+                s("--password"), s("password123"), s("--outbox"), m_dir.filePath(user + s("-actions.db"))});
+        };
+        auto dave = natterCli(s("dave"));
+        QVERIFY(dave->waitForEvent(s("connected")));
+        auto carol = natterCli(s("carol"));
+        QVERIFY(carol->waitForEvent(s("connected")));
+        const int roomListsBefore = int(dave->lines().filter(s("\"event\":\"rooms\"")).size());
+
+        // A direct chat: both sides see the room.
+        carol->writeLine({{s("cmd"), s("direct")}, {s("user"), s("dave")}});
+        const auto opened = carol->waitForEvent(s("room"));
+        QVERIFY(opened);
+        QCOMPARE(opened->value(s("kind")).toString(), s("direct"));
+        const QString directRoom = opened->value(s("room")).toString();
+        QVERIFY(dave->waitForEvent(s("room"), [&directRoom](const QJsonObject &e) { return e.value(s("room")) == directRoom; },
+                                   1000));
+
+        // A group with dave invited: the invitation reaches him at once; he accepts.
+        carol->writeLine({{s("cmd"), s("group")}, {s("name"), s("picnic")}, {s("members"), QJsonArray{s("dave")}}});
+        const auto group = carol->waitForEvent(s("room"), [](const QJsonObject &e) { return e.value(s("name")) == s("picnic"); });
+        QVERIFY(group);
+        const QString groupRoom = group->value(s("room")).toString();
+        QVERIFY(carol->waitForEvent(s("action"), [&groupRoom](const QJsonObject &e) {
+            return e.value(s("action")) == s("invite") && e.value(s("room")) == groupRoom && e.value(s("ok")).toBool();
+        }));
+        const auto invitation = dave->waitForEvent(s("notification"), {}, 1000);
+        QVERIFY(invitation);
+        QCOMPARE(invitation->value(s("type")).toString(), s("group_invite"));
+        QCOMPARE(invitation->value(s("room")).toString(), groupRoom);
+        dave->writeLine({{s("cmd"), s("answer")}, {s("room"), groupRoom}, {s("accept"), true}});
+        QVERIFY(dave->waitForEvent(s("action"), [](const QJsonObject &e) { return e.value(s("action")) == s("accept") && e.value(s("ok")).toBool(); }));
+        QVERIFY(dave->waitForEvent(s("room"), [&groupRoom](const QJsonObject &e) { return e.value(s("room")) == groupRoom; }));
+        carol->writeLine({{s("cmd"), s("send")}, {s("room"), groupRoom}, {s("text"), s("bring cake")}, {s("temp_id"), s("cake")}});
+        QVERIFY(dave->waitForEvent(s("message"), [](const QJsonObject &e) { return e.value(s("text")) == s("bring cake"); }));
+
+        // An invitation to a group made without him.
+        carol->writeLine({{s("cmd"), s("group")}, {s("name"), s("later")}, {s("members"), QJsonArray{}}});
+        const auto later = carol->waitForEvent(s("room"), [](const QJsonObject &e) { return e.value(s("name")) == s("later"); });
+        QVERIFY(later);
+        carol->writeLine({{s("cmd"), s("invite")}, {s("room"), later->value(s("room"))}, {s("user"), s("dave")}});
+        QVERIFY(carol->waitForEvent(s("action"), [](const QJsonObject &e) { return e.value(s("action")) == s("invite") && e.value(s("ok")).toBool(); }));
+        QVERIFY(dave->waitForEvent(s("notification"), [&later](const QJsonObject &e) { return e.value(s("room")) == later->value(s("room")); },
+                                   1000));
+        dave->writeLine({{s("cmd"), s("answer")}, {s("room"), later->value(s("room"))}, {s("accept"), false}});
+        QVERIFY(dave->waitForEvent(s("action"), [](const QJsonObject &e) { return e.value(s("action")) == s("decline") && e.value(s("ok")).toBool(); }));
+
+        // Thread answers: approving a direct room that is already active changes
+        // nothing and is fine; a group is no thread: refused, as an action result.
+        dave->writeLine({{s("cmd"), s("thread")}, {s("room"), directRoom}, {s("approve"), true}});
+        QVERIFY(dave->waitForEvent(s("action"), [](const QJsonObject &e) { return e.value(s("action")) == s("approve") && e.value(s("ok")).toBool(); }));
+        dave->writeLine({{s("cmd"), s("thread")}, {s("room"), groupRoom}, {s("approve"), false}});
+        QVERIFY(dave->waitForEvent(s("action"), [](const QJsonObject &e) { return e.value(s("action")) == s("block") && !e.value(s("ok")).toBool(); }));
+        // Someone unknown.
+        carol->writeLine({{s("cmd"), s("direct")}, {s("user"), s("nobody-here")}});
+        QVERIFY(carol->waitForEvent(s("error"), [](const QJsonObject &e) { return e.value(s("message")).toString().contains(s("nobody-here")); }));
+
+        QCOMPARE(int(dave->lines().filter(s("\"event\":\"rooms\"")).size()), roomListsBefore); // nothing was polled
+        carol->closeInput();
+        dave->closeInput();
+        QVERIFY(carol->waitForExit());
+        QVERIFY(dave->waitForExit());
     }
 
     void badCommandsGetErrorsAndTheSessionGoesOn()

@@ -424,7 +424,7 @@ void tst_LanDiscovery::headlessServerIsHeardByModelAndDiscover()
     QCOMPARE(browser.at(0, Model::PortRole).toInt(), port);
     QStringList dialects = browser.at(0, Model::DialectsRole).toStringList();
     dialects.sort();
-    QCOMPARE(dialects, (QStringList{u"cable"_s, u"chats"_s, u"gateway"_s, u"rooms"_s, u"social"_s}));
+    QCOMPARE(dialects, (QStringList{u"cable"_s, u"chats"_s, u"gateway"_s, u"natter"_s, u"rooms"_s, u"social"_s}));
     const QVariantMap paths = browser.at(0, Model::PathsRole).toMap();
     QCOMPARE(paths.value(u"rooms"_s).toString(), u"/ws/chat"_s);
     QCOMPARE(paths.value(u"gateway"_s).toString(), u"/gateway"_s);
@@ -439,7 +439,7 @@ void tst_LanDiscovery::headlessServerIsHeardByModelAndDiscover()
     QCOMPARE(heard.value(u"host"_s).toString(), u"127.0.0.1"_s);
     QCOMPARE(heard.value(u"port"_s).toInt(), port);
     QCOMPARE(heard.value(u"url"_s).toString(), u"http://127.0.0.1:%1"_s.arg(port));
-    QCOMPARE(heard.value(u"dialects"_s).toArray().size(), 5);
+    QCOMPARE(heard.value(u"dialects"_s).toArray().size(), 6);
 
     stopProcess(announced);
     stopProcess(silent);

@@ -208,6 +208,20 @@ private slots:
         QCOMPARE(app.accounts()->count(), 2);
         QTRY_COMPARE_WITH_TIMEOUT(app.accounts()->at(0)->connectionState(), s("online"), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(app.accounts()->at(1)->connectionState(), s("online"), 10000);
+        // The account that signed in with a password on a Natter server moved
+        // to Natter's own dialect; the pasted-token cable account stays.
+        auto dialectOf = [&app](const QString &username) {
+            for (natter::desktop::Account *account : app.accounts()->accounts()) {
+                if (account->config().username == username)
+                    return account->dialect();
+            }
+            return QString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(dialectOf(s("erin")), s("natter"), 10000);
+        QCOMPARE(dialectOf(s("frank")), s("cable"));
+        QCOMPARE(app.accounts()->count(), 2);
+        for (int row = 0; row < 2; ++row)
+            QTRY_COMPARE_WITH_TIMEOUT(app.accounts()->at(row)->connectionState(), s("online"), 10000);
         QSettings settings;
         QVERIFY(!settings.allKeys().join(u' ').contains(s("password")));
         QVERIFY(!settings.allKeys().join(u' ').contains(s("token"))); // the keyring (or a 0600 file) has them

@@ -54,7 +54,7 @@ QString DirectRoom::keyFor(const QString &dialect, qint64 otherId) const
         return roomUuid;
     if (dialect == u"social")
         return QStringLiteral("user:") + QString::number(otherId);
-    return QString::number(roomId); // rooms, cable
+    return QString::number(roomId); // rooms, cable, natter
 }
 
 QString DirectRoom::recipientFor(const QString &dialect, qint64 otherId, const QString &otherUuid)
