@@ -498,6 +498,22 @@ void NatterBackend::loadHistory(const QString &roomKey, const QString &beforeId,
     });
 }
 
+void NatterBackend::loadStamps()
+{
+    httpGet(u"/api/stamp_messages"_s, {}, [this](int status, const QByteArray &body) {
+        const QJsonDocument document = QJsonDocument::fromJson(body);
+        if (status != 200 || !document.isArray())
+            return emit errorOccurred(u"Stamps are not available (HTTP %1)"_s.arg(status));
+        QList<Stamp> stamps;
+        for (const QJsonValue &value : document.array()) {
+            Stamp stamp{idString(value[u"id"_s]), value[u"name"_s].toString(), value[u"emoji"_s].toString()};
+            if (!stamp.id.isEmpty())
+                stamps.append(stamp);
+        }
+        emit stampsLoaded(stamps);
+    });
+}
+
 void NatterBackend::searchPeople(const QString &query)
 {
     request({{u"type"_s, u"people"_s}, {u"query"_s, query}}, [this, query](const QJsonObject &reply, const QString &error) {

@@ -53,6 +53,8 @@ public:
     void answerInvitation(const QString &roomKey, bool accept) override;
     void answerMessageRequest(const QString &threadKey, bool approve) override;
     void fetchNotifications() override { } // pushed, and in every sync
+    // The server's stamp catalogue (GET /api/stamp_messages, every Natter server has it).
+    void loadStamps() override;
 
     // How many `sync` exchanges and `history` pages the last connection took (benchmarks).
     int syncPagesFetched() const { return m_pagesFetched; }
