@@ -2,9 +2,8 @@
 
 // A listening socket in front of QHttpServer. The front door waits for each
 // connection's first request head, only peeking at it, and offers a WebSocket
-// upgrade to `claim` (the listener: on a plain port its own RFC 6455
-// transport takes the descriptor, on TLS a QWebSocketServer of its own runs
-// the handshake, since QHttpServer 6.4's can never select a subprotocol);
+// upgrade to `claim` (the listener: its own RFC 6455 transport takes the
+// descriptor on a plain port, the decrypted stream through a TlsBridge on TLS);
 // every other connection goes on to QHttpServer with its bytes untouched.
 // Only a connection's first request is looked at: an upgrade that follows a
 // request on a kept-alive connection is QHttpServer's, as before.

@@ -10,7 +10,6 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QWebSocket>
-#include <QWebSocketServer>
 
 namespace natter::server {
 namespace {
@@ -51,17 +50,6 @@ Listener::~Listener()
 void Listener::mount(std::unique_ptr<DialectEndpoint> endpoint)
 {
     endpoint->registerRoutes(*m_http);
-    const QStringList subprotocols = endpoint->subprotocols();
-    if (m_tls && !subprotocols.isEmpty()) {
-        auto handshakes = std::make_unique<QWebSocketServer>(QStringLiteral("Natter"),
-                                                             QWebSocketServer::NonSecureMode);
-        handshakes->setSupportedSubprotocols(subprotocols);
-        QWebSocketServer *server = handshakes.get();
-        DialectEndpoint *owner = endpoint.get();
-        QObject::connect(server, &QWebSocketServer::newConnection, owner,
-                         [this, owner, server] { takeHandshaken(*owner, *server); });
-        m_handshakes.emplace(owner, std::move(handshakes));
-    }
     m_endpoints.push_back(std::move(endpoint));
 }
 
@@ -109,44 +97,23 @@ void Listener::takeHttpUpgrades()
     }
 }
 
-void Listener::takeHandshaken(DialectEndpoint &endpoint, QWebSocketServer &handshakes)
-{
-    while (QWebSocket *socket = handshakes.nextPendingConnection()) {
-        socket->setParent(nullptr); // owned by its session from now on
-        adoptTransport(*socket, handshakes);
-        accept(endpoint, std::unique_ptr<QWebSocket>(socket));
-    }
-}
-
 bool Listener::claimUpgrade(QTcpSocket *socket, const QNetworkRequest &upgrade, qsizetype headBytes)
 {
     DialectEndpoint *owner = endpointFor(upgrade.url().path());
     // Not ours, or refused before the upgrade: QHttpServer's route answers as before.
     if (!owner || !owner->admitsUpgrade(upgrade))
         return false;
+    // Plain and TLS alike: our own transport (TLS through a TlsBridge).
+    std::unique_ptr<WebSocketConnection> connection =
+        WebSocketConnection::upgrade(*socket, headBytes, upgrade, owner->subprotocols(), m_maxFrameBytes);
+    if (!connection)
+        return false; // not a valid opening handshake: QHttpServer answers it as before
     if (!m_tls) {
-        std::unique_ptr<WebSocketConnection> connection =
-            WebSocketConnection::upgrade(*socket, headBytes, upgrade, owner->subprotocols(), m_maxFrameBytes);
-        if (!connection)
-            return false; // not a valid opening handshake: QHttpServer answers it as before
         ConnectionsPerAddress::transfer(socket, connection.get()); // the connection lives on in it
         socket->deleteLater(); // it has handed over its descriptor
-        UpgradedSocket upgraded{upgrade, QString::fromUtf8(upgrade.rawHeader("Origin")), std::move(connection)};
-        owner->accept(std::move(upgraded));
-        return true;
     }
-    const auto handshakes = m_handshakes.find(owner);
-    if (handshakes == m_handshakes.end())
-        return false;
-    // Until a QWebSocket adopts it (adoptTransport) the handshake server keeps
-    // the socket; a failed handshake closes it and it goes.
-    QWebSocketServer *server = handshakes->second.get();
-    socket->setParent(server);
-    QObject::connect(socket, &QTcpSocket::disconnected, server, [socket, server] {
-        if (socket->parent() == server)
-            socket->deleteLater();
-    });
-    server->handleConnection(socket);
+    UpgradedSocket upgraded{upgrade, QString::fromUtf8(upgrade.rawHeader("Origin")), std::move(connection)};
+    owner->accept(std::move(upgraded));
     return true;
 }
 

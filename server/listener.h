@@ -2,15 +2,13 @@
 
 // One port: an HTTP server with the REST routes and the dialect doors mounted
 // on it, behind a FrontDoor that sees every connection's first request head.
-// - Plain HTTP: a WebSocket upgrade for a door that admits it is served by
-//   our own transport on the raw descriptor (WebSocketConnection), which also
-//   selects the door's subprotocol (cable's actioncable-v1-json).
-// - TLS: a door whose dialect names subprotocols gets its handshake from a
-//   QWebSocketServer of our own (QHttpServer 6.4 cannot select one); other
-//   doors' upgrades go to QHttpServer, served by QWebSocket.
-// Upgrades QHttpServer runs (TLS, or a WebSocket asked for after a request on
-// a kept-alive connection) reach the endpoints as QtWebSocketPipe; either
-// way the endpoint gets an UpgradedSocket.
+// A WebSocket upgrade for a door that admits it is served by our own
+// transport (WebSocketConnection), which also selects the door's subprotocol
+// (cable's actioncable-v1-json; QHttpServer 6.4 cannot): on the raw
+// descriptor on plain ports, through a TlsBridge on TLS ones. Upgrades
+// QHttpServer runs (a WebSocket asked for after a request on a kept-alive
+// connection) reach the endpoints as QtWebSocketPipe; either way the
+// endpoint gets an UpgradedSocket.
 
 #include "frontdoor.h"
 
@@ -23,7 +21,6 @@
 class QHttpServer;
 class QTcpSocket;
 class QWebSocket;
-class QWebSocketServer;
 
 namespace natter::tls {
 class TlsCredentials;
@@ -56,7 +53,6 @@ public:
 
 private:
     void takeHttpUpgrades();
-    void takeHandshaken(DialectEndpoint &endpoint, QWebSocketServer &handshakes);
     bool claimUpgrade(QTcpSocket *socket, const QNetworkRequest &upgrade, qsizetype headBytes);
     DialectEndpoint *endpointFor(const QString &path) const;
     void accept(DialectEndpoint &endpoint, std::unique_ptr<QWebSocket> socket) const;
@@ -65,9 +61,6 @@ private:
     const tls::TlsCredentials *m_tls;
     FrontDoor::Limits m_doorLimits;
     std::unique_ptr<QHttpServer> m_http;
-    // TLS only: one per door that selects a subprotocol. A connection is its child until
-    // the QWebSocket it becomes adopts it; outlives the endpoints' sessions.
-    std::map<const DialectEndpoint *, std::unique_ptr<QWebSocketServer>> m_handshakes;
     std::vector<std::unique_ptr<DialectEndpoint>> m_endpoints;
 };
 

@@ -1,8 +1,11 @@
 #include "websocketconnection.h"
 
+#include "tlsbridge.h"
+
 #include <QNetworkRequest>
 #include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QThread>
 #include <QTimerEvent>
@@ -185,6 +188,15 @@ std::unique_ptr<WebSocketConnection> WebSocketConnection::upgrade(QTcpSocket &so
         response += "Sec-WebSocket-Protocol: " + chosen + "\r\n";
     response += "\r\n";
 
+    if (auto *tls = qobject_cast<QSslSocket *>(&socket)) {
+        // TLS: the bridge decrypts into a socket pair and takes the socket;
+        // what followed the head goes through the pair like everything after.
+        socket.skip(headBytes);
+        const int fd = TlsBridge::bridge(tls);
+        if (fd < 0)
+            return nullptr;
+        return std::make_unique<WebSocketConnection>(fd, std::move(response), QByteArray(), maxMessageBytes);
+    }
     // The socket has read the head (and maybe more) into its buffer: take it
     // all, then keep a duplicate of the descriptor and let the socket go. Only
     // the handshake ever costs a QTcpSocket.

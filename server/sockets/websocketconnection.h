@@ -51,7 +51,10 @@ public:
     // The upgrade of a plain HTTP connection whose request head `socket` has
     // buffered (`headBytes` long, ending with the blank line), or null if the
     // request is not a valid RFC 6455 opening handshake (left untouched then).
-    // On success the socket has handed over its descriptor and is closed;
+    // On a plain socket the connection takes over its descriptor and the
+    // socket is closed (the caller deletes it); a QSslSocket goes to a
+    // TlsBridge (which owns it from then on) and the connection serves the
+    // bridge's socket pair.
     // the 101 names the first subprotocol the client asks for that is one of
     // `subprotocols`, and none if none matches or none was asked for.
     static std::unique_ptr<WebSocketConnection> upgrade(QTcpSocket &socket, qsizetype headBytes,

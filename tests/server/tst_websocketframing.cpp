@@ -2,13 +2,18 @@
 // hand-made frames (masked or not, fragmented, broken on purpose) and reads
 // the server's frames back. The dialect suites check the same transport
 // through QtWebSockets clients (interop); this one checks the strictness.
+// With NATTER_TEST_TLS=1 (CTest tst_websocketframing_tls) every case runs on
+// a TLS port, where the same transport serves through a TlsBridge.
 
 #include "servertestmain.h"
+#include "testpki.h"
 #include "testserver.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
@@ -30,6 +35,24 @@ constexpr quint8 opPong = 0xA;
 constexpr qsizetype maxFrameBytes = 64 * 1024; // ServerConfig::maxFrameBytes
 
 const QByteArray heartbeat = R"({"o":1,"d":null})";
+
+// The PKI of the TLS run; null on the plain run.
+natter::test::TestPki *tlsPki()
+{
+    static std::unique_ptr<natter::test::TestPki> pki =
+        qEnvironmentVariableIsSet("NATTER_TEST_TLS") ? std::make_unique<natter::test::TestPki>() : nullptr;
+    return pki.get();
+}
+
+// A QWebSocket client that trusts the TLS run's CA.
+void trustTestCa(QWebSocket &client)
+{
+    if (!tlsPki())
+        return;
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.addCaCertificates(tlsPki()->caCertificates());
+    client.setSslConfiguration(tls);
+}
 
 struct Frame
 {
@@ -83,6 +106,12 @@ class RawClient
 public:
     bool connectTo(const QUrl &server)
     {
+        if (server.scheme() == u"https") {
+            // The server may run on this thread: wait by spinning the loop.
+            m_socket.setPeerVerifyMode(QSslSocket::VerifyNone);
+            m_socket.connectToHostEncrypted(server.host(), quint16(server.port()));
+            return QTest::qWaitFor([this] { return m_socket.isEncrypted(); }, 5000);
+        }
         m_socket.connectToHost(server.host(), quint16(server.port()));
         return m_socket.waitForConnected(5000) || m_socket.state() == QAbstractSocket::ConnectedState;
     }
@@ -143,7 +172,7 @@ public:
         return waitUntil([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; });
     }
 
-    QTcpSocket &socket() { return m_socket; }
+    QSslSocket &socket() { return m_socket; }
 
     static QByteArray header(const QByteArray &head, QByteArrayView name)
     {
@@ -196,7 +225,7 @@ private:
         return frame;
     }
 
-    QTcpSocket m_socket;
+    QSslSocket m_socket; // plain until connected encrypted
     QByteArray m_in;
 };
 
@@ -265,7 +294,15 @@ private:
 private slots:
     void init()
     {
-        m_server = std::make_unique<TestServer>();
+        natter::server::ServerConfig config = TestServer::defaultConfig();
+        if (tlsPki()) {
+            QVERIFY(tlsPki()->isValid());
+            config.tlsCertificateFile = tlsPki()->server().certificate;
+            config.tlsKeyFile = tlsPki()->server().key;
+        }
+        m_server = std::make_unique<TestServer>(config);
+        if (tlsPki())
+            m_server->setCaCertificates(tlsPki()->caCertificates());
         QVERIFY(m_server->start());
     }
 
@@ -502,6 +539,7 @@ private slots:
     {
         // Interop: a QWebSocket sees the dialect's close code and reason.
         QWebSocket client;
+        trustTestCa(client);
         QSignalSpy disconnected(&client, &QWebSocket::disconnected);
         client.open(m_server->wsUrl(u"/gateway"_s));
         QTRY_COMPARE(client.state(), QAbstractSocket::ConnectedState);
@@ -620,6 +658,7 @@ private slots:
         QTRY_VERIFY(!sessions.isEmpty() && sessions.last().first().toInt() == 1);
 
         QWebSocket aliceSocket;
+        trustTestCa(aliceSocket);
         int echoes = 0;
         connect(&aliceSocket, &QWebSocket::textMessageReceived, this, [&](const QString &text) {
             if (QJsonDocument::fromJson(text.toUtf8()).object().value(u"type"_s).toString() == u"message")
