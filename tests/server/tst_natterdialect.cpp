@@ -349,6 +349,49 @@ private slots:
         QVERIFY(alice->isConnected());
     }
 
+    void refusalsSayWhy()
+    {
+        auto alice = signIn(m_alice);
+        auto carol = signIn(m_carol);
+        QVERIFY(alice && carol);
+        // A direct room carol blocked: alice's sends are forbidden, nothing stored.
+        const auto direct = hub().openDirectRoom(m_alice.id, m_carol.id);
+        QVERIFY(direct);
+        QCOMPARE(request(*carol, {{u"type"_s, u"thread"_s}, {u"room"_s, direct->room.id}, {u"action"_s, u"block"_s}})
+                     .value(u"membership"_s).toString(),
+                 u"blocked"_s);
+        const QJsonObject blocked = sendText(*alice, direct->room.id, u"hello?"_s, u"b-1"_s);
+        QCOMPARE(blocked.value(u"code"_s).toString(), u"forbidden"_s);
+        QCOMPARE(blocked.value(u"client_id"_s).toString(), u"b-1"_s);
+        // Carol, blocked herself, may not send there either: a membership that is not active.
+        QCOMPARE(sendText(*carol, direct->room.id, u"x"_s, u"b-2"_s).value(u"code"_s).toString(), u"forbidden"_s);
+        QCOMPARE(m_server->server().store().messageCount(direct->room.id), 0);
+
+        // Past the send limit: rate_limited with when to try again.
+        hub().setSendLimit(1, 1);
+        QCOMPARE(sendText(*alice, m_team.id, u"one"_s, u"r-1"_s).value(u"type"_s).toString(), u"ack"_s);
+        const QJsonObject limited = sendText(*alice, m_team.id, u"two"_s, u"r-2"_s);
+        QCOMPARE(limited.value(u"code"_s).toString(), u"rate_limited"_s);
+        QVERIFY(limited.value(u"retry_after_ms"_s).toInteger() > 0);
+        QCOMPARE(m_server->server().store().messageCount(m_team.id), 1);
+
+        // A binary frame is not this protocol: close 1003.
+        alice->socket().sendBinaryMessage("\x01\x02");
+        QVERIFY(alice->waitForDisconnect());
+        QCOMPARE(alice->closeCode(), QWebSocketProtocol::CloseCodeDatatypeNotSupported);
+    }
+
+    void broadcastsReachEveryone()
+    {
+        auto bob = signIn(m_bob);
+        QVERIFY(bob);
+        QCOMPARE(hub().broadcast(*hub().directory().user(m_alice.id), u"Maintenance at six"_s), 1);
+        const auto broadcast = bob->waitForType(u"broadcast"_s);
+        QVERIFY(broadcast);
+        QCOMPARE(broadcast->value(u"text"_s).toString(), u"Maintenance at six"_s);
+        QCOMPARE(broadcast->value(u"from"_s)[u"username"_s].toString(), u"alice"_s);
+    }
+
     void marksReachTheAuthor()
     {
         auto alice = signIn(m_alice);
