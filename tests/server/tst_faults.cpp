@@ -185,6 +185,11 @@ private slots:
         QVERIFY(client);
         client->sendJson({{s("type"), s("message")}, {s("content"), s("before")}, {s("temp_id"), s("b")}});
         QVERIFY(client->waitFor(ackOf(s("b"))));
+        // The same account on the natter door, past its handshake.
+        WsClient natter;
+        QVERIFY(natter.open(server.url(s("/ws/natter?token=") + token, s("ws"))));
+        natter.sendJson({{s("type"), s("hello")}, {s("version"), 1}});
+        QVERIFY(natter.waitForType(s("sync")));
 
         QProcess locker;
         locker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -205,13 +210,27 @@ private slots:
         QVERIFY(refused);
         QCOMPARE(refused->value(s("message")).toString(), s("Message sending failed"));
         QCOMPARE(client->countPending(ackOf(s("l"))), 0);
+        // natter: `unavailable` for the request, with its client id; nothing acknowledged.
+        natter.sendJson({{s("type"), s("send")}, {s("id"), s("n1")}, {s("room"), 1}, {s("client_id"), s("n")},
+                         {s("text"), s("natter while locked")}});
+        const auto unavailable = natter.waitFor([](const QJsonObject &f) { return f.value(s("id")) == s("n1"); }, 20000);
+        QVERIFY(unavailable);
+        QCOMPARE(unavailable->value(s("code")).toString(), s("unavailable"));
+        QCOMPARE(unavailable->value(s("client_id")).toString(), s("n"));
         QCOMPARE(historyCount(server, token), 1); // reads go on
 
         locker.closeWriteChannel();
         QVERIFY(locker.waitForFinished(5000));
         client->sendJson({{s("type"), s("message")}, {s("content"), s("while locked")}, {s("temp_id"), s("l")}});
         QVERIFY(client->waitFor(ackOf(s("l"))));
-        QCOMPARE(historyCount(server, token), 2);
+        // The natter re-send of the same client id is stored now, once.
+        natter.sendJson({{s("type"), s("send")}, {s("id"), s("n2")}, {s("room"), 1}, {s("client_id"), s("n")},
+                         {s("text"), s("natter while locked")}});
+        const auto stored = natter.waitFor([](const QJsonObject &f) { return f.value(s("id")) == s("n2"); }, 20000);
+        QVERIFY(stored);
+        QCOMPARE(stored->value(s("type")).toString(), s("ack"));
+        QCOMPARE(stored->value(s("duplicate")).toBool(), false);
+        QCOMPARE(historyCount(server, token), 3);
     }
 
     // The data directory on a small tmpfs that fills up: sends are refused with
