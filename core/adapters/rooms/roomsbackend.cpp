@@ -434,6 +434,10 @@ void RoomsBackend::deliver(ChatMessage message)
     }
     if (!message.clientId.isEmpty() && m_recentAcks.contains(message.clientId))
         return; // the copy catch-up lists of one acked already
+    // A message that arrives live while the room's catch-up page is on its
+    // way comes in that page too: once is enough.
+    if (!message.id.isEmpty() && !m_delivered.insert(message.roomKey + u'/' + message.id))
+        return;
     emit messageReceived(message);
 }
 

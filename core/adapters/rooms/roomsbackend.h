@@ -7,6 +7,7 @@
 // a direct room; groups and invitations are Natter's /api/groups routes.
 
 #include "backend.h"
+#include "cable/natterrest.h"
 #include "echomatcher.h"
 #include "natteractions.h"
 #include "reconnectpolicy.h"
@@ -80,6 +81,7 @@ private:
     // carries it (Natter), else by sender, room and content (spec 003 prints none).
     EchoMatcher m_echoes;
     QSet<QString> m_recentAcks;            // acked client ids: a later copy (catch-up) is not news
+    natterrest::RecentSet m_delivered;     // "room/id" lately delivered: live frames and catch-up pages overlap
     std::optional<TlsProblem> m_tlsProblem;  // why the last handshake was refused
 };
 
