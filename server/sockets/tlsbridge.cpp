@@ -3,8 +3,8 @@
 #include <QSocketNotifier>
 #include <QSslSocket>
 #include <QTimer>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -40,14 +40,16 @@ TlsBridge::TlsBridge(QSslSocket *tls, int fd)
     connect(m_readable, &QSocketNotifier::activated, this, &TlsBridge::fromPair);
     connect(m_writable, &QSocketNotifier::activated, this, &TlsBridge::toPairWritable);
     connect(m_tls, &QSslSocket::readyRead, this, &TlsBridge::fromClient);
-    connect(m_tls, &QSslSocket::bytesWritten, this, [this] {
-        if (!m_pairClosed && m_tls->bytesToWrite() < clientWriteBehind)
-            m_readable->setEnabled(true);
-        finishIfDone();
-    });
+    // Encrypted bytes wait in the TCP socket, plain ones in the TLS socket: both count.
+    connect(m_tls, &QSslSocket::bytesWritten, this, &TlsBridge::clientDrained);
+    connect(m_tls, &QSslSocket::encryptedBytesWritten, this, &TlsBridge::clientDrained);
     connect(m_tls, &QSslSocket::disconnected, this, &TlsBridge::clientGone);
-    connect(m_tls, &QSslSocket::errorOccurred, this, [this] {
-        if (m_tls->state() != QAbstractSocket::ConnectedState)
+    connect(m_tls, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+        // A broken record or the client's close_notify leave the socket
+        // "connected": the client is gone all the same.
+        if (error == QAbstractSocket::SslInternalError || error == QAbstractSocket::SslHandshakeFailedError)
+            m_tls->abort();
+        if (error == QAbstractSocket::RemoteHostClosedError || m_tls->state() != QAbstractSocket::ConnectedState)
             clientGone();
     });
     // What the client sent after its head is already decrypted and waiting.
@@ -61,35 +63,47 @@ TlsBridge::~TlsBridge()
         ::close(m_fd);
 }
 
+qint64 TlsBridge::unsentToClient() const
+{
+    return m_tls->bytesToWrite() + m_tls->encryptedBytesToWrite();
+}
+
 void TlsBridge::fromClient()
 {
-    if (m_fd < 0)
+    // Only while the pair takes everything: otherwise the TLS socket keeps at
+    // most its read-ahead and the kernel the rest (the client's window closes).
+    if (m_fd < 0 || m_pairWriteFailed || !m_toPair.isEmpty())
         return;
-    if (m_toPair.isEmpty())
-        m_toPair = m_tls->readAll();
-    else
-        m_toPair += m_tls->readAll();
+    m_toPair = m_tls->readAll();
     toPairWritable();
 }
 
 void TlsBridge::toPairWritable()
 {
-    while (!m_toPair.isEmpty() && m_fd >= 0) {
+    while (!m_toPair.isEmpty() && m_fd >= 0 && !m_pairWriteFailed) {
         const ssize_t sent = ::send(m_fd, m_toPair.constData(), size_t(m_toPair.size()), MSG_NOSIGNAL);
         if (sent < 0) {
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 break;
-            return pairClosed(); // the connection is gone
+            // The connection has stopped reading (it closed its end): drop what
+            // it would not take, but keep reading its last frames until the end.
+            m_pairWriteFailed = true;
+            m_toPair.clear();
+            break;
         }
         m_toPair.remove(0, sent);
     }
-    // Full: wait for the connection to read; meanwhile the TLS socket buffers
-    // at most its read-ahead and then leaves the rest in the kernel.
-    m_writable->setEnabled(!m_toPair.isEmpty());
-    if (m_toPair.isEmpty() && m_clientGone && m_fd >= 0)
+    m_writable->setEnabled(!m_toPair.isEmpty() && !m_pairWriteFailed);
+    if (!m_toPair.isEmpty() || m_fd < 0)
+        return;
+    if (m_clientGone) {
         ::shutdown(m_fd, SHUT_WR); // after the last bytes: the connection sees the end
+    } else if (m_tls->bytesAvailable() > 0) {
+        // Qt emits readyRead once for what it buffered: take the rest now.
+        QMetaObject::invokeMethod(this, &TlsBridge::fromClient, Qt::QueuedConnection);
+    }
 }
 
 void TlsBridge::fromPair()
@@ -106,13 +120,21 @@ void TlsBridge::fromPair()
                 pairClosed();
             return;
         }
-        if (!m_clientGone)
-            m_tls->write(buffer, got);
-        if (m_tls->bytesToWrite() >= clientWriteBehind) {
+        if (m_clientGone)
+            continue; // nobody to tell: read on to the end
+        m_tls->write(buffer, got);
+        if (unsentToClient() >= clientWriteBehind) {
             m_readable->setEnabled(false); // a slow client: the pair fills, the connection's bound applies
             return;
         }
     }
+}
+
+void TlsBridge::clientDrained()
+{
+    if (!m_pairClosed && unsentToClient() < clientWriteBehind)
+        m_readable->setEnabled(true);
+    finishIfDone();
 }
 
 void TlsBridge::clientGone()
@@ -120,6 +142,8 @@ void TlsBridge::clientGone()
     if (m_clientGone)
         return;
     m_clientGone = true;
+    if (!m_pairClosed)
+        m_readable->setEnabled(true); // read the connection's end, whatever was waiting
     toPairWritable(); // what is decrypted still reaches the connection, then the end
     finishIfDone();
 }

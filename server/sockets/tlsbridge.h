@@ -39,6 +39,8 @@ private:
     void fromClient();  // decrypted bytes → the pair
     void toPairWritable();
     void fromPair();    // the connection's bytes → encrypted to the client
+    void clientDrained();
+    qint64 unsentToClient() const;
     void clientGone();
     void pairClosed();
     void finishIfDone();
@@ -50,6 +52,7 @@ private:
     QByteArray m_toPair;       // decrypted bytes the pair could not take yet
     bool m_clientGone = false;
     bool m_pairClosed = false;
+    bool m_pairWriteFailed = false; // the connection closed its end; its last frames are still read
 };
 
 } // namespace natter::server

@@ -191,10 +191,13 @@ std::unique_ptr<WebSocketConnection> WebSocketConnection::upgrade(QTcpSocket &so
     if (auto *tls = qobject_cast<QSslSocket *>(&socket)) {
         // TLS: the bridge decrypts into a socket pair and takes the socket;
         // what followed the head goes through the pair like everything after.
-        socket.skip(headBytes);
+        // The head is skipped once the bridge exists (on failure the socket
+        // goes back to QHttpServer as it came); the bridge reads what follows
+        // it later, from the event loop.
         const int fd = TlsBridge::bridge(tls);
         if (fd < 0)
             return nullptr;
+        socket.skip(headBytes);
         return std::make_unique<WebSocketConnection>(fd, std::move(response), QByteArray(), maxMessageBytes);
     }
     // The socket has read the head (and maybe more) into its buffer: take it

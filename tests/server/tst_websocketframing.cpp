@@ -291,20 +291,23 @@ private:
         return room.status == 201 ? room.json.value(u"id"_s).toInteger() : 0;
     }
 
-private slots:
-    void init()
+    // A server with `config`, on TLS in the TLS run.
+    bool startWith(natter::server::ServerConfig config)
     {
-        natter::server::ServerConfig config = TestServer::defaultConfig();
         if (tlsPki()) {
-            QVERIFY(tlsPki()->isValid());
+            if (!tlsPki()->isValid())
+                return false;
             config.tlsCertificateFile = tlsPki()->server().certificate;
             config.tlsKeyFile = tlsPki()->server().key;
         }
         m_server = std::make_unique<TestServer>(config);
         if (tlsPki())
             m_server->setCaCertificates(tlsPki()->caCertificates());
-        QVERIFY(m_server->start());
+        return m_server->start();
     }
+
+private slots:
+    void init() { QVERIFY(startWith(TestServer::defaultConfig())); }
 
     void cleanup() { m_server.reset(); }
 
@@ -604,8 +607,7 @@ private slots:
     {
         auto config = TestServer::defaultConfig();
         config.maxSendBuffer = 16 * 1024;
-        m_server = std::make_unique<TestServer>(config);
-        QVERIFY(m_server->start());
+        QVERIFY(startWith(config));
         const Account alice = m_server->registerUser(u"alice"_s);
         const Account bob = m_server->registerUser(u"bob"_s);
         const qint64 roomId = roomOf(alice, bob);
@@ -641,8 +643,7 @@ private slots:
     {
         auto config = TestServer::defaultConfig();
         config.maxSendBuffer = 64 * 1024;
-        m_server = std::make_unique<TestServer>(config);
-        QVERIFY(m_server->start());
+        QVERIFY(startWith(config));
         const Account alice = m_server->registerUser(u"alice"_s);
         const Account bob = m_server->registerUser(u"bob"_s);
         const qint64 roomId = roomOf(alice, bob);

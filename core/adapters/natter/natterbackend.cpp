@@ -60,6 +60,7 @@ void NatterBackend::onOpened()
     m_synced = false;
     m_paging = 0;
     m_pagesFetched = 0;
+    failPending(u"The connection was lost"_s); // nothing of the last link will be answered
     m_clock.start();
     m_timeouts.start(1000, this);
     QJsonObject held;
@@ -114,7 +115,9 @@ void NatterBackend::timerEvent(QTimerEvent *event)
 
 void NatterBackend::request(QJsonObject frame, Reply reply)
 {
-    if (!isReady() && frame.value(u"type"_s) != u"history"_s)
+    // history also pages the catch-up, before the link counts as ready.
+    if (socket().state() != QAbstractSocket::ConnectedState
+        || (!isReady() && frame.value(u"type"_s) != u"history"_s))
         return reply({}, u"Not connected"_s);
     const QString id = QString::number(++m_nextRequest);
     frame.insert(u"id"_s, id);
@@ -124,6 +127,7 @@ void NatterBackend::request(QJsonObject frame, Reply reply)
 
 void NatterBackend::failPending(const QString &error)
 {
+    m_pushedRooms.clear(); // no answer of ours will come to tell of them
     const auto pending = std::exchange(m_pending, {});
     for (const Pending &request : pending)
         request.reply({}, error);
@@ -205,6 +209,7 @@ void NatterBackend::applySync(const QJsonObject &sync)
         QJsonArray messages;
         bool more = false;
         QJsonObject others;
+        bool request = false; // a message request waiting for our answer
     };
     QList<Missed> missed;
     for (const QJsonValue &value : sync.value(u"rooms"_s).toArray()) {
@@ -219,7 +224,7 @@ void NatterBackend::applySync(const QJsonObject &sync)
         }
         if (entry.contains(u"messages"_s))
             missed.append({room.key, entry.value(u"messages"_s).toArray(), entry.value(u"more"_s).toBool(),
-                           entry.value(u"marks"_s)[u"others"_s].toObject()});
+                           entry.value(u"marks"_s)[u"others"_s].toObject(), membership == u"requested"});
     }
     emit roomsListed(rooms);
     m_synced = true;
@@ -228,7 +233,13 @@ void NatterBackend::applySync(const QJsonObject &sync)
         qint64 last = m_heldSeq.value(room.roomKey);
         for (const QJsonValue &message : room.messages) {
             const qint64 seq = message[u"seq"_s].toInteger();
-            deliver(toMessage(message.toObject()), seq);
+            const ChatMessage chat = toMessage(message.toObject());
+            if (room.request && !chat.outgoing) {
+                // As live: a request, not yet a message of a room of ours.
+                emit messageRequestReceived({chat.roomKey, chat.sender, chat.text, chat.createdAt});
+                continue;
+            }
+            deliver(chat, seq);
             last = std::max(last, seq);
         }
         if (!room.others.isEmpty())

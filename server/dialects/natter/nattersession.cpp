@@ -80,8 +80,10 @@ NatterSession::NatterSession(ServerContext &context, std::unique_ptr<SocketPipe>
     connect(&m_socket, &SocketLink::binaryReceived, this, [this] {
         m_socket.close(QWebSocketProtocol::CloseCodeDatatypeNotSupported, u"Binary frames are not supported"_s);
     });
-    if (!mayConnect(m_user.id))
+    if (!mayConnect(m_user.id)) {
+        m_refused = true;
         return;
+    }
     m_helloDeadline.start(m_context.timers, helloTimeout);
 }
 
@@ -110,6 +112,8 @@ std::optional<MembershipState> NatterSession::readableState(qint64 roomId) const
 
 void NatterSession::handleText(const QString &text)
 {
+    if (!m_socket.isOpen() || m_refused)
+        return; // closing (refused, failed, or going away): nothing more is read
     if (m_helloDone)
         m_silence.start(m_context.timers, 3 * m_context.config.heartbeatInterval + m_context.config.pingTimeout);
     QJsonParseError parseError;
@@ -189,6 +193,12 @@ void NatterSession::handleHello(const QJsonObject &frame)
         limit = int(*given);
     }
 
+    // Counted again now: sessions count once attached, and none of those
+    // opened at once was attached when the constructor asked.
+    if (!mayConnect(m_user.id)) {
+        m_refused = true;
+        return onClosed();
+    }
     m_helloDeadline.stop();
     m_helloDone = true;
     // Joined, welcomed and synced in one step on this thread: an event is
@@ -268,6 +278,7 @@ QJsonArray NatterSession::roomEntries(const QHash<qint64, qint64> *known, int li
     QJsonArray entries;
     qsizetype budget = syncBytesMax;
     for (const Listed &listedRoom : rooms) {
+        budget -= 600; // the room's own entry, about
         if (listed)
             listed->append(listedRoom.room.id);
         QJsonObject entry = roomEntry(listedRoom.room, listedRoom.state, listedRoom.lastSeq,
@@ -286,11 +297,17 @@ QJsonArray NatterSession::roomEntries(const QHash<qint64, qint64> *known, int li
                 if (more)
                     missed.removeLast();
                 for (const MessageRecord &message : std::as_const(missed)) {
+                    if (budget <= 0) {
+                        more = true; // the rest of this room with `history`, like the rooms after it
+                        break;
+                    }
                     const std::optional<UserRecord> sender = m_context.hub.directory().user(message.senderId);
                     if (!sender)
                         continue;
                     messages.append(wire::message(message, *sender));
-                    budget -= 160 + message.body.size() * 2; // about what it takes encoded
+                    // About what it takes encoded: the fields, the names, the text (as UTF-8, at most 3 bytes a character).
+                    budget -= 220 + sender->username.size() + sender->displayName.size() * 3
+                        + message.body.size() * 3 + message.clientId.size();
                 }
             }
             entry.insert(u"messages"_s, messages);

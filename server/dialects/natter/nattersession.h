@@ -83,6 +83,7 @@ private:
 
     UserRecord m_user;
     bool m_helloDone = false;
+    bool m_refused = false; // too many connections: closing, nothing more is read
     qint64 m_pingsSent = 0;
     engine::WheelDeadline m_helloDeadline{[this] { failAndClose({}, {}, HelloTimeout, QStringLiteral("hello timeout")); }};
     engine::WheelDeadline m_silence{[this] { failAndClose({}, {}, HeartbeatTimeout, QStringLiteral("heartbeat timeout")); }};
