@@ -40,12 +40,6 @@ void ConnectionsPerAddress::transfer(QObject *from, QObject *to)
         slot->setParent(to);
 }
 
-int ConnectionsPerAddress::openFrom(const QHostAddress &address) const
-{
-    QMutexLocker lock(&m_counts->mutex);
-    return m_counts->open.value(address);
-}
-
 void ConnectionsPerAddress::Counts::release(const QHostAddress &address)
 {
     QMutexLocker lock(&mutex);

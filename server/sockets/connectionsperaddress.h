@@ -31,7 +31,6 @@ public:
     bool admit(const QHostAddress &address, QObject *owner);
     // Moves `from`'s slot (if it has one) to `to`.
     static void transfer(QObject *from, QObject *to);
-    int openFrom(const QHostAddress &address) const;
 
 private:
     class Slot;

@@ -508,6 +508,7 @@ private slots:
         QTest::newRow("cable") << s("cable") << true;
         QTest::newRow("social") << s("social") << true;
         QTest::newRow("gateway") << s("gateway") << true;
+        QTest::newRow("natter") << s("natter") << true;
         QTest::newRow("rooms") << s("rooms") << false;
         QTest::newRow("chats") << s("chats") << false;
     }

@@ -26,6 +26,15 @@ qint64 roomIdOf(const QString &roomKey)
     return ok ? id : 0;
 }
 
+QString firstNonEmpty(std::initializer_list<QString> texts)
+{
+    for (const QString &text : texts) {
+        if (!text.isEmpty())
+            return text;
+    }
+    return {};
+}
+
 QString statusName(DeliveryStatus status)
 {
     return status == DeliveryStatus::Read ? u"read"_s : u"delivered"_s;
@@ -46,18 +55,10 @@ Backend::Capabilities NatterBackend::capabilities() const
         | Capability::PeopleSearch | Capability::RoomEvents;
 }
 
-QString NatterBackend::errorText(const QString &code, const QString &message)
-{
-    if (code == u"timeout" || code == u"disconnected")
-        return message;
-    return message.isEmpty() ? code : message;
-}
-
 // ---- the link ----------------------------------------------------------------------
 
 void NatterBackend::onOpened()
 {
-    m_synced = false;
     m_paging = 0;
     m_pagesFetched = 0;
     failPending(u"The connection was lost"_s); // nothing of the last link will be answered
@@ -149,8 +150,9 @@ void NatterBackend::onText(const QString &text)
         m_pending.erase(pending);
         if (type == u"ack")
             reply(frame, {});
-        else
-            reply(frame, errorText(frame.value(u"code"_s).toString(), frame.value(u"message"_s).toString()));
+        else // the server's words; its code when it gave none (never empty: empty means success)
+            reply(frame, firstNonEmpty({frame.value(u"message"_s).toString(), frame.value(u"code"_s).toString(),
+                                        u"The server refused the request"_s}));
         if (m_pending.isEmpty())
             m_pushedRooms.clear(); // no answer of ours is left to tell of them
         return;
@@ -174,17 +176,8 @@ void NatterBackend::onText(const QString &text)
         return emit presenceChanged(toPerson(frame.value(u"user"_s).toObject()));
     if (type == u"room")
         return applyRoomEvent(frame);
-    if (type == u"notification") {
-        const QJsonObject item = frame.value(u"notification"_s).toObject();
-        Notification notification;
-        notification.id = idString(item.value(u"id"_s));
-        notification.type = item.value(u"type"_s).toString();
-        notification.message = item.value(u"message"_s).toString();
-        notification.roomKey = idString(item.value(u"data"_s)[u"group_id"_s]);
-        notification.read = item.value(u"is_read"_s).toBool();
-        notification.createdAt = parseWireTime(item.value(u"created_at"_s));
-        return emit notificationReceived(notification);
-    }
+    if (type == u"notification")
+        return emit notificationReceived(toNotification(frame.value(u"notification"_s).toObject()));
     if (type == u"ping")
         return sendJson({{u"type"_s, u"pong"_s}, {u"n"_s, frame.value(u"n"_s)}});
     if (type == u"welcome") {
@@ -227,7 +220,6 @@ void NatterBackend::applySync(const QJsonObject &sync)
                            entry.value(u"marks"_s)[u"others"_s].toObject(), membership == u"requested"});
     }
     emit roomsListed(rooms);
-    m_synced = true;
     markReady();
     for (const Missed &room : std::as_const(missed)) {
         qint64 last = m_heldSeq.value(room.roomKey);
@@ -248,8 +240,7 @@ void NatterBackend::applySync(const QJsonObject &sync)
             pageForward(room.roomKey, last);
     }
     for (const QJsonValue &value : sync.value(u"notifications"_s).toArray())
-        onText(QString::fromUtf8(QJsonDocument(QJsonObject{{u"type"_s, u"notification"_s},
-                                                           {u"notification"_s, value}}).toJson()));
+        emit notificationReceived(toNotification(value.toObject()));
     if (m_paging == 0)
         emit caughtUp();
 }
@@ -310,7 +301,19 @@ Person NatterBackend::toPerson(const QJsonObject &person) const
     return result;
 }
 
-ChatMessage NatterBackend::toMessage(const QJsonObject &message)
+Notification NatterBackend::toNotification(const QJsonObject &item)
+{
+    Notification notification;
+    notification.id = idString(item.value(u"id"_s));
+    notification.type = item.value(u"type"_s).toString();
+    notification.message = item.value(u"message"_s).toString();
+    notification.roomKey = idString(item.value(u"data"_s)[u"group_id"_s]);
+    notification.read = item.value(u"is_read"_s).toBool();
+    notification.createdAt = parseWireTime(item.value(u"created_at"_s));
+    return notification;
+}
+
+ChatMessage NatterBackend::toMessage(const QJsonObject &message) const
 {
     ChatMessage chat;
     chat.roomKey = QString::number(message.value(u"room"_s).toInteger());
@@ -356,7 +359,7 @@ RoomSummary NatterBackend::toRoom(const QJsonObject &entry) const
     }
     const QJsonArray messages = entry.value(u"messages"_s).toArray();
     if (!messages.isEmpty()) {
-        ChatMessage last = const_cast<NatterBackend *>(this)->toMessage(messages.last().toObject());
+        const ChatMessage last = toMessage(messages.last().toObject());
         summary.lastActivity = last.createdAt;
         summary.lastMessage = last;
     }

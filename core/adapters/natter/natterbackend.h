@@ -85,7 +85,8 @@ private:
     void applySync(const QJsonObject &sync);
     void pageForward(const QString &roomKey, qint64 after);
     void finishedPaging();
-    ChatMessage toMessage(const QJsonObject &message);
+    ChatMessage toMessage(const QJsonObject &message) const;
+    static Notification toNotification(const QJsonObject &notification);
     void deliver(const ChatMessage &message, qint64 seq);
     RoomSummary toRoom(const QJsonObject &entry) const;
     Person toPerson(const QJsonObject &person) const;
@@ -97,7 +98,6 @@ private:
     // The answer to our own action: the app opens the room, so roomCreated
     // comes even for a room it knows (unless the push just announced it).
     void answerWithRoom(const RoomSummary &room);
-    static QString errorText(const QString &code, const QString &message);
 
     QHash<QString, Pending> m_pending; // request id → its reply
     qint64 m_nextRequest = 0;
@@ -112,7 +112,6 @@ private:
     QSet<QString> m_pushedRooms; // announced by a push before our action's ack came
     int m_paging = 0;
     int m_pagesFetched = 0;
-    bool m_synced = false;
 };
 
 } // namespace natter::client

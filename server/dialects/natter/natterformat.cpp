@@ -1,5 +1,6 @@
 #include "natterformat.h"
 
+#include "httputil.h"
 #include "roomdirectory.h"
 #include "userjson.h"
 
@@ -8,16 +9,8 @@
 using namespace Qt::StringLiterals;
 
 namespace natter::server::natterdialect {
-namespace {
 
-QJsonValue time(const QDateTime &when)
-{
-    if (!when.isValid())
-        return QJsonValue::Null;
-    return when.toUTC().toString(Qt::ISODateWithMs);
-}
-
-} // namespace
+using http::timestamp;
 
 QJsonObject personRef(const UserRecord &user)
 {
@@ -36,7 +29,7 @@ QJsonObject room(const RoomRecord &room, qint64 lastSeq, RoomDirectory &director
                        {u"name"_s, room.name},
                        {u"lobby"_s, room.isLobby},
                        {u"created_by"_s, room.createdBy},
-                       {u"created_at"_s, time(room.createdAt)},
+                       {u"created_at"_s, timestamp(room.createdAt)},
                        {u"last_seq"_s, lastSeq},
                        {u"members_count"_s, active}};
     if (room.kind == RoomKind::Direct) {
@@ -57,7 +50,7 @@ QJsonObject message(const MessageRecord &message, const UserRecord &sender)
                        {u"seq"_s, message.seq},
                        {u"kind"_s, toString(message.kind)},
                        {u"from"_s, personRef(sender)},
-                       {u"created_at"_s, time(message.createdAt)}};
+                       {u"created_at"_s, timestamp(message.createdAt)}};
     switch (message.kind) {
     case MessageKind::Text:
         object.insert(u"text"_s, message.body);
@@ -86,7 +79,7 @@ QJsonObject notification(const NotificationRecord &notification)
             {u"type"_s, notification.type},
             {u"message"_s, notification.message},
             {u"is_read"_s, notification.isRead},
-            {u"created_at"_s, time(notification.createdAt)},
+            {u"created_at"_s, timestamp(notification.createdAt)},
             {u"data"_s, notification.payload}};
 }
 
@@ -106,7 +99,7 @@ QJsonObject markFrame(const StatusEvent &event)
             {u"user"_s, event.updatedBy},
             {read ? u"read_up_to"_s : u"delivered_up_to"_s, event.seq},
             {u"message"_s, event.messageId},
-            {u"at"_s, time(event.at)}};
+            {u"at"_s, timestamp(event.at)}};
 }
 
 QJsonObject typingFrame(const TypingEvent &event)
@@ -115,7 +108,7 @@ QJsonObject typingFrame(const TypingEvent &event)
             {u"room"_s, event.roomId},
             {u"user"_s, personRef(event.user)},
             {u"on"_s, event.typing},
-            {u"at"_s, time(event.at)}};
+            {u"at"_s, timestamp(event.at)}};
 }
 
 QJsonObject presenceFrame(const PresenceEvent &event, bool online)
@@ -128,7 +121,7 @@ QJsonObject broadcastFrame(const BroadcastEvent &event)
     return {{u"type"_s, u"broadcast"_s},
             {u"from"_s, personRef(event.sender)},
             {u"text"_s, event.content},
-            {u"at"_s, time(event.at)}};
+            {u"at"_s, timestamp(event.at)}};
 }
 
 QString frame(const QJsonObject &object)

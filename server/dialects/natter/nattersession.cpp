@@ -211,7 +211,7 @@ void NatterSession::handleHello(const QJsonObject &frame)
         {u"version"_s, wire::protocolVersion},
         {u"user"_s, json::account(m_user)},
         {u"server"_s, QJsonObject{{u"name"_s, config.name}, {u"software"_s, u"natter"_s},
-                                  {u"time"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}}},
+                                  {u"time"_s, http::timestamp(QDateTime::currentDateTimeUtc())}}},
         {u"heartbeat_ms"_s, qint64(config.heartbeatInterval.count())},
         {u"limits"_s, QJsonObject{{u"max_text"_s, config.messageSizeLimit},
                                   {u"max_frame_bytes"_s, config.maxFrameBytes},
@@ -739,7 +739,7 @@ void NatterSession::deliverRoomEvent(const RoomEvent &event, FrameCache &)
                       {u"user"_s, event.userId},
                       {u"membership"_s, event.state ? QJsonValue(toString(*event.state)) : QJsonValue()},
                       {u"mine"_s, mine ? QJsonValue(toString(mine->state)) : QJsonValue()},
-                      {u"at"_s, event.at.toUTC().toString(Qt::ISODateWithMs)}}));
+                      {u"at"_s, http::timestamp(event.at)}}));
 }
 
 } // namespace natter::server
