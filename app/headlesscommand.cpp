@@ -132,8 +132,16 @@ int runHeadless(const QStringList &arguments)
     const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
                                     QStringLiteral("The PEM private key of --tls-cert (unencrypted)."),
                                     QStringLiteral("file"));
+    const QCommandLineOption redis(QStringLiteral("redis"),
+                                   QStringLiteral("Join a cluster: nodes on one PostgreSQL --database share rooms, "
+                                                  "presence and typing through this Redis (redis://HOST[:PORT][/DB])."),
+                                   QStringLiteral("url"));
+    const QCommandLineOption nodeName(QStringLiteral("node-name"),
+                                      QStringLiteral("This node's name in GET /api/natter and the log "
+                                                     "(default: host:port)."),
+                                      QStringLiteral("name"));
     parser.addOptions({headless, listen, noRegistration, heartbeat, commitWindow, maxSendBuffer, threads, mount, allowedOrigin, name,
-                       noAnnounce, discoveryPort, tlsCertificate, tlsKey});
+                       noAnnounce, discoveryPort, tlsCertificate, tlsKey, redis, nodeName});
     ServerOptions storage;
     storage.addTo(parser);
     const LimitOptions limits;
@@ -217,6 +225,19 @@ int runHeadless(const QStringList &arguments)
         err << "natter: --tls-cert and --tls-key go together\n";
         return 2;
     }
+    if (parser.isSet(redis)) {
+        const auto url = server::RedisUrl::parse(parser.value(redis), &error);
+        if (!url) {
+            err << "natter: " << error << '\n';
+            return 2;
+        }
+        if (config.database.kind != server::DatabaseUrl::Kind::Postgres) {
+            err << "natter: --redis needs a shared --database postgres://…: the nodes of a cluster share one database\n";
+            return 2;
+        }
+        config.redis = *url;
+    }
+    config.nodeName = parser.value(nodeName).trimmed();
     config.tlsCertificateFile = parser.value(tlsCertificate);
     config.tlsKeyFile = parser.value(tlsKey);
     discovery::DiscoveryChannel channel;

@@ -1,6 +1,7 @@
 #include "chatserver.h"
 
 #include "authenticator.h"
+#include "clusterrelay.h"
 #include "connectionsperaddress.h"
 #include "dialects/endpointfactory.h"
 #include "http/accountsapi.h"
@@ -20,6 +21,7 @@
 
 #include <QHttpServer>
 #include <QLoggingCategory>
+#include <QSysInfo>
 #include <QTimer>
 #include <map>
 
@@ -40,7 +42,7 @@ struct ChatServer::Parts
         , hub(store, config.typingExpiry, config.commitWindow)
         , sockets(config.threads - 1)
         , queries(store)
-        , context{config, queries, hub, auth, passwords, timers, sockets}
+        , context{config, queries, hub, auth, passwords, timers, sockets, nullptr}
         , accounts(context)
         , groups(context)
         , users(context)
@@ -64,6 +66,7 @@ struct ChatServer::Parts
     GroupsApi groups;
     UsersApi users;
     std::vector<std::unique_ptr<Listener>> listeners; // [0] is the main port
+    std::unique_ptr<ClusterRelay> cluster;
 };
 
 QList<Mount> effectiveMounts(const ServerConfig &config)
@@ -108,7 +111,7 @@ bool ChatServer::start()
         return false;
     }
 
-    auto parts = std::make_unique<Parts>(m_config, std::move(secret));
+    auto parts = std::make_unique<Parts>(m_config, secret);
     if (m_config.tlsEnabled()) {
         QString tlsError;
         if (!parts->tls.load(m_config.tlsCertificateFile, m_config.tlsKeyFile, &tlsError)) {
@@ -150,6 +153,23 @@ bool ChatServer::start()
         }
         parts->listeners.push_back(std::move(listener));
     }
+    if (m_config.nodeName.isEmpty()) {
+        const QString host = QSysInfo::machineHostName();
+        m_config.nodeName = (host.isEmpty() ? m_config.listenAddress.toString() : host) + u':'
+            + QString::number(parts->listeners.front()->port());
+    }
+    if (m_config.redis) {
+        // Every node signs and checks tokens with the cluster's one secret.
+        const auto shared = parts->store.sharedSetting(u"token_secret"_s, QString::fromLatin1(secret.toBase64()));
+        if (!shared) {
+            m_error = u"Cannot read the cluster's shared secret: "_s + parts->store.lastErrorText();
+            return false;
+        }
+        parts->tokens.setSecret(QByteArray::fromBase64(shared->toLatin1()));
+        parts->cluster = std::make_unique<ClusterRelay>(*m_config.redis, m_config.nodeName, parts->hub, parts->store);
+        parts->context.cluster = parts->cluster.get();
+        parts->cluster->start();
+    }
     connect(&parts->hub, &Hub::sessionCountChanged, this, &ChatServer::sessionCountChanged);
     m_parts = std::move(parts);
     qCInfo(lcServer) << "listening on" << baseUrl().toString() << "with database"
@@ -169,6 +189,7 @@ void ChatServer::stop()
         return;
     closeListeners();
     m_parts->hub.closeAllSessions();
+    m_parts->cluster.reset(); // the others hear nothing more from here
     // Sessions are children of their endpoints: destroying those ends them.
     for (const auto &listener : m_parts->listeners)
         listener->clearEndpoints();

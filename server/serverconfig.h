@@ -3,6 +3,7 @@
 // Everything an operator can set on the server (flags of `natter --headless`).
 
 #include "databaseurl.h"
+#include "redisurl.h"
 
 #include <QHostAddress>
 #include <QList>
@@ -29,6 +30,11 @@ struct ServerConfig
     quint16 listenPort = 8000; // 0: the OS picks
     DatabaseUrl database;
     QString dataDir;
+    // Several nodes (`--redis`): they share the database and this Redis's
+    // pub/sub. nodeName is shown in GET /api/natter and the log (default:
+    // host:port).
+    std::optional<RedisUrl> redis;
+    QString nodeName;
     bool registrationOpen = true;
     // PEM files (--tls-cert, --tls-key): when set, every port serves TLS only.
     QString tlsCertificateFile;

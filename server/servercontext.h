@@ -7,6 +7,7 @@ class TimerWheel;
 namespace natter::server {
 
 class Authenticator;
+class ClusterRelay;
 class Hub;
 class PasswordWorkers;
 class SocketThreads;
@@ -27,6 +28,8 @@ struct ServerContext
     engine::TimerWheel &timers;
     // Where sessions' sockets do their I/O (`--threads`); none: on this thread.
     SocketThreads &sockets;
+    // The other nodes (`--redis`); null for a server on its own.
+    const ClusterRelay *cluster;
 };
 
 } // namespace natter::server

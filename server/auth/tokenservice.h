@@ -36,6 +36,8 @@ public:
     std::optional<TokenClaims> verify(const QString &token,
                                       const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
     std::chrono::seconds lifetime() const { return m_lifetime; }
+    // Before the server serves anyone (the nodes of a cluster sign with one secret).
+    void setSecret(QByteArray secret) { m_secret = std::move(secret); }
 
 private:
     QByteArray m_secret;

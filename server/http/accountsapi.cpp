@@ -4,6 +4,7 @@
 
 #include "authenticator.h"
 #include "chatserver.h"
+#include "clusterrelay.h"
 #include "httputil.h"
 #include "passwordhasher.h"
 #include "passwordworkers.h"
@@ -101,10 +102,16 @@ void AccountsApi::registerRoutes(QHttpServer &server)
             if (mount.port == Mount::mainPort && !paths.contains(mount.dialect))
                 paths.insert(mount.dialect, mount.path);
         }
-        return http::json({{QStringLiteral("natter"), 1},
-                           {QStringLiteral("name"), m_context.config.name},
+        QJsonObject about{{QStringLiteral("natter"), 1},
+                          {QStringLiteral("name"), m_context.config.name},
+                          {QStringLiteral("node"), m_context.config.nodeName},
                            {QStringLiteral("registration"), m_context.config.registrationOpen},
-                           {QStringLiteral("dialects"), paths}});
+                          {QStringLiteral("dialects"), paths}};
+        if (m_context.cluster) {
+            about.insert(QStringLiteral("cluster"),
+                         m_context.cluster->isDegraded() ? QStringLiteral("degraded") : QStringLiteral("ok"));
+        }
+        return http::json(about);
     });
     // Register and log in hash on PasswordWorkers' pool: the answer goes out when
     // the hash is done, and nothing else on this thread waits for it. The client's

@@ -5,6 +5,7 @@
 #include "typingtracker.h"
 
 #include <QLoggingCategory>
+#include <QScopedValueRollback>
 #include <QTimerEvent>
 
 Q_LOGGING_CATEGORY(lcHub, "natter.server.hub")
@@ -37,8 +38,11 @@ void Hub::attach(ClientSession *session)
     if (sessions.contains(session))
         return;
     sessions.append(session);
-    if (sessions.size() == 1)
-        announcePresence(session->userId(), true);
+    if (sessions.size() == 1) {
+        emit presenceChangedHere(session->userId(), true);
+        if (!m_onlineElsewhere.contains(session->userId()))
+            announcePresence(session->userId(), true);
+    }
     emit sessionCountChanged(sessionCount());
 }
 
@@ -59,14 +63,25 @@ void Hub::detach(ClientSession *session)
         m_typing->clearUser(userId);
         if (!m_store.setLastSeen(userId, QDateTime::currentDateTimeUtc()))
             qCWarning(lcHub) << "could not store last_seen:" << m_store.lastErrorText();
-        announcePresence(userId, false);
+        emit presenceChangedHere(userId, false);
+        if (!m_onlineElsewhere.contains(userId))
+            announcePresence(userId, false);
     }
     emit sessionCountChanged(sessionCount());
 }
 
 bool Hub::isOnline(qint64 userId) const
 {
-    return m_sessionsByUser.contains(userId);
+    return m_sessionsByUser.contains(userId) || m_onlineElsewhere.contains(userId);
+}
+
+QSet<qint64> Hub::usersHere() const
+{
+    QSet<qint64> users;
+    users.reserve(m_sessionsByUser.size());
+    for (auto it = m_sessionsByUser.cbegin(); it != m_sessionsByUser.cend(); ++it)
+        users.insert(it.key());
+    return users;
 }
 
 QList<ClientSession *> Hub::sessionsOf(qint64 userId) const
@@ -171,7 +186,7 @@ void Hub::queueDecided(const ClientSession *origin, QObject *context, PostOutcom
 {
     if (!hasQueued(origin))
         return done(outcome);
-    m_queuedPosts.append({{}, origin, context, context != nullptr, std::move(done), {}, std::move(outcome)});
+    m_queuedPosts.append({{}, origin, context, context != nullptr, std::move(done), std::move(outcome)});
 }
 
 void Hub::answerInOrder(const ClientSession *origin, QObject *context, std::function<void()> answer)
@@ -209,7 +224,7 @@ void Hub::postMessage(const NewMessage &message, const ClientSession *origin, QO
         outcome.result = PostOutcome::Result::NotMember;
         return queueDecided(origin, context, outcome, std::move(done));
     }
-    m_queuedPosts.append({message, origin, context, context != nullptr, std::move(done), members, std::nullopt});
+    m_queuedPosts.append({message, origin, context, context != nullptr, std::move(done), std::nullopt});
     scheduleFlush();
 }
 
@@ -285,6 +300,8 @@ void Hub::flush()
     }
 
     // Committed: the marks' cache, then acks and fan-out.
+    QList<MarkRecord> movedMarks;
+    QList<StatusEvent> statusEvents;
     for (auto it = marks.cbegin(); it != marks.cend(); ++it) {
         const auto [roomId, userId] = it.key();
         MarkRecord &mark = marksOf(roomId)[userId];
@@ -299,16 +316,12 @@ void Hub::flush()
             mark.readUpTo = it->readSeq;
             mark.readAt = now;
         }
-        for (const StatusEvent &event : it->events) {
-            FrameCache frames;
-            for (qint64 to : {event.authorId, event.updatedBy}) {
-                const QList<ClientSession *> sessions = m_sessionsByUser.value(to);
-                for (ClientSession *session : sessions) {
-                    if (session->followsRoom(roomId))
-                        session->deliverStatus(event, frames);
-                }
-            }
-        }
+        movedMarks.append(mark);
+        statusEvents += it->events;
+    }
+    if (!movedMarks.isEmpty()) {
+        deliverStatusEvents(statusEvents);
+        emit marksCommitted(movedMarks, statusEvents);
     }
     qsizetype row = 0;
     for (const QueuedPost &post : posts) {
@@ -318,9 +331,8 @@ void Hub::flush()
         } else if (const auto &record = stored->at(row++)) {
             outcome.result = PostOutcome::Result::Posted;
             outcome.message = *record;
-            remember(outcome.message);
             m_typing->set(post.message.roomId, post.message.senderId, false);
-            fanOutMessage(outcome.message, post);
+            deliverCommitted(outcome.message, post.origin);
             emit messagePosted(outcome.message);
         } else if (auto existing = m_store.messageByClientId(post.message.senderId, post.message.clientId)) {
             // A re-sent client id acknowledges the stored message and delivers nothing twice.
@@ -335,19 +347,71 @@ void Hub::flush()
     }
 }
 
-void Hub::fanOutMessage(const MessageRecord &stored, const QueuedPost &post)
+void Hub::deliverStatusEvents(const QList<StatusEvent> &events)
+{
+    for (const StatusEvent &event : events) {
+        FrameCache frames;
+        for (qint64 to : {event.authorId, event.updatedBy}) {
+            const QList<ClientSession *> sessions = m_sessionsByUser.value(to);
+            for (ClientSession *session : sessions) {
+                if (session->followsRoom(event.roomId))
+                    session->deliverStatus(event, frames);
+            }
+        }
+    }
+}
+
+void Hub::deliverCommitted(const MessageRecord &stored, const ClientSession *origin)
+{
+    if (!m_seqOrdered) {
+        remember(stored);
+        return fanOutMessage(stored, origin);
+    }
+    qint64 &delivered = m_deliveredSeq[stored.roomId];
+    if (stored.seq <= delivered)
+        return; // brought from the database to fill a gap already
+    if (stored.seq > delivered + 1) {
+        // Committed before this one (a seq is taken under the room's lock) on
+        // another node, not heard of yet: from the database, in order, a page
+        // at a time. A very long gap (the bus was away for long) brings its
+        // newest messages; clients catch up on the rest by seq.
+        constexpr qint64 longestGap = 10'000;
+        constexpr int page = 500;
+        qint64 after = std::max(delivered, stored.seq - 1 - longestGap);
+        while (after < stored.seq - 1) {
+            const QList<MessageRecord> missing
+                = m_store.messagesAfter(stored.roomId, after, int(std::min<qint64>(page, stored.seq - 1 - after)));
+            const qint64 before = after;
+            for (const MessageRecord &earlier : missing) {
+                if (earlier.seq <= after || earlier.seq >= stored.seq)
+                    break;
+                remember(earlier);
+                fanOutMessage(earlier, nullptr);
+                after = earlier.seq;
+            }
+            if (after == before)
+                break; // the database failed: what is missing is caught up by seq
+        }
+    }
+    m_deliveredSeq[stored.roomId] = stored.seq; // the reference may be stale after fan-out
+    remember(stored);
+    fanOutMessage(stored, origin);
+}
+
+void Hub::fanOutMessage(const MessageRecord &stored, const ClientSession *origin)
 {
     MessageEvent event;
     event.message = stored;
     event.sender = m_directory->user(stored.senderId).value_or(UserRecord{});
     event.room = m_directory->room(stored.roomId).value_or(RoomRecord{});
-    event.origin = post.origin;
+    event.origin = origin;
     fanOutToFollowers(stored.roomId, [&event](ClientSession *session, FrameCache &frames) {
         session->deliverMessage(event, frames);
     });
     // Whoever has yet to approve the thread sees a request, not a message.
     FrameCache requestFrames;
-    for (const MembershipRecord &member : post.members) {
+    const QList<MembershipRecord> members = m_directory->members(stored.roomId);
+    for (const MembershipRecord &member : members) {
         if (member.state != MembershipState::Requested)
             continue;
         const QList<ClientSession *> sessions = m_sessionsByUser.value(member.userId);
@@ -547,6 +611,12 @@ bool Hub::markNotificationsRead(qint64 userId)
 
 void Hub::announceRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId)
 {
+    deliverRoomChange(change, roomId, userId);
+    emit roomChanged(change, roomId, userId);
+}
+
+void Hub::deliverRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId)
+{
     RoomEvent event;
     event.change = change;
     event.room = m_directory->room(roomId).value_or(RoomRecord{});
@@ -581,17 +651,31 @@ std::optional<NotificationRecord> Hub::notify(qint64 userId, const QString &type
         qCWarning(lcHub) << "notification not stored:" << m_store.lastErrorText();
         return std::nullopt;
     }
-    const NotificationEvent event{*stored};
+    deliverNotification(*stored);
+    emit notified(*stored);
+    return stored;
+}
+
+void Hub::deliverNotification(const NotificationRecord &notification)
+{
+    const NotificationEvent event{notification};
     FrameCache frames;
-    const QList<ClientSession *> sessions = m_sessionsByUser.value(userId);
+    const QList<ClientSession *> sessions = m_sessionsByUser.value(notification.userId);
     for (ClientSession *session : sessions)
         session->deliverNotification(event, frames);
-    return stored;
 }
 
 int Hub::broadcast(const UserRecord &sender, const QString &content)
 {
     const BroadcastEvent event{sender, content, QDateTime::currentDateTimeUtc()};
+    const int reached = int(m_sessionsByUser.size());
+    deliverRemoteBroadcast(event);
+    emit broadcasted(event);
+    return reached;
+}
+
+void Hub::deliverRemoteBroadcast(const BroadcastEvent &event)
+{
     FrameCache frames;
     const auto users = m_sessionsByUser.keys();
     for (qint64 userId : users) {
@@ -599,7 +683,6 @@ int Hub::broadcast(const UserRecord &sender, const QString &content)
         for (ClientSession *session : sessions)
             session->deliverBroadcast(event, frames);
     }
-    return static_cast<int>(users.size());
 }
 
 MembershipOutcome Hub::inviteToGroup(qint64 inviterId, qint64 groupId, qint64 inviteeId)
@@ -697,6 +780,15 @@ void Hub::announcePresence(qint64 userId, bool online)
 
 void Hub::typingChanged(qint64 roomId, qint64 userId, bool typing)
 {
+    // Typing another node reported ends here too (set off or expired); only
+    // what happens here is told to the others.
+    const bool elsewhere = m_applyingRemoteTyping || m_typingElsewhere.contains({roomId, userId});
+    if (!typing)
+        m_typingElsewhere.remove({roomId, userId});
+    else if (m_applyingRemoteTyping)
+        m_typingElsewhere.insert({roomId, userId});
+    if (!elsewhere)
+        emit typingChangedHere(roomId, userId, typing);
     TypingEvent event;
     event.roomId = roomId;
     event.user = m_directory->user(userId).value_or(UserRecord{});
@@ -705,6 +797,120 @@ void Hub::typingChanged(qint64 roomId, qint64 userId, bool typing)
     fanOutToFollowers(roomId, [&event](ClientSession *session, FrameCache &frames) {
         session->deliverTyping(event, frames);
     });
+}
+
+} // namespace natter::server
+
+namespace natter::server {
+
+// ---- several nodes --------------------------------------------------------------------
+
+void Hub::deliverInSeqOrder(QHash<qint64, qint64> delivered)
+{
+    m_seqOrdered = true;
+    m_deliveredSeq = std::move(delivered);
+}
+
+void Hub::deliverRemoteMessage(const MessageRecord &message)
+{
+    // The sender's sends count against their limit here too, wherever they were made.
+    m_sendLimit.take(message.senderId);
+    {
+        const QScopedValueRollback remote(m_applyingRemoteTyping, true);
+        m_typing->set(message.roomId, message.senderId, false);
+    }
+    deliverCommitted(message, nullptr);
+    emit messagePosted(message);
+}
+
+void Hub::deliverRemoteMarks(const QList<MarkRecord> &marks, const QList<StatusEvent> &events)
+{
+    for (const MarkRecord &moved : marks) {
+        const auto room = m_marks.find(moved.roomId);
+        if (room == m_marks.end())
+            continue; // not cached: read from the database when first needed
+        MarkRecord &mark = (*room)[moved.userId];
+        mark.roomId = moved.roomId;
+        mark.userId = moved.userId;
+        if (moved.deliveredUpTo > mark.deliveredUpTo) {
+            mark.deliveredUpTo = moved.deliveredUpTo;
+            mark.deliveredAt = moved.deliveredAt;
+        }
+        if (moved.readUpTo > mark.readUpTo) {
+            mark.readUpTo = moved.readUpTo;
+            mark.readAt = moved.readAt;
+        }
+    }
+    deliverStatusEvents(events);
+}
+
+void Hub::deliverRemoteRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId)
+{
+    deliverRoomChange(change, roomId, userId);
+}
+
+void Hub::deliverRemoteTyping(qint64 roomId, qint64 userId, bool typing)
+{
+    const QScopedValueRollback remote(m_applyingRemoteTyping, true);
+    m_typing->set(roomId, userId, typing);
+}
+
+void Hub::deliverRemoteNotification(const NotificationRecord &notification)
+{
+    deliverNotification(notification);
+}
+
+void Hub::membershipChangedElsewhere(qint64 roomId, qint64 userId)
+{
+    m_directory->refreshMembership(roomId, userId);
+    followedMembershipChanged(roomId, userId);
+}
+
+void Hub::userChangedElsewhere(qint64 userId)
+{
+    m_directory->forgetUser(userId);
+}
+
+void Hub::setOnlineElsewhere(qint64 userId, bool online)
+{
+    const bool before = isOnline(userId);
+    if (online)
+        m_onlineElsewhere.insert(userId);
+    else
+        m_onlineElsewhere.remove(userId);
+    if (isOnline(userId) != before)
+        announcePresence(userId, !before);
+}
+
+void Hub::resynchronise()
+{
+    m_directory->forgetAll();
+    m_marks.clear();
+    m_recent.clear();
+    m_recentOrder.clear();
+    catchUpFromDatabase();
+    // Followers of all their rooms: memberships may have changed meanwhile.
+    for (auto it = m_memberRoomFollowers.cbegin(); it != m_memberRoomFollowers.cend(); ++it) {
+        for (const RoomRecord &room : m_store.roomsOfUser(it.key())) {
+            for (ClientSession *session : it.value())
+                follow(session, room.id);
+        }
+    }
+}
+
+void Hub::catchUpFromDatabase()
+{
+    if (!m_seqOrdered)
+        return;
+    const QHash<qint64, qint64> committed = m_store.lastSeqs();
+    for (auto it = committed.cbegin(); it != committed.cend(); ++it) {
+        if (it.value() <= m_deliveredSeq.value(it.key()))
+            continue;
+        // The newest committed message, through the gate: it brings those before it.
+        const QList<MessageRecord> newest = m_store.messagesBefore(it.key(), it.value() + 1, 1);
+        if (!newest.isEmpty())
+            deliverCommitted(newest.constFirst(), nullptr);
+    }
 }
 
 } // namespace natter::server

@@ -79,7 +79,8 @@ public:
     // Sessions: presence is online while a user has any attached session.
     void attach(ClientSession *session);
     void detach(ClientSession *session);
-    bool isOnline(qint64 userId) const;
+    bool isOnline(qint64 userId) const; // here or, with several nodes, on any
+    QSet<qint64> usersHere() const; // with a session on this node
     QList<ClientSession *> sessionsOf(qint64 userId) const;
     int sessionCount() const;
     void closeAllSessions(); // 1001 to every session, e.g. at shutdown
@@ -182,9 +183,46 @@ public:
     // For tests and benchmarks: how many group commits ran.
     qint64 commitCount() const { return m_commits; }
 
+    // ---- several nodes (ClusterRelay) ----------------------------------------------
+    // What other nodes committed or saw, delivered to this node's sessions as
+    // if it had happened here. Nothing is written: the other node did that.
+    //
+    // Per-room order: with ordered delivery on, messages reach sessions in
+    // seq order only. A message whose predecessors were not heard of yet
+    // (seqs are given in commit order, so they are committed) brings them
+    // from the database first; one heard of again later is not delivered
+    // twice. `delivered` is each room's last seq when the node starts.
+    void deliverInSeqOrder(QHash<qint64, qint64> delivered);
+    void deliverRemoteMessage(const MessageRecord &message);
+    void deliverRemoteMarks(const QList<MarkRecord> &marks, const QList<StatusEvent> &events);
+    void deliverRemoteRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId);
+    void deliverRemoteTyping(qint64 roomId, qint64 userId, bool typing);
+    void deliverRemoteNotification(const NotificationRecord &notification);
+    void deliverRemoteBroadcast(const BroadcastEvent &event);
+    // A membership or user another node changed: the directory reads it again.
+    void membershipChangedElsewhere(qint64 roomId, qint64 userId);
+    void userChangedElsewhere(qint64 userId);
+    // Whether the user has a session on another node.
+    void setOnlineElsewhere(qint64 userId, bool online);
+    // After a time without news from the other nodes: caches are read again
+    // and every message committed meanwhile is delivered in order.
+    void resynchronise();
+    // Messages committed but never heard of (a node died between its commit
+    // and its publish), delivered in order now.
+    void catchUpFromDatabase();
+
 signals:
     void messagePosted(const natter::server::MessageRecord &message);
     void sessionCountChanged(int count);
+    // Changes made on this node, for the other nodes (ClusterRelay).
+    void marksCommitted(const QList<natter::server::MarkRecord> &marks,
+                        const QList<natter::server::StatusEvent> &events);
+    void roomChanged(natter::server::RoomEvent::Change change, qint64 roomId, qint64 userId);
+    void typingChangedHere(qint64 roomId, qint64 userId, bool typing);
+    // The user's first session on this node came or the last one went.
+    void presenceChangedHere(qint64 userId, bool online);
+    void notified(const natter::server::NotificationRecord &notification);
+    void broadcasted(const natter::server::BroadcastEvent &event);
 
 protected:
     void timerEvent(QTimerEvent *event) override;
@@ -197,7 +235,6 @@ private:
         QPointer<QObject> context;
         bool hasContext = false; // a null context means "no guard", not "gone"
         PostDone done;
-        QList<MembershipRecord> members;  // as validated
         std::optional<PostOutcome> decided; // refused before the commit: answered in its turn only
     };
     bool hasQueued(const ClientSession *origin) const;
@@ -222,12 +259,17 @@ private:
     std::optional<RecentMessage> recentMessage(qint64 messageId);
 
     void scheduleFlush();
-    void fanOutMessage(const MessageRecord &stored, const QueuedPost &post);
+    // Through the seq gate when it is on (deliverInSeqOrder), then fanOutMessage.
+    void deliverCommitted(const MessageRecord &stored, const ClientSession *origin);
+    void fanOutMessage(const MessageRecord &stored, const ClientSession *origin);
+    void deliverStatusEvents(const QList<StatusEvent> &events);
+    void deliverNotification(const NotificationRecord &notification);
     // To the room's followers that are active members and follow it.
     void fanOutToFollowers(qint64 roomId, const std::function<void(ClientSession *, FrameCache &)> &deliver);
     void followedMembershipChanged(qint64 roomId, qint64 userId);
     void unfollowAll(ClientSession *session);
     void announcePresence(qint64 userId, bool online);
+    void deliverRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId);
     void announceRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId);
     void typingChanged(qint64 roomId, qint64 userId, bool typing);
     QHash<qint64, MarkRecord> &marksOf(qint64 roomId);
@@ -249,6 +291,14 @@ private:
     QHash<QPair<qint64, qint64>, QueuedMark> m_queuedMarks; // (room, user)
     QHash<qint64, QHash<qint64, MarkRecord>> m_marks;        // room → user → mark, as committed
     qint64 m_commits = 0;
+
+    // Several nodes: seqs delivered per room (when ordered), users with a
+    // session on another node, typing that another node reported.
+    bool m_seqOrdered = false;
+    QHash<qint64, qint64> m_deliveredSeq;
+    QSet<qint64> m_onlineElsewhere;
+    QSet<QPair<qint64, qint64>> m_typingElsewhere; // (room, user)
+    bool m_applyingRemoteTyping = false;
 };
 
 } // namespace natter::server

@@ -111,6 +111,13 @@ std::optional<RoomRecord> RoomDirectory::directRoom(qint64 userA, qint64 userB)
     return found;
 }
 
+void RoomDirectory::forgetAll()
+{
+    // Uuids, direct rooms and the lobby never change: they stay.
+    m_rooms.clear();
+    m_users.clear();
+}
+
 void RoomDirectory::refreshMembership(qint64 roomId, qint64 userId)
 {
     auto it = m_rooms.find(roomId);

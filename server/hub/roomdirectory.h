@@ -39,6 +39,11 @@ public:
     // oneself), if it exists. Found once, then kept: a direct room never goes.
     std::optional<RoomRecord> directRoom(qint64 userA, qint64 userB);
 
+    // Changes made elsewhere (another node): read again when next used.
+    void refreshMembership(qint64 roomId, qint64 userId);
+    void forgetUser(qint64 userId) { m_users.remove(userId); }
+    void forgetAll();
+
 private:
     struct CachedRoom
     {
@@ -46,7 +51,6 @@ private:
         QList<MembershipRecord> members;
     };
     CachedRoom *warm(qint64 roomId);
-    void refreshMembership(qint64 roomId, qint64 userId);
 
     Store &m_store;
     QHash<qint64, CachedRoom> m_rooms;

@@ -154,11 +154,20 @@ Migration marksAndSeq()
     return migration;
 }
 
+// Settings every node of a cluster shares (the token signing secret).
+Migration sharedSettings()
+{
+    Migration migration {3, u"settings shared by the nodes of a cluster"_s, {}};
+    migration.statements.append(
+        {u"CREATE TABLE shared_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)"_s, {}});
+    return migration;
+}
+
 } // namespace
 
 QList<Migration> all(Dialect dialect)
 {
-    return {initialSchema(dialect), marksAndSeq()};
+    return {initialSchema(dialect), marksAndSeq(), sharedSettings()};
 }
 
 int latestVersion()

@@ -3,8 +3,10 @@
 #include "migrations.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -15,6 +17,8 @@
 #include <unordered_map>
 
 using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcStore, "natter.server.store")
 
 namespace natter::server {
 namespace {
@@ -241,6 +245,8 @@ public:
     // Prepared once per connection and reused: saves a parse (SQLite) or a
     // PREPARE round trip (PostgreSQL) per call.
     std::unordered_map<QString, std::shared_ptr<QSqlQuery>> statements;
+    bool inTransaction = false;
+    QElapsedTimer lastReconnect;
 
     bool isSqlite() const { return kind == DatabaseUrl::Kind::Sqlite; }
 
@@ -278,11 +284,17 @@ public:
     {
         if (db.isOpen())
             return true;
+        if (!connectionName.isEmpty() && reconnectIfLost()) // PostgreSQL lost, and back now
+            return true;
         fail(StoreError::Database, u"the store is not open"_s);
         return false;
     }
 
     std::shared_ptr<QSqlQuery> statement(const QString &sql);
+    // PostgreSQL: after a failed statement, whether the connection is gone
+    // (the server restarted or went away and came back); if so it is opened
+    // again (at most once a second) and true says "try once more".
+    bool reconnectIfLost();
     Cursor run(const QString &sql, Bindings bindings);
     bool exec(const QString &sql, Bindings bindings, int *rowsAffected = nullptr);
     bool execPlain(const QString &sql); // DDL, PRAGMA, BEGIN/COMMIT: nothing to bind
@@ -365,22 +377,52 @@ std::shared_ptr<QSqlQuery> Store::Private::statement(const QString &sql)
     return query;
 }
 
+bool Store::Private::reconnectIfLost()
+{
+    if (isSqlite() || inTransaction) // a transaction that lost its connection is lost: the caller fails
+        return false;
+    {
+        QSqlQuery probe(db);
+        if (db.isOpen() && probe.exec(u"SELECT 1"_s))
+            return false; // the connection is fine: the error was the statement's
+    }
+    if (lastReconnect.isValid() && !lastReconnect.hasExpired(1000))
+        return false;
+    lastReconnect.start();
+    statements.clear();
+    db.close();
+    if (!db.open() || !configureConnection()) {
+        qCWarning(lcStore) << "the database is unreachable:" << db.lastError().text();
+        return false;
+    }
+    qCInfo(lcStore) << "connected to the database again";
+    return true;
+}
+
 Cursor Store::Private::run(const QString &sql, Bindings bindings)
 {
     if (!requireOpen())
         return {};
-    std::shared_ptr<QSqlQuery> query = statement(sql);
-    if (!query)
-        return {};
-    for (const auto &[name, value] : bindings)
-        query->bindValue(name, value);
-    ++q->m_statementCount;
-    if (!query->exec()) {
-        failSql(query->lastError(), sql);
+    for (int attempt = 0;; ++attempt) {
+        std::shared_ptr<QSqlQuery> query = statement(sql);
+        if (!query) {
+            if (attempt == 0 && reconnectIfLost())
+                continue;
+            return {};
+        }
+        for (const auto &[name, value] : bindings)
+            query->bindValue(name, value);
+        ++q->m_statementCount;
+        if (query->exec())
+            return Cursor(std::move(query));
+        const QSqlError error = query->lastError();
         query->finish();
+        query.reset();
+        if (attempt == 0 && reconnectIfLost())
+            continue;
+        failSql(error, sql);
         return {};
     }
-    return Cursor(std::move(query));
 }
 
 bool Store::Private::exec(const QString &sql, Bindings bindings, int *rowsAffected)
@@ -463,11 +505,14 @@ int Store::Private::count(const QString &sql, Bindings bindings)
 // busy timeout instead of failing later when a read lock would need upgrading.
 bool Store::Private::begin()
 {
-    return execPlain(isSqlite() ? u"BEGIN IMMEDIATE"_s : u"BEGIN"_s);
+    const QString sql = isSqlite() ? u"BEGIN IMMEDIATE"_s : u"BEGIN"_s;
+    inTransaction = execPlain(sql) || (reconnectIfLost() && execPlain(sql));
+    return inTransaction;
 }
 
 bool Store::Private::commit()
 {
+    inTransaction = false;
     if (execPlain(u"COMMIT"_s))
         return true;
     rollback();
@@ -477,6 +522,7 @@ bool Store::Private::commit()
 // Keeps the error that caused the rollback.
 void Store::Private::rollback()
 {
+    inTransaction = false;
     lastSeqs.clear(); // may count rows that are gone now
     if (!db.isOpen())
         return;
@@ -1142,6 +1188,20 @@ std::optional<QList<std::optional<MessageRecord>>> Store::commitBatch(const QLis
     Private::Transaction transaction(*d);
     if (!transaction.begin())
         return std::nullopt;
+    // PostgreSQL: several nodes may post to one room at once. Each room's row
+    // is locked (in id order: no deadlock between batches) before its next
+    // seq is read, so seqs stay gap-free and unique; the lock goes at COMMIT.
+    if (!d->isSqlite()) {
+        QList<qint64> rooms;
+        for (const NewMessage &message : messages)
+            rooms.append(message.roomId);
+        std::sort(rooms.begin(), rooms.end());
+        rooms.erase(std::unique(rooms.begin(), rooms.end()), rooms.end());
+        for (qint64 roomId : std::as_const(rooms)) {
+            if (!d->exec(u"SELECT id FROM rooms WHERE id = :room FOR UPDATE"_s, {{u":room"_s, roomId}}))
+                return std::nullopt;
+        }
+    }
     QList<std::optional<MessageRecord>> stored;
     stored.reserve(messages.size());
     for (const NewMessage &message : messages) {
@@ -1151,7 +1211,12 @@ std::optional<QList<std::optional<MessageRecord>>> Store::commitBatch(const QLis
             return std::nullopt;
         stored.append(record);
     }
-    for (const MarkAdvance &advance : marks) {
+    // In one order on every node, so two batches never wait on each other's marks.
+    QList<MarkAdvance> ordered = marks;
+    std::sort(ordered.begin(), ordered.end(), [](const MarkAdvance &a, const MarkAdvance &b) {
+        return std::tie(a.roomId, a.userId, a.status) < std::tie(b.roomId, b.userId, b.status);
+    });
+    for (const MarkAdvance &advance : std::as_const(ordered)) {
         d->clearError();
         if (!d->advanceMarkRow(advance) && m_lastError != StoreError::None)
             return std::nullopt;
@@ -1253,6 +1318,29 @@ QHash<qint64, MessageRecord> Store::lastMessages(const QList<qint64> &roomIds)
             last.insert(message.roomId, message);
     }
     return last;
+}
+
+std::optional<QString> Store::sharedSetting(const QString &name, const QString &proposed)
+{
+    d->clearError();
+    if (!d->exec(u"INSERT INTO shared_settings (name, value) VALUES (:name, :value) ON CONFLICT (name) DO NOTHING"_s,
+                 {{u":name"_s, name}, {u":value"_s, proposed}}))
+        return std::nullopt;
+    const auto read = [](const Cursor &cursor) { return cursor.text(0); };
+    return d->one<QString>(u"SELECT value FROM shared_settings WHERE name = :name"_s, {{u":name"_s, name}},
+                           read, u"no setting %1"_s.arg(name));
+}
+
+QHash<qint64, qint64> Store::lastSeqs()
+{
+    d->clearError();
+    QHash<qint64, qint64> seqs;
+    Cursor cursor = d->run(u"SELECT room_id, MAX(seq) FROM messages GROUP BY room_id"_s, {});
+    if (!cursor)
+        return seqs;
+    while (cursor.next())
+        seqs.insert(cursor.integer(0), cursor.integer(1));
+    return seqs;
 }
 
 qint64 Store::lastSeq(qint64 roomId)

@@ -123,6 +123,10 @@ public:
     // The newest message of each room in one query (rooms without any are absent).
     QHash<qint64, MessageRecord> lastMessages(const QList<qint64> &roomIds);
     qint64 lastSeq(qint64 roomId); // 0 for an empty room
+    QHash<qint64, qint64> lastSeqs(); // room → newest seq, for every room with messages
+    // The setting every node shares: the stored value, or `proposed` when
+    // none was stored yet (then stored: the first node to ask sets it).
+    std::optional<QString> sharedSetting(const QString &name, const QString &proposed);
     int messageCount(qint64 roomId);
     // Messages created at or after `since` in the user's active rooms (their
     // own included), and how many of those rooms had any.

@@ -87,7 +87,7 @@ struct FuzzServer::Parts
         , hub(store, config.typingExpiry, config.commitWindow)
         , sockets(0)
         , queries(store)
-        , context{config, queries, hub, auth, passwords, timers, sockets}
+        , context{config, queries, hub, auth, passwords, timers, sockets, nullptr}
     {
     }
 
