@@ -220,6 +220,10 @@ void Hub::postMessage(const NewMessage &message, const ClientSession *origin, QO
             return queueDecided(origin, context, outcome, std::move(done));
         }
     }
+    if (!active && m_seqOrdered) {
+        const auto current = membershipRechecked(message.roomId, message.senderId);
+        active = current && current->state == MembershipState::Active;
+    }
     if (!active) {
         outcome.result = PostOutcome::Result::NotMember;
         return queueDecided(origin, context, outcome, std::move(done));
@@ -490,7 +494,9 @@ ReceiptOutcome Hub::updateReceipt(qint64 userId, qint64 messageId, DeliveryStatu
         return m_store.lastError() == StoreError::NotFound ? ReceiptOutcome::NotFound : ReceiptOutcome::Failed;
     if (inRoom != 0 && message->roomId != inRoom)
         return ReceiptOutcome::NotFound;
-    const auto membership = m_directory->membership(message->roomId, userId);
+    auto membership = m_directory->membership(message->roomId, userId);
+    if ((!membership || membership->state != MembershipState::Active) && m_seqOrdered)
+        membership = membershipRechecked(message->roomId, userId);
     if (!membership || membership->state != MembershipState::Active)
         return ReceiptOutcome::NotFound; // not visible to this user
     if (message->senderId == userId)
@@ -688,7 +694,8 @@ void Hub::deliverRemoteBroadcast(const BroadcastEvent &event)
 MembershipOutcome Hub::inviteToGroup(qint64 inviterId, qint64 groupId, qint64 inviteeId)
 {
     const auto group = m_directory->room(groupId);
-    const auto inviterMembership = m_directory->membership(groupId, inviterId);
+    const auto inviterMembership = membershipRechecked(groupId, inviterId);
+    membershipRechecked(groupId, inviteeId);
     if (!group || group->kind != RoomKind::Group || !inviterMembership
         || inviterMembership->state != MembershipState::Active)
         return MembershipOutcome::NotFound;
@@ -713,7 +720,7 @@ MembershipOutcome Hub::inviteToGroup(qint64 inviterId, qint64 groupId, qint64 in
 
 MembershipOutcome Hub::answerInvitation(qint64 userId, qint64 groupId, bool accept)
 {
-    const auto membership = m_directory->membership(groupId, userId);
+    const auto membership = membershipRechecked(groupId, userId);
     if (!membership || membership->state != MembershipState::Invited)
         return MembershipOutcome::NotFound;
     const bool stored = accept ? m_store.setMembership(groupId, userId, MembershipState::Active)
@@ -730,7 +737,7 @@ MembershipOutcome Hub::answerInvitation(qint64 userId, qint64 groupId, bool acce
 MembershipOutcome Hub::setThreadState(qint64 userId, qint64 roomId, MembershipState state)
 {
     const auto room = m_directory->room(roomId);
-    const auto membership = m_directory->membership(roomId, userId);
+    const auto membership = membershipRechecked(roomId, userId);
     if (!room || room->kind != RoomKind::Direct || !membership)
         return MembershipOutcome::NotFound;
     if (membership->state == state)
@@ -804,6 +811,15 @@ void Hub::typingChanged(qint64 roomId, qint64 userId, bool typing)
 namespace natter::server {
 
 // ---- several nodes --------------------------------------------------------------------
+
+std::optional<MembershipRecord> Hub::membershipRechecked(qint64 roomId, qint64 userId)
+{
+    // Another node may have changed it a moment ago, before its news came:
+    // membership changes and refusals read the row itself.
+    if (m_seqOrdered)
+        m_directory->refreshMembership(roomId, userId);
+    return m_directory->membership(roomId, userId);
+}
 
 void Hub::deliverInSeqOrder(QHash<qint64, qint64> delivered)
 {

@@ -273,6 +273,8 @@ private:
     void announceRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId);
     void typingChanged(qint64 roomId, qint64 userId, bool typing);
     QHash<qint64, MarkRecord> &marksOf(qint64 roomId);
+    // The membership as the directory has it; with several nodes read again first.
+    std::optional<MembershipRecord> membershipRechecked(qint64 roomId, qint64 userId);
 
     Store &m_store;
     std::unique_ptr<RoomDirectory> m_directory;
@@ -294,7 +296,7 @@ private:
 
     // Several nodes: seqs delivered per room (when ordered), users with a
     // session on another node, typing that another node reported.
-    bool m_seqOrdered = false;
+    bool m_seqOrdered = false; // true exactly when this node is one of several
     QHash<qint64, qint64> m_deliveredSeq;
     QSet<qint64> m_onlineElsewhere;
     QSet<QPair<qint64, qint64>> m_typingElsewhere; // (room, user)

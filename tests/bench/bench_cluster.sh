@@ -69,7 +69,7 @@ scenario() {
     done
     proxy_port=$(free_port)
     {
-        printf 'global\n    maxconn 20000\ndefaults\n    mode http\n    timeout connect 2s\n'
+        printf 'global\n    maxconn 4000\ndefaults\n    mode http\n    timeout connect 2s\n'
         printf '    timeout client 1h\n    timeout server 1h\n    timeout tunnel 1h\n'
         printf 'frontend natter\n    bind 127.0.0.1:%s\n    default_backend nodes\n' "$proxy_port"
         printf 'backend nodes\n    balance roundrobin\n'
@@ -92,8 +92,8 @@ scenario() {
     for pid in "${node_pids[@]}" $redis_pid; do c1=$((c1 + $(cpu_ticks "$pid"))); done
     cleanup
     admin "DROP DATABASE IF EXISTS $db WITH (FORCE)"
-    echo "$res" | jq -c --arg label "$label" --argjson cpu $((c1 - c0)) --argjson tick "$TICK" \
-        '{scenario: $label} + . + {server_cpu_s: ($cpu / $tick),
+    echo "$res" | jq -c --arg name "$label" --argjson cpu $((c1 - c0)) --argjson tick "$TICK" \
+        '{scenario: $name} + . + {server_cpu_s: ($cpu / $tick),
           us_per_delivery: (if .deliveries > 0 then ($cpu / $tick * 1e6 / .deliveries * 10 | round / 10) else null end)}' \
         | tee -a "$OUT/results.jsonl" \
         | jq -r '"\(.scenario)\tdeliv/s=\(.deliveries_per_s)\tp50=\(.p50_ms)ms\tp99=\(.p99_ms)ms\tcpu=\(.server_cpu_s)s\tus/deliv=\(.us_per_delivery)\terrors=\(.errors)"'
