@@ -8,6 +8,7 @@
 
 #include "backendfactory.h"
 #include "backendtesting.h"
+#include "clusterrelay.h"
 #include "clustertesting.h"
 #include "headlessprocess.h"
 #include "hub.h"
@@ -15,6 +16,7 @@
 #include "testserver.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -516,6 +518,24 @@ backend nodes
         bobSettings.signIn.password = u"password123"_s;
         auto bob = test::connectAndSubscribe(u"natter"_s, bobSettings, QString::number(m_roomId), 20000);
         QVERIFY(bob);
+        // Carol, a contact of Bob's, is on the node that will be killed.
+        const Account carol = node(0).registerUser(u"carol"_s, u"Carol Chen"_s);
+        QCOMPARE(node(0).post(u"/api/v1.0/chat/rooms/"_s, QJsonObject{{u"participant"_s, m_bob.id}}, carol.token).status,
+                 201);
+        QSignalSpy presence(bob.get(), &Backend::presenceChanged);
+        const auto carolIs = [&presence](bool online) {
+            return std::any_of(presence.cbegin(), presence.cend(), [online](const QList<QVariant> &args) {
+                const Person person = args.first().value<Person>();
+                return person.username == u"carol"_s && person.online == online;
+            });
+        };
+        Backend::Settings carolSettings = bobSettings;
+        carolSettings.serverUrl = nodes[0]->url(QString());
+        carolSettings.signIn.username = u"carol"_s;
+        auto carolClient = test::connectAndSubscribe(u"natter"_s, carolSettings, QString::number(m_roomId), 20000);
+        QVERIFY(carolClient);
+        QTRY_VERIFY_WITH_TIMEOUT(carolIs(true), 10000);
+
         Backend::Settings aliceSettings = bobSettings;
         aliceSettings.serverUrl = proxyUrl;
         aliceSettings.signIn.username = u"alice"_s;
@@ -525,15 +545,22 @@ backend nodes
         QSignalSpy failed(alice.get(), &Backend::sendFailed);
         QSignalSpy reconnected(alice.get(), &Backend::connected);
         constexpr int count = 1000;
+        QElapsedTimer sinceKill;
+        qint64 carolOfflineAfter = -1;
+        connect(bob.get(), &Backend::presenceChanged, this, [&sinceKill, &carolOfflineAfter](const Person &person) {
+            if (person.username == u"carol"_s && !person.online && sinceKill.isValid() && carolOfflineAfter < 0)
+                carolOfflineAfter = sinceKill.elapsed();
+        });
         QSet<QString> acked;
         qsizetype ackedAtKill = 0;
         // SIGKILL to the node Alice is on, a third of the way in.
         connect(alice.get(), &Backend::messageAcked, this,
-                [&acked, &ackedAtKill, &nodes](const QString &clientId, const ChatMessage &) {
+                [&acked, &ackedAtKill, &nodes, &sinceKill](const QString &clientId, const ChatMessage &) {
             acked.insert(clientId);
             if (acked.size() == count / 3 && ackedAtKill == 0) {
                 ackedAtKill = acked.size();
                 nodes[0]->process().kill();
+                sinceKill.start();
             }
         });
         const qsizetype storedBefore = storedMessages(m_roomId).size();
@@ -584,6 +611,12 @@ backend nodes
         const QStringList texts = textsOf(received, u"stream "_s);
         QCOMPARE(QSet<QString>(texts.cbegin(), texts.cend()).size(), count);
         qInfo("%lld of %d acknowledged when node 0 was killed", qint64(ackedAtKill), count);
+        // Carol's only session died with her node: offline for Bob within the TTL.
+        QTRY_VERIFY_WITH_TIMEOUT(carolIs(false), 20000);
+        qInfo("Carol offline for Bob %lld ms after the kill (TTL %lld ms)", carolOfflineAfter,
+              qint64(server::ClusterRelay::presenceTtl.count()));
+        QVERIFY(carolOfflineAfter >= 0);
+        QVERIFY(carolOfflineAfter < 15000 + 2000); // the promise (15 s) and a heartbeat's slack
     }
 
     void cleanupTestCase()
