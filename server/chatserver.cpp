@@ -168,7 +168,10 @@ bool ChatServer::start()
         parts->tokens.setSecret(QByteArray::fromBase64(shared->toLatin1()));
         parts->cluster = std::make_unique<ClusterRelay>(*m_config.redis, m_config.nodeName, parts->hub, parts->store);
         parts->context.cluster = parts->cluster.get();
-        parts->cluster->start();
+        if (!parts->cluster->start()) {
+            m_error = u"Cannot read the rooms' message counters: "_s + parts->store.lastErrorText();
+            return false;
+        }
     }
     connect(&parts->hub, &Hub::sessionCountChanged, this, &ChatServer::sessionCountChanged);
     m_parts = std::move(parts);

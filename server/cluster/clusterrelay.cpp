@@ -135,14 +135,24 @@ ClusterRelay::ClusterRelay(const RedisUrl &redis, QString nodeName, Hub &hub, St
     });
 }
 
-ClusterRelay::~ClusterRelay() = default;
-
-void ClusterRelay::start()
+ClusterRelay::~ClusterRelay()
 {
-    m_hub.deliverInSeqOrder(m_store.lastSeqs());
+    // The others stop counting this node's users at once, not after the TTL.
+    disconnect(m_bus.get(), nullptr, this, nullptr);
+    publish("bye", {});
+    m_bus->flush(std::chrono::milliseconds(200));
+}
+
+bool ClusterRelay::start()
+{
+    const QHash<qint64, qint64> lastSeqs = m_store.lastSeqs();
+    if (m_store.lastError() != StoreError::None)
+        return false;
+    m_hub.deliverInSeqOrder(lastSeqs);
     m_bus->start();
     m_heartbeat.start(int(heartbeat.count()), this);
     qCInfo(lcCluster).noquote() << "node" << m_nodeName << "joining the cluster on" << m_bus->url().toString();
+    return true;
 }
 
 bool ClusterRelay::isDegraded() const
@@ -164,11 +174,15 @@ void ClusterRelay::busConnectedChanged(bool connected)
         emit degradedChanged(true);
         return;
     }
+    m_heardSelf.start();
     if (m_everConnected) {
         qCInfo(lcCluster) << "cluster: ok again; resynchronising from the database";
         m_hub.resynchronise();
+        // What this node published while its link was going may be lost: the others read again too.
+        publish("back", {});
     } else {
         qCInfo(lcCluster) << "cluster: ok";
+        m_hub.catchUpFromDatabase(); // committed elsewhere between start and subscribe
     }
     m_everConnected = true;
     beat(); // the others learn who is here at once
@@ -181,6 +195,12 @@ void ClusterRelay::timerEvent(QTimerEvent *event)
         return QObject::timerEvent(event);
     beat();
     expirePeers();
+    // Connected, yet our own beats do not come back: the subscriber is deaf.
+    if (m_bus->isConnected() && m_heardSelf.isValid() && m_heardSelf.hasExpired(3 * heartbeat.count())) {
+        qCWarning(lcCluster) << "cluster: hearing nothing from Redis; connecting again";
+        m_heardSelf.invalidate();
+        m_bus->restart();
+    }
 }
 
 void ClusterRelay::beat()
@@ -251,8 +271,12 @@ void ClusterRelay::received(const QByteArray &payload)
 {
     const QJsonObject event = QJsonDocument::fromJson(payload).object();
     const QString node = event.value(u"n"_s).toString();
-    if (node.isEmpty() || node == m_nodeId)
-        return; // our own, or not from a node
+    if (node == m_nodeId) {
+        m_heardSelf.start();
+        return; // our own: delivered here already
+    }
+    if (node.isEmpty())
+        return;
     const QString type = event.value(u"t"_s).toString();
     const auto id = [&event](const QString &key) { return event.value(key).toInteger(); };
 
@@ -297,6 +321,13 @@ void ClusterRelay::received(const QByteArray &payload)
             users.insert(value.toInteger());
         m_peers[node].name = event.value(u"name"_s).toString();
         peerUsers(node, users);
+    } else if (type == u"back"_s) {
+        // Its news of the last moments may be lost: read everything again.
+        m_hub.resynchronise();
+    } else if (type == u"bye"_s) {
+        peerUsers(node, {});
+        m_peers.remove(node);
+        m_hub.catchUpFromDatabase();
     } else if (type == u"notification"_s) {
         NotificationRecord notification;
         notification.id = id(u"id"_s);

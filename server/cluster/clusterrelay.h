@@ -19,6 +19,7 @@
 
 #include <QBasicTimer>
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QSet>
@@ -40,7 +41,8 @@ public:
     ClusterRelay(const RedisUrl &redis, QString nodeName, Hub &hub, Store &store, QObject *parent = nullptr);
     ~ClusterRelay() override;
 
-    void start();
+    // False when the database cannot say where each room's messages are.
+    bool start();
     QString nodeName() const { return m_nodeName; }
     bool isDegraded() const;
     // Other nodes heard from within the presence TTL.
@@ -82,6 +84,7 @@ private:
     QBasicTimer m_heartbeat;
     bool m_everConnected = false;
     bool m_relaying = false; // delivering another node's message: not published again
+    QElapsedTimer m_heardSelf; // our own events come back through Redis: the subscriber is alive
 };
 
 } // namespace natter::server

@@ -1,5 +1,6 @@
 #include "redisbus.h"
 
+#include <QDeadlineTimer>
 #include <QLoggingCategory>
 #include <QTimerEvent>
 
@@ -123,7 +124,33 @@ void RedisBus::connectedTo(const redisAsyncContext *context, bool ok)
         return dropped(context);
     }
     connection.connected = true;
+    // A peer that vanishes without a FIN is noticed (the node's own watchdog does the rest).
+    redisEnableKeepAlive(&const_cast<redisAsyncContext *>(context)->c);
     setUp(isConnected());
+}
+
+void RedisBus::restart()
+{
+    if (!m_running)
+        return;
+    close(m_publisher);
+    close(m_subscriber);
+    m_subscribed = false;
+    setUp(false);
+    if (!m_retry.isActive())
+        m_retry.start(int(retryInterval.count()), this);
+}
+
+void RedisBus::flush(std::chrono::milliseconds within)
+{
+    if (!m_publisher.connected)
+        return;
+    const QDeadlineTimer deadline(within);
+    int done = 0;
+    while (!done && !deadline.hasExpired()) {
+        if (redisBufferWrite(&m_publisher.context->c, &done) != REDIS_OK)
+            return;
+    }
 }
 
 void RedisBus::dropped(const redisAsyncContext *context)
@@ -157,7 +184,15 @@ void RedisBus::onMessage(redisAsyncContext *context, void *reply, void *self)
 {
     auto *bus = static_cast<RedisBus *>(self);
     const auto *array = static_cast<const redisReply *>(reply);
-    if (!array || !context->data || array->type != REDIS_REPLY_ARRAY || array->elements != 3)
+    if (!array || !context->data)
+        return;
+    if (array->type == REDIS_REPLY_ERROR) {
+        qCWarning(lcRedis) << "SUBSCRIBE refused:" << QByteArray(array->str, qsizetype(array->len));
+        // Not from inside hiredis's callback: the connections go at the next pass.
+        QMetaObject::invokeMethod(bus, &RedisBus::restart, Qt::QueuedConnection);
+        return;
+    }
+    if (array->type != REDIS_REPLY_ARRAY || array->elements != 3)
         return;
     const redisReply *kind = array->element[0];
     if (kind->type != REDIS_REPLY_STRING)

@@ -28,6 +28,11 @@ public:
 
     void start();
     void stop();
+    // Both connections again (a subscriber that hears nothing, a refused SUBSCRIBE).
+    void restart();
+    // Writes what is queued for the publisher now, waiting at most `within`
+    // (before the bus goes: the last events are not left in a buffer).
+    void flush(std::chrono::milliseconds within);
     const RedisUrl &url() const { return m_url; }
     bool isConnected() const { return m_subscribed && m_publisher.connected; }
     // False (nothing sent) while Redis is not reachable.

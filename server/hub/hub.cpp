@@ -19,6 +19,7 @@ Hub::Hub(Store &store, std::chrono::milliseconds typingExpiry, std::chrono::mill
     , m_directory(std::make_unique<RoomDirectory>(store))
     , m_typing(std::make_unique<TypingTracker>(typingExpiry))
     , m_commitWindow(commitWindow)
+    , m_typingExpiry(typingExpiry)
 {
     connect(m_typing.get(), &TypingTracker::changed, this, &Hub::typingChanged);
     // After the directory's own connection (made first): it is current by then.
@@ -752,7 +753,15 @@ MembershipOutcome Hub::setThreadState(qint64 userId, qint64 roomId, MembershipSt
 
 void Hub::setTyping(qint64 userId, qint64 roomId, bool typing)
 {
-    m_typing->set(roomId, userId, typing);
+    if (m_typing->set(roomId, userId, typing) || !typing || !m_seqOrdered)
+        return;
+    // Still typing: the other nodes' trackers expire too unless told, at
+    // most every half expiry.
+    QDeadlineTimer &next = m_typingRefreshes[{roomId, userId}];
+    if (!next.hasExpired())
+        return;
+    next.setRemainingTime(m_typingExpiry / 2);
+    emit typingChangedHere(roomId, userId, true);
 }
 
 QList<qint64> Hub::typingUsers(qint64 roomId) const
@@ -790,8 +799,12 @@ void Hub::typingChanged(qint64 roomId, qint64 userId, bool typing)
     // Typing another node reported ends here too (set off or expired); only
     // what happens here is told to the others.
     const bool elsewhere = m_applyingRemoteTyping || m_typingElsewhere.contains({roomId, userId});
-    if (!typing)
+    if (!typing) {
         m_typingElsewhere.remove({roomId, userId});
+        m_typingRefreshes.remove({roomId, userId});
+    } else if (!elsewhere) {
+        m_typingRefreshes[{roomId, userId}].setRemainingTime(m_typingExpiry / 2);
+    }
     else if (m_applyingRemoteTyping)
         m_typingElsewhere.insert({roomId, userId});
     if (!elsewhere)

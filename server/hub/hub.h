@@ -28,6 +28,7 @@
 #include "storeresult.h"
 
 #include <QBasicTimer>
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -300,6 +301,8 @@ private:
     QHash<qint64, qint64> m_deliveredSeq;
     QSet<qint64> m_onlineElsewhere;
     QSet<QPair<qint64, qint64>> m_typingElsewhere; // (room, user)
+    QHash<QPair<qint64, qint64>, QDeadlineTimer> m_typingRefreshes; // typing here: when to tell the others again
+    std::chrono::milliseconds m_typingExpiry;
     bool m_applyingRemoteTyping = false;
 };
 

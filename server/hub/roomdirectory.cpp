@@ -123,9 +123,12 @@ void RoomDirectory::refreshMembership(qint64 roomId, qint64 userId)
     auto it = m_rooms.find(roomId);
     if (it == m_rooms.end())
         return; // read in full when first used
+    const auto current = m_store.membership(roomId, userId);
+    if (!current && m_store.lastError() != StoreError::NotFound)
+        return; // the database failed: what is cached stays until the next change
     QList<MembershipRecord> &members = it->members;
     members.removeIf([userId](const MembershipRecord &member) { return member.userId == userId; });
-    if (const auto current = m_store.membership(roomId, userId))
+    if (current)
         members.insert(firstNotBefore(members, userId) - members.cbegin(), *current);
 }
 

@@ -418,7 +418,9 @@ Cursor Store::Private::run(const QString &sql, Bindings bindings)
         const QSqlError error = query->lastError();
         query->finish();
         query.reset();
-        if (attempt == 0 && reconnectIfLost())
+        // A write may have been done before its answer was lost: only reads go again.
+        const bool reconnected = attempt == 0 && reconnectIfLost();
+        if (reconnected && sql.startsWith(u"SELECT"_s, Qt::CaseInsensitive))
             continue;
         failSql(error, sql);
         return {};
@@ -1191,6 +1193,8 @@ std::optional<QList<std::optional<MessageRecord>>> Store::commitBatch(const QLis
     // PostgreSQL: several nodes may post to one room at once. Each room's row
     // is locked (in id order: no deadlock between batches) before its next
     // seq is read, so seqs stay gap-free and unique; the lock goes at COMMIT.
+    // NO KEY UPDATE: foreign-key checks (a first mark, a membership) take KEY
+    // SHARE on the room, which this lock leaves alone.
     if (!d->isSqlite()) {
         QList<qint64> rooms;
         for (const NewMessage &message : messages)
@@ -1198,7 +1202,7 @@ std::optional<QList<std::optional<MessageRecord>>> Store::commitBatch(const QLis
         std::sort(rooms.begin(), rooms.end());
         rooms.erase(std::unique(rooms.begin(), rooms.end()), rooms.end());
         for (qint64 roomId : std::as_const(rooms)) {
-            if (!d->exec(u"SELECT id FROM rooms WHERE id = :room FOR UPDATE"_s, {{u":room"_s, roomId}}))
+            if (!d->exec(u"SELECT id FROM rooms WHERE id = :room FOR NO KEY UPDATE"_s, {{u":room"_s, roomId}}))
                 return std::nullopt;
         }
     }

@@ -28,6 +28,7 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QTest>
 
 using namespace natter;
@@ -73,6 +74,7 @@ private:
     test::ScratchDatabase m_database;
     std::optional<server::DatabaseUrl> m_databaseUrl;
     std::unique_ptr<test::TcpRelay> m_databaseRelay; // node 2 reaches the database through it
+    std::unique_ptr<test::TcpRelay> m_redisRelay;    // and Redis through this one
     std::vector<std::unique_ptr<TestServer>> m_nodes;
     Account m_alice;
     Account m_bob;
@@ -105,6 +107,8 @@ private:
         config.database = database;
         QString error;
         config.redis = server::RedisUrl::parse(m_redis.url(), &error);
+        if (index == 2)
+            config.redis->port = m_redisRelay->port();
         config.nodeName = u"node-%1"_s.arg(index);
         config.maxConnectionsPerAddress = 0;
         return config;
@@ -162,6 +166,8 @@ private slots:
         QVERIFY(m_redis.start());
         m_databaseRelay = std::make_unique<test::TcpRelay>(m_databaseUrl->host, m_databaseUrl->port);
         QVERIFY(m_databaseRelay->listen());
+        m_redisRelay = std::make_unique<test::TcpRelay>(u"127.0.0.1"_s, m_redis.port());
+        QVERIFY(m_redisRelay->listen());
         for (int index = 0; index < 3; ++index) {
             server::DatabaseUrl database = *m_databaseUrl;
             if (index == 2) {
@@ -356,6 +362,54 @@ private slots:
         message.clientId = u"limited-3"_s;
         QCOMPARE(int(node(2).server().hub().postMessageNow(message).result),
                  int(server::PostOutcome::Result::RateLimited));
+    }
+
+    // Someone keeps typing longer than the typing expiry on one node: the
+    // others keep showing it (refreshes cross nodes), and drop it once it ends.
+    void typingStaysWhileRefreshed()
+    {
+        server::Hub &here = node(0).server().hub();
+        server::Hub &there = node(1).server().hub();
+        const auto typingThere = [&] { return there.typingUsers(m_roomId).contains(m_alice.id); };
+        here.setTyping(m_alice.id, m_roomId, true);
+        QTRY_VERIFY_WITH_TIMEOUT(typingThere(), 10000);
+        QTimer refresh;
+        connect(&refresh, &QTimer::timeout, this, [&] { here.setTyping(m_alice.id, m_roomId, true); });
+        refresh.start(100); // the expiry is 400 ms (TestServer::defaultConfig)
+        bool dropped = false;
+        QTimer watch;
+        connect(&watch, &QTimer::timeout, this, [&] { dropped = dropped || !typingThere(); });
+        watch.start(20);
+        QTimer span;
+        span.setSingleShot(true);
+        QSignalSpy over(&span, &QTimer::timeout);
+        span.start(1500); // several expiries
+        QVERIFY(over.wait(5000));
+        watch.stop();
+        QVERIFY2(!dropped, "node 1 dropped the typing while node 0 refreshed it");
+        refresh.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!typingThere(), 5000); // it ends by itself there too
+    }
+
+    // One node's link to Redis cut for a while: only it is degraded; what it
+    // posted meanwhile reaches the others' sessions once it is back, without
+    // waiting for the next message of that room.
+    void oneNodeLosesRedis()
+    {
+        auto bob = connectAs(u"natter"_s, 0, u"bob"_s, QString::number(m_roomId));
+        QVERIFY(bob);
+        QSignalSpy received(bob.get(), &Backend::messageReceived);
+        m_redisRelay->cut();
+        QTRY_COMPARE_WITH_TIMEOUT(clusterState(2), u"degraded"_s, 10000);
+        QCOMPARE(clusterState(0), u"ok"_s);
+        NewMessage message;
+        message.roomId = m_roomId;
+        message.senderId = m_alice.id;
+        message.body = u"while node 2 is cut off"_s;
+        QCOMPARE(int(node(2).server().hub().postMessageNow(message).result), int(server::PostOutcome::Result::Posted));
+        QVERIFY(m_redisRelay->restore());
+        QTRY_COMPARE_WITH_TIMEOUT(clusterState(2), u"ok"_s, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(countText(received, message.body), 1, 10000);
     }
 
     // Redis restarted: every node says so and keeps serving its own
