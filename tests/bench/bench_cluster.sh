@@ -94,7 +94,7 @@ scenario() {
     admin "DROP DATABASE IF EXISTS $db WITH (FORCE)"
     echo "$res" | jq -c --arg name "$label" --argjson cpu $((c1 - c0)) --argjson tick "$TICK" \
         '{scenario: $name} + . + {server_cpu_s: ($cpu / $tick),
-          us_per_delivery: (if .deliveries > 0 then ($cpu / $tick * 1e6 / .deliveries * 10 | round / 10) else null end)}' \
+          us_per_delivery: (if .deliveries > 0 then ($cpu / $tick * 1e6 / .deliveries * 100 | round / 100) else null end)}' \
         | tee -a "$OUT/results.jsonl" \
         | jq -r '"\(.scenario)\tdeliv/s=\(.deliveries_per_s)\tp50=\(.p50_ms)ms\tp99=\(.p99_ms)ms\tcpu=\(.server_cpu_s)s\tus/deliv=\(.us_per_delivery)\terrors=\(.errors)"'
 }
