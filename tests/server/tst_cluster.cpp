@@ -673,6 +673,29 @@ backend nodes
         QVERIFY(carolOfflineAfter < 15000 + 2000); // the promise (15 s) and a heartbeat's slack
     }
 
+    // A node that stops says so: its users go offline for the others at
+    // once, not after the presence TTL (10 s).
+    void stoppingNodeSaysBye()
+    {
+        // Dave, whom no other node (nor a killed process) has ever counted online.
+        const Account dave = node(0).registerUser(u"dave"_s, u"Dave Dunn"_s);
+        QCOMPARE(node(0).post(u"/api/v1.0/chat/rooms/"_s, QJsonObject{{u"participant"_s, m_bob.id}}, dave.token).status,
+                 201);
+        auto bob = connectAs(u"natter"_s, 0, u"bob"_s, QString::number(m_roomId));
+        QVERIFY(bob);
+        QSignalSpy presence(bob.get(), &Backend::presenceChanged);
+        auto daveClient = connectAs(u"natter"_s, 1, u"dave"_s, QString::number(m_roomId));
+        QVERIFY(daveClient);
+        QTRY_VERIFY_WITH_TIMEOUT(node(0).server().hub().isOnline(dave.id), 10000);
+        node(1).server().stop();
+        // Well inside the TTL: the "bye", not the silence, did it.
+        QTRY_VERIFY_WITH_TIMEOUT(!node(0).server().hub().isOnline(dave.id), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(presence.cbegin(), presence.cend(), [](const QList<QVariant> &args) {
+            const Person person = args.first().value<Person>();
+            return person.username == u"dave"_s && !person.online;
+        }), 5000);
+    }
+
     void cleanupTestCase()
     {
         m_nodes.clear();
