@@ -86,8 +86,7 @@ ClusterRelay::ClusterRelay(const RedisUrl &redis, QString nodeName, Hub &hub, St
 
     // What this node does, for the others.
     connect(&m_hub, &Hub::messagePosted, this, [this](const MessageRecord &message) {
-        if (!m_relaying)
-            publish("message", encode(message));
+        publish("message", encode(message));
     });
     connect(&m_hub, &Hub::marksCommitted, this,
             [this](const QList<MarkRecord> &marks, const QList<StatusEvent> &events) {
@@ -171,7 +170,6 @@ void ClusterRelay::busConnectedChanged(bool connected)
 {
     if (!connected) {
         qCWarning(lcCluster).noquote() << "cluster: degraded (Redis unreachable): serving this node's sessions only";
-        emit degradedChanged(true);
         return;
     }
     m_heardSelf.start();
@@ -186,7 +184,6 @@ void ClusterRelay::busConnectedChanged(bool connected)
     }
     m_everConnected = true;
     beat(); // the others learn who is here at once
-    emit degradedChanged(false);
 }
 
 void ClusterRelay::timerEvent(QTimerEvent *event)
@@ -281,9 +278,7 @@ void ClusterRelay::received(const QByteArray &payload)
     const auto id = [&event](const QString &key) { return event.value(key).toInteger(); };
 
     if (type == u"message"_s) {
-        m_relaying = true;
         m_hub.deliverRemoteMessage(decodeMessage(event));
-        m_relaying = false;
     } else if (type == u"marks"_s) {
         QList<MarkRecord> marks;
         for (const QJsonValue &value : event.value(u"marks"_s).toArray()) {
@@ -304,7 +299,7 @@ void ClusterRelay::received(const QByteArray &payload)
         }
         m_hub.deliverRemoteMarks(marks, events);
     } else if (type == u"room"_s) {
-        m_hub.deliverRemoteRoomChange(event.value(u"created"_s).toBool() ? RoomEvent::Change::Created
+        m_hub.deliverRoomChange(event.value(u"created"_s).toBool() ? RoomEvent::Change::Created
                                                                          : RoomEvent::Change::Membership,
                                       id(u"room"_s), id(u"user"_s));
     } else if (type == u"membership"_s) {
@@ -337,13 +332,13 @@ void ClusterRelay::received(const QByteArray &payload)
         notification.payload = event.value(u"payload"_s).toObject();
         notification.isRead = event.value(u"read"_s).toBool();
         notification.createdAt = fromMillis(event.value(u"at"_s));
-        m_hub.deliverRemoteNotification(notification);
+        m_hub.deliverNotification(notification);
     } else if (type == u"broadcast"_s) {
         BroadcastEvent broadcast;
         broadcast.sender = m_hub.directory().user(id(u"sender"_s)).value_or(UserRecord{});
         broadcast.content = event.value(u"content"_s).toString();
         broadcast.at = fromMillis(event.value(u"at"_s));
-        m_hub.deliverRemoteBroadcast(broadcast);
+        m_hub.deliverBroadcast(broadcast);
     } else {
         qCWarning(lcCluster) << "unknown event from node" << node << ":" << type;
     }

@@ -45,14 +45,9 @@ public:
     bool start();
     QString nodeName() const { return m_nodeName; }
     bool isDegraded() const;
-    // Other nodes heard from within the presence TTL.
-    int peerCount() const { return int(m_peers.size()); }
 
     static constexpr std::chrono::milliseconds heartbeat{2000};
     static constexpr std::chrono::milliseconds presenceTtl{10'000};
-
-signals:
-    void degradedChanged(bool degraded);
 
 protected:
     void timerEvent(QTimerEvent *event) override;
@@ -83,7 +78,6 @@ private:
     QHash<qint64, int> m_nodesElsewhere; // user → how many other nodes have them online
     QBasicTimer m_heartbeat;
     bool m_everConnected = false;
-    bool m_relaying = false; // delivering another node's message: not published again
     QElapsedTimer m_heardSelf; // our own events come back through Redis: the subscriber is alive
 };
 

@@ -229,7 +229,6 @@ bool RedisBus::publish(const QByteArray &payload)
     const size_t lengths[] = {7, size_t(m_channel.size()), size_t(payload.size())};
     if (redisAsyncCommandArgv(m_publisher.context, nullptr, nullptr, 3, argv, lengths) != REDIS_OK)
         return false;
-    ++m_published;
     return true;
 }
 

@@ -37,7 +37,6 @@ public:
     bool isConnected() const { return m_subscribed && m_publisher.connected; }
     // False (nothing sent) while Redis is not reachable.
     bool publish(const QByteArray &payload);
-    qint64 published() const { return m_published; }
 
     std::chrono::milliseconds retryInterval{500};
 
@@ -73,7 +72,6 @@ private:
     bool m_subscribed = false;
     bool m_running = false;
     bool m_up = false;
-    qint64 m_published = 0;
     QBasicTimer m_retry;
 };
 

@@ -676,12 +676,12 @@ int Hub::broadcast(const UserRecord &sender, const QString &content)
 {
     const BroadcastEvent event{sender, content, QDateTime::currentDateTimeUtc()};
     const int reached = int(m_sessionsByUser.size());
-    deliverRemoteBroadcast(event);
+    deliverBroadcast(event);
     emit broadcasted(event);
     return reached;
 }
 
-void Hub::deliverRemoteBroadcast(const BroadcastEvent &event)
+void Hub::deliverBroadcast(const BroadcastEvent &event)
 {
     FrameCache frames;
     const auto users = m_sessionsByUser.keys();
@@ -849,7 +849,6 @@ void Hub::deliverRemoteMessage(const MessageRecord &message)
         m_typing->set(message.roomId, message.senderId, false);
     }
     deliverCommitted(message, nullptr);
-    emit messagePosted(message);
 }
 
 void Hub::deliverRemoteMarks(const QList<MarkRecord> &marks, const QList<StatusEvent> &events)
@@ -873,20 +872,10 @@ void Hub::deliverRemoteMarks(const QList<MarkRecord> &marks, const QList<StatusE
     deliverStatusEvents(events);
 }
 
-void Hub::deliverRemoteRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId)
-{
-    deliverRoomChange(change, roomId, userId);
-}
-
 void Hub::deliverRemoteTyping(qint64 roomId, qint64 userId, bool typing)
 {
     const QScopedValueRollback remote(m_applyingRemoteTyping, true);
     m_typing->set(roomId, userId, typing);
-}
-
-void Hub::deliverRemoteNotification(const NotificationRecord &notification)
-{
-    deliverNotification(notification);
 }
 
 void Hub::membershipChangedElsewhere(qint64 roomId, qint64 userId)

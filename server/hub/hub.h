@@ -196,10 +196,10 @@ public:
     void deliverInSeqOrder(QHash<qint64, qint64> delivered);
     void deliverRemoteMessage(const MessageRecord &message);
     void deliverRemoteMarks(const QList<MarkRecord> &marks, const QList<StatusEvent> &events);
-    void deliverRemoteRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId);
+    void deliverRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId);
     void deliverRemoteTyping(qint64 roomId, qint64 userId, bool typing);
-    void deliverRemoteNotification(const NotificationRecord &notification);
-    void deliverRemoteBroadcast(const BroadcastEvent &event);
+    void deliverNotification(const NotificationRecord &notification);
+    void deliverBroadcast(const BroadcastEvent &event);
     // A membership or user another node changed: the directory reads it again.
     void membershipChangedElsewhere(qint64 roomId, qint64 userId);
     void userChangedElsewhere(qint64 userId);
@@ -213,6 +213,7 @@ public:
     void catchUpFromDatabase();
 
 signals:
+    // Committed on this node (not for messages other nodes committed).
     void messagePosted(const natter::server::MessageRecord &message);
     void sessionCountChanged(int count);
     // Changes made on this node, for the other nodes (ClusterRelay).
@@ -264,13 +265,11 @@ private:
     void deliverCommitted(const MessageRecord &stored, const ClientSession *origin);
     void fanOutMessage(const MessageRecord &stored, const ClientSession *origin);
     void deliverStatusEvents(const QList<StatusEvent> &events);
-    void deliverNotification(const NotificationRecord &notification);
     // To the room's followers that are active members and follow it.
     void fanOutToFollowers(qint64 roomId, const std::function<void(ClientSession *, FrameCache &)> &deliver);
     void followedMembershipChanged(qint64 roomId, qint64 userId);
     void unfollowAll(ClientSession *session);
     void announcePresence(qint64 userId, bool online);
-    void deliverRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId);
     void announceRoomChange(RoomEvent::Change change, qint64 roomId, qint64 userId);
     void typingChanged(qint64 roomId, qint64 userId, bool typing);
     QHash<qint64, MarkRecord> &marksOf(qint64 roomId);

@@ -12,6 +12,7 @@
 using namespace natter;
 using namespace natter::client;
 using natter::test::Account;
+using natter::test::countText;
 using natter::test::TestServer;
 
 namespace {
@@ -46,13 +47,6 @@ private:
     std::unique_ptr<Backend> connectAs(const QString &dialect, const QString &user, const QString &key)
     {
         return test::connectAndSubscribe(dialect, test::passwordSignIn(*m_server, user, s("password123")), key);
-    }
-
-    static qsizetype countText(const QSignalSpy &spy, const QString &text)
-    {
-        return std::count_if(spy.cbegin(), spy.cend(), [&text](const QList<QVariant> &args) {
-            return args.first().value<ChatMessage>().text == text;
-        });
     }
 
 private slots:

@@ -36,27 +36,11 @@ using namespace natter::client;
 using namespace Qt::StringLiterals;
 using natter::server::NewMessage;
 using natter::test::Account;
+using natter::test::countText;
+using natter::test::textsOf;
 using natter::test::TestServer;
 
 namespace {
-
-qsizetype countText(const QSignalSpy &spy, const QString &text)
-{
-    return std::count_if(spy.cbegin(), spy.cend(), [&text](const QList<QVariant> &args) {
-        return args.first().value<ChatMessage>().text == text;
-    });
-}
-
-QStringList textsOf(const QSignalSpy &spy, const QString &prefix)
-{
-    QStringList texts;
-    for (const QList<QVariant> &args : spy) {
-        const QString text = args.first().value<ChatMessage>().text;
-        if (text.startsWith(prefix))
-            texts.append(text);
-    }
-    return texts;
-}
 
 bool requireOrSkip()
 {

@@ -17,6 +17,24 @@ client::Backend::Settings passwordSignIn(const TestServer &server, const QString
     return settings;
 }
 
+qsizetype countText(const QSignalSpy &received, const QString &text)
+{
+    return std::count_if(received.cbegin(), received.cend(), [&text](const QList<QVariant> &args) {
+        return args.first().value<client::ChatMessage>().text == text;
+    });
+}
+
+QStringList textsOf(const QSignalSpy &received, const QString &prefix)
+{
+    QStringList texts;
+    for (const QList<QVariant> &args : received) {
+        const QString text = args.first().value<client::ChatMessage>().text;
+        if (text.startsWith(prefix))
+            texts.append(text);
+    }
+    return texts;
+}
+
 bool waitConnected(client::Backend &backend, int timeoutMs)
 {
     if (backend.connectionState() == client::Backend::ConnectionState::Connected)

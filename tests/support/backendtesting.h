@@ -5,11 +5,18 @@
 #include "backend.h"
 #include "testserver.h"
 
+#include <QSignalSpy>
+
 namespace natter::test {
 
 // Signs in as `user` with a Natter password (what registerUser() sets).
 client::Backend::Settings passwordSignIn(const TestServer &server, const QString &user,
                                          const QString &password = QStringLiteral("password123"));
+// How many of a messageReceived spy's messages have this text; the texts
+// that start with `prefix`, in the order they came.
+qsizetype countText(const QSignalSpy &received, const QString &text);
+QStringList textsOf(const QSignalSpy &received, const QString &prefix);
+
 // True once the backend is connected (at once if it already is).
 bool waitConnected(client::Backend &backend, int timeoutMs = 5000);
 
